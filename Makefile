@@ -1,0 +1,20 @@
+# The two set-up commands of the README. Both install what is missing first (Debian packages via
+# scripts/install-deps), so they work on a fresh Debian bookworm machine as root.
+SWIFT ?= swift
+
+.PHONY: demo test deps build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	$(SWIFT) build -c release --product strata
+
+# The main job on the built-in default data. Until the pipeline lands it prints the version.
+demo: build
+	.build/release/strata --version
+
+# Every test. Swift Testing only: the suite has no XCTest cases.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest

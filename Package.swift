@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// Strata: layer analysis for memory-efficient class-incremental learning.
+// Targets and their dependency direction follow ../shared/DESIGN.md: each target depends only on
+// targets above it in this file, and only the wrapper targets (HDF5, DNNL) import HDF5/oneDNN.
+import PackageDescription
+
+let package = Package(
+  name: "Strata",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "strata", targets: ["strata"]),
+    .library(name: "StrataCommands", targets: ["StrataCommands"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // C libraries. Each module's shim.h carries what Swift cannot import (function-like macros).
+    .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                   providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                   providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
+                   providers: [.apt(["libpng-dev"])]),
+
+    // Thin Swift layers over the C libraries: the only Swift code that calls them.
+    .target(name: "HDF5", dependencies: ["CHDF5"]),
+    .target(name: "DNNL", dependencies: ["CDNNL"]),
+
+    // Data sets on disk, class order, task streams, augmentation, batching. Plain buffers in and
+    // out, so it does not depend on the engine; it decodes files through zlib/TurboJPEG/libpng.
+    .target(name: "Data", dependencies: ["CZlib", "CTurboJPEG", "CPNG"]),
+
+    // The command-line commands; `strata` is only an @main that calls them.
+    .target(name: "StrataCommands", dependencies: [
+      "HDF5", "DNNL", "Data",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
+
+    .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+    .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
+    .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
+  ]
+)

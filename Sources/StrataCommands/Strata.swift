@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `strata` command: layer analysis for memory-efficient class-incremental learning.
+public struct Strata: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "strata",
+    abstract: "Layer analysis for memory-efficient class-incremental learning.",
+    discussion: """
+      Strata trains a ResNet task by task, records how every block changes when a new task \
+      arrives (gradient norms, parameter shift, CKA) into HDF5, derives where to split the \
+      network into shared and per-task blocks (as MEMO does), and verifies the choice by \
+      retraining under one memory budget.
+      """,
+    version: StrataVersion.string,
+    subcommands: []
+  )
+
+  public init() {}
+}
