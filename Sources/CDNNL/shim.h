@@ -4,6 +4,7 @@
 #define STRATA_CDNNL_SHIM_H
 
 #include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl_debug.h>
 
 static inline void *strata_DNNL_MEMORY_ALLOCATE(void) { return DNNL_MEMORY_ALLOCATE; }
 static inline void *strata_DNNL_MEMORY_NONE(void) { return DNNL_MEMORY_NONE; }

@@ -1,0 +1,112 @@
+import CDNNL
+
+/// Propagation kinds of oneDNN's forward and backward primitives.
+public enum PropagationKind: Sendable {
+  case forwardTraining, forwardInference, backward, backwardData, backwardWeights
+
+  var raw: dnnl_prop_kind_t {
+    switch self {
+    case .forwardTraining: dnnl_forward_training
+    case .forwardInference: dnnl_forward_inference
+    case .backward: dnnl_backward
+    case .backwardData: dnnl_backward_data
+    case .backwardWeights: dnnl_backward_weights
+    }
+  }
+}
+
+/// A primitive descriptor: an operation bound to an engine with the layouts and implementation
+/// oneDNN chose. Query it for the layouts of its arguments.
+public final class PrimitiveDescriptor: @unchecked Sendable {
+  let handle: dnnl_primitive_desc_t
+  public let engine: Engine
+  /// The implementation oneDNN picked, e.g. `jit:avx2`; useful when a benchmark surprises.
+  public var implementation: String {
+    var name: UnsafePointer<CChar>?
+    _ = dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, &name)
+    return name.map { String(cString: $0) } ?? "?"
+  }
+
+  init(handle: dnnl_primitive_desc_t, engine: Engine) {
+    self.handle = handle
+    self.engine = engine
+  }
+
+  /// Creates the descriptor for an operation descriptor (`dnnl_*_desc_t`) at `operation`.
+  static func create(_ operation: UnsafeRawPointer, attributes: Attributes?, engine: Engine,
+                     hint: PrimitiveDescriptor?, _ call: StaticString, _ context: String)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var pd: dnnl_primitive_desc_t?
+    try check(dnnl_primitive_desc_create(&pd, operation, attributes?.handle, engine.handle,
+                                         hint?.handle), call, context)
+    return PrimitiveDescriptor(handle: pd!, engine: engine)
+  }
+
+  /// The layout of one execution argument; `.zero` when the primitive does not take it.
+  public func descriptor(for argument: Argument) -> MemoryDescriptor {
+    guard let md = dnnl_primitive_desc_query_md(handle, dnnl_query_exec_arg_md, argument.raw)
+    else { return .zero }
+    return MemoryDescriptor(raw: md.pointee)
+  }
+
+  deinit { dnnl_primitive_desc_destroy(handle) }
+}
+
+/// An executable primitive. Creating one compiles its JIT kernel, so callers keep them.
+public final class Primitive: @unchecked Sendable {
+  let handle: dnnl_primitive_t
+  public let descriptor: PrimitiveDescriptor
+
+  public init(_ descriptor: PrimitiveDescriptor) throws(DNNLError) {
+    var primitive: dnnl_primitive_t?
+    try check(dnnl_primitive_create(&primitive, descriptor.handle), "dnnl_primitive_create",
+              descriptor.implementation)
+    handle = primitive!
+    self.descriptor = descriptor
+  }
+
+  /// Runs the primitive on `stream` with the given arguments and waits for it.
+  public func execute(_ stream: Stream, _ arguments: [(Argument, Memory)]) throws(DNNLError) {
+    var args = arguments.map { dnnl_exec_arg_t(arg: $0.0.raw, memory: $0.1.handle) }
+    try check(dnnl_primitive_execute(handle, stream.handle, Int32(args.count), &args),
+              "dnnl_primitive_execute", descriptor.implementation)
+  }
+
+  deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// Primitive attributes: post-ops fused into the primitive (ReLU, sum for a residual add).
+public final class Attributes: @unchecked Sendable {
+  let handle: dnnl_primitive_attr_t
+
+  public init() throws(DNNLError) {
+    var attr: dnnl_primitive_attr_t?
+    try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+    handle = attr!
+  }
+
+  /// Fuses `dst = relu(dst)` (and/or `dst += old dst` first, for `.sum`) after the operation.
+  public func setPostOps(_ ops: [PostOp]) throws(DNNLError) {
+    var postOps: dnnl_post_ops_t?
+    try check(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create")
+    defer { dnnl_post_ops_destroy(postOps) }
+    for op in ops {
+      switch op {
+      case .sum(let scale):
+        try check(dnnl_post_ops_append_sum(postOps, scale), "dnnl_post_ops_append_sum")
+      case .relu:
+        try check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0),
+                  "dnnl_post_ops_append_eltwise")
+      }
+    }
+    try check(dnnl_primitive_attr_set_post_ops(handle, postOps), "dnnl_primitive_attr_set_post_ops")
+  }
+
+  deinit { dnnl_primitive_attr_destroy(handle) }
+}
+
+public enum PostOp: Sendable {
+  case sum(scale: Float)
+  case relu
+}

@@ -1,0 +1,241 @@
+import CDNNL
+
+/// 2-D geometry shared by convolution and pooling: per spatial axis (height, width).
+public struct Geometry2D: Sendable {
+  public var strides: [Int]
+  public var paddingLow: [Int]
+  public var paddingHigh: [Int]
+  public var kernel: [Int]
+
+  public init(kernel: Int, stride: Int, padding: Int) {
+    self.kernel = [kernel, kernel]
+    strides = [stride, stride]
+    paddingLow = [padding, padding]
+    paddingHigh = [padding, padding]
+  }
+}
+
+// Each constructor fills a `dnnl_*_desc_t` and turns it into a primitive descriptor. Backward
+// descriptors take the forward one as a hint, as oneDNN requires.
+extension PrimitiveDescriptor {
+  public static func convolutionForward(
+    _ kind: PropagationKind, src: MemoryDescriptor, weights: MemoryDescriptor,
+    dst: MemoryDescriptor, geometry g: Geometry2D, attributes: Attributes? = nil, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_convolution_desc_t()
+    var (s, w, d) = (src.raw, weights.raw, dst.raw)
+    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    try check(dnnl_convolution_forward_desc_init(&desc, kind.raw, dnnl_convolution_direct, &s, &w,
+                                                 nil, &d, &st.0, &pl.0, &ph.0),
+              "dnnl_convolution_forward_desc_init", "src \(src), weights \(weights)")
+    return try create(&desc, attributes: attributes, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "convolution forward, src \(src)")
+  }
+
+  public static func convolutionBackwardData(
+    diffSrc: MemoryDescriptor, weights: MemoryDescriptor, diffDst: MemoryDescriptor,
+    geometry g: Geometry2D, hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_convolution_desc_t()
+    var (s, w, d) = (diffSrc.raw, weights.raw, diffDst.raw)
+    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    try check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &s, &w, &d,
+                                                       &st.0, &pl.0, &ph.0),
+              "dnnl_convolution_backward_data_desc_init", "diff_src \(diffSrc)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "convolution backward data, diff_src \(diffSrc)")
+  }
+
+  public static func convolutionBackwardWeights(
+    src: MemoryDescriptor, diffWeights: MemoryDescriptor, diffDst: MemoryDescriptor,
+    geometry g: Geometry2D, hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_convolution_desc_t()
+    var (s, w, d) = (src.raw, diffWeights.raw, diffDst.raw)
+    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    try check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &s, &w,
+                                                          nil, &d, &st.0, &pl.0, &ph.0),
+              "dnnl_convolution_backward_weights_desc_init", "src \(src)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "convolution backward weights, src \(src)")
+  }
+
+  /// Batch normalization flags: scale (γ) and shift (β) as separate arguments, ReLU fused,
+  /// or the running statistics used instead of batch statistics (eval mode).
+  public struct NormalizationFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let useGlobalStatistics = NormalizationFlags(rawValue: dnnl_use_global_stats.rawValue)
+    public static let useScale = NormalizationFlags(rawValue: dnnl_use_scale.rawValue)
+    public static let useShift = NormalizationFlags(rawValue: dnnl_use_shift.rawValue)
+    public static let fuseReLU = NormalizationFlags(rawValue: dnnl_fuse_norm_relu.rawValue)
+  }
+
+  public static func batchNormalizationForward(
+    _ kind: PropagationKind, data: MemoryDescriptor, epsilon: Float, flags: NormalizationFlags,
+    engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_batch_normalization_desc_t()
+    var d = data.raw
+    try check(dnnl_batch_normalization_forward_desc_init(&desc, kind.raw, &d, epsilon,
+                                                         flags.rawValue),
+              "dnnl_batch_normalization_forward_desc_init", "data \(data)")
+    return try create(&desc, attributes: nil, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "batch normalization forward, data \(data)")
+  }
+
+  public static func batchNormalizationBackward(
+    _ kind: PropagationKind, diffData: MemoryDescriptor, data: MemoryDescriptor, epsilon: Float,
+    flags: NormalizationFlags, hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_batch_normalization_desc_t()
+    var (dd, d) = (diffData.raw, data.raw)
+    try check(dnnl_batch_normalization_backward_desc_init(&desc, kind.raw, &dd, &d, epsilon,
+                                                          flags.rawValue),
+              "dnnl_batch_normalization_backward_desc_init", "data \(data)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "batch normalization backward, data \(data)")
+  }
+
+  /// ReLU forward (alpha 0: the plain max(x, 0)).
+  public static func reluForward(_ kind: PropagationKind, data: MemoryDescriptor, engine: Engine)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var desc = dnnl_eltwise_desc_t()
+    var d = data.raw
+    try check(dnnl_eltwise_forward_desc_init(&desc, kind.raw, dnnl_eltwise_relu, &d, 0, 0),
+              "dnnl_eltwise_forward_desc_init", "relu, data \(data)")
+    return try create(&desc, attributes: nil, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "relu forward, data \(data)")
+  }
+
+  public static func reluBackward(diffData: MemoryDescriptor, data: MemoryDescriptor,
+                                  hint: PrimitiveDescriptor, engine: Engine)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var desc = dnnl_eltwise_desc_t()
+    var (dd, d) = (diffData.raw, data.raw)
+    try check(dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &dd, &d, 0, 0),
+              "dnnl_eltwise_backward_desc_init", "relu, data \(data)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "relu backward, data \(data)")
+  }
+
+  public enum PoolingAlgorithm: Sendable {
+    case max, averageExcludingPadding
+
+    var raw: dnnl_alg_kind_t {
+      switch self {
+      case .max: dnnl_pooling_max
+      case .averageExcludingPadding: dnnl_pooling_avg_exclude_padding
+      }
+    }
+  }
+
+  public static func poolingForward(
+    _ kind: PropagationKind, _ algorithm: PoolingAlgorithm, src: MemoryDescriptor,
+    dst: MemoryDescriptor, geometry g: Geometry2D, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_pooling_desc_t()
+    var (s, d) = (src.raw, dst.raw)
+    var (st, k, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.kernel), dnnlDims(g.paddingLow),
+                           dnnlDims(g.paddingHigh))
+    try check(dnnl_pooling_forward_desc_init(&desc, kind.raw, algorithm.raw, &s, &d, &st.0, &k.0,
+                                             &pl.0, &ph.0),
+              "dnnl_pooling_forward_desc_init", "src \(src)")
+    return try create(&desc, attributes: nil, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "pooling forward, src \(src)")
+  }
+
+  public static func poolingBackward(
+    _ algorithm: PoolingAlgorithm, diffSrc: MemoryDescriptor, diffDst: MemoryDescriptor,
+    geometry g: Geometry2D, hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_pooling_desc_t()
+    var (s, d) = (diffSrc.raw, diffDst.raw)
+    var (st, k, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.kernel), dnnlDims(g.paddingLow),
+                           dnnlDims(g.paddingHigh))
+    try check(dnnl_pooling_backward_desc_init(&desc, algorithm.raw, &s, &d, &st.0, &k.0, &pl.0,
+                                              &ph.0),
+              "dnnl_pooling_backward_desc_init", "diff_src \(diffSrc)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "pooling backward, diff_src \(diffSrc)")
+  }
+
+  /// Inner product (a linear layer): dst[N, O] = src[N, I] · weightsᵀ + bias.
+  public static func innerProductForward(
+    _ kind: PropagationKind, src: MemoryDescriptor, weights: MemoryDescriptor,
+    bias: MemoryDescriptor, dst: MemoryDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_inner_product_desc_t()
+    var (s, w, b, d) = (src.raw, weights.raw, bias.raw, dst.raw)
+    try check(dnnl_inner_product_forward_desc_init(&desc, kind.raw, &s, &w, &b, &d),
+              "dnnl_inner_product_forward_desc_init", "src \(src), weights \(weights)")
+    return try create(&desc, attributes: nil, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "inner product forward, src \(src)")
+  }
+
+  public static func innerProductBackwardData(
+    diffSrc: MemoryDescriptor, weights: MemoryDescriptor, diffDst: MemoryDescriptor,
+    hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_inner_product_desc_t()
+    var (s, w, d) = (diffSrc.raw, weights.raw, diffDst.raw)
+    try check(dnnl_inner_product_backward_data_desc_init(&desc, &s, &w, &d),
+              "dnnl_inner_product_backward_data_desc_init", "diff_src \(diffSrc)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "inner product backward data")
+  }
+
+  public static func innerProductBackwardWeights(
+    src: MemoryDescriptor, diffWeights: MemoryDescriptor, diffBias: MemoryDescriptor,
+    diffDst: MemoryDescriptor, hint: PrimitiveDescriptor, engine: Engine
+  ) throws(DNNLError) -> PrimitiveDescriptor {
+    var desc = dnnl_inner_product_desc_t()
+    var (s, w, b, d) = (src.raw, diffWeights.raw, diffBias.raw, diffDst.raw)
+    try check(dnnl_inner_product_backward_weights_desc_init(&desc, &s, &w, &b, &d),
+              "dnnl_inner_product_backward_weights_desc_init", "src \(src)")
+    return try create(&desc, attributes: nil, engine: engine, hint: hint,
+                      "dnnl_primitive_desc_create", "inner product backward weights")
+  }
+
+  /// Element-wise `dst = src0 + src1` (a residual add; also used with a post-op ReLU).
+  public static func binaryAdd(src0: MemoryDescriptor, src1: MemoryDescriptor,
+                               dst: MemoryDescriptor, attributes: Attributes? = nil,
+                               engine: Engine) throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var desc = dnnl_binary_desc_t()
+    var (a, b, d) = (src0.raw, src1.raw, dst.raw)
+    try check(dnnl_binary_desc_init(&desc, dnnl_binary_add, &a, &b, &d),
+              "dnnl_binary_desc_init", "add, src0 \(src0), src1 \(src1)")
+    return try create(&desc, attributes: attributes, engine: engine, hint: nil,
+                      "dnnl_primitive_desc_create", "binary add, src0 \(src0)")
+  }
+
+  /// Concatenation along `axis`; `dst` may be `.zero` to let oneDNN choose its layout.
+  public static func concat(dst: MemoryDescriptor, axis: Int, sources: [MemoryDescriptor],
+                            engine: Engine) throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var pd: dnnl_primitive_desc_t?
+    var d = dst.raw
+    var srcs = sources.map(\.raw)
+    let status = withUnsafePointer(to: &d) { dp in
+      dnnl_concat_primitive_desc_create(&pd, dst.isZero ? nil : dp, Int32(sources.count),
+                                        Int32(axis), &srcs, nil, engine.handle)
+    }
+    try check(status, "dnnl_concat_primitive_desc_create",
+              "\(sources.count) sources on axis \(axis)")
+    return PrimitiveDescriptor(handle: pd!, engine: engine)
+  }
+
+  /// Copy between two layouts of the same logical tensor.
+  public static func reorder(from src: MemoryDescriptor, to dst: MemoryDescriptor, engine: Engine)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
+    var pd: dnnl_primitive_desc_t?
+    var (s, d) = (src.raw, dst.raw)
+    try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine.handle, &d, engine.handle, nil),
+              "dnnl_reorder_primitive_desc_create", "\(src) -> \(dst)")
+    return PrimitiveDescriptor(handle: pd!, engine: engine)
+  }
+}
