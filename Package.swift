@@ -32,6 +32,9 @@ let package = Package(
     .target(name: "HDF5", dependencies: ["CHDF5"]),
     .target(name: "DNNL", dependencies: ["CDNNL"]),
 
+    // Tensors and the op set (forward + backward) on oneDNN, with a Float64 reference of every op.
+    .target(name: "Tensor", dependencies: ["DNNL"]),
+
     // Data sets on disk, class order, task streams, augmentation, batching. Plain buffers in and
     // out, so it does not depend on the engine; it decodes files through zlib/TurboJPEG/libpng.
     .target(name: "Data", dependencies: ["CZlib", "CTurboJPEG", "CPNG"]),
@@ -46,6 +49,7 @@ let package = Package(
     .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
   ]
 )

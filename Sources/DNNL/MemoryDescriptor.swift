@@ -133,7 +133,14 @@ func dnnlDims(_ dims: [Int]) -> dnnl_dims_t {
   return tuple
 }
 
-extension MemoryDescriptor: Equatable {
+extension MemoryDescriptor: Hashable {
+  /// Hashes what distinguishes layouts cheaply; equality is oneDNN's own comparison.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(dims)
+    hasher.combine(raw.format_kind.rawValue)
+    hasher.combine(raw.format_desc.blocking.inner_nblks)
+  }
+
   public static func == (a: MemoryDescriptor, b: MemoryDescriptor) -> Bool {
     withUnsafePointer(to: a.raw) { pa in
       withUnsafePointer(to: b.raw) { pb in dnnl_memory_desc_equal(pa, pb) != 0 }

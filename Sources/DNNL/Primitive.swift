@@ -20,6 +20,8 @@ public enum PropagationKind: Sendable {
 public final class PrimitiveDescriptor: @unchecked Sendable {
   let handle: dnnl_primitive_desc_t
   public let engine: Engine
+  /// What this descriptor is for, e.g. `convolution forward, src 128x16x32x32 …`; named in errors.
+  public let label: String
   /// The implementation oneDNN picked, e.g. `jit:avx2`; useful when a benchmark surprises.
   public var implementation: String {
     var name: UnsafePointer<CChar>?
@@ -27,9 +29,10 @@ public final class PrimitiveDescriptor: @unchecked Sendable {
     return name.map { String(cString: $0) } ?? "?"
   }
 
-  init(handle: dnnl_primitive_desc_t, engine: Engine) {
+  init(handle: dnnl_primitive_desc_t, engine: Engine, label: String) {
     self.handle = handle
     self.engine = engine
+    self.label = label
   }
 
   /// Creates the descriptor for an operation descriptor (`dnnl_*_desc_t`) at `operation`.
@@ -40,7 +43,7 @@ public final class PrimitiveDescriptor: @unchecked Sendable {
     var pd: dnnl_primitive_desc_t?
     try check(dnnl_primitive_desc_create(&pd, operation, attributes?.handle, engine.handle,
                                          hint?.handle), call, context)
-    return PrimitiveDescriptor(handle: pd!, engine: engine)
+    return PrimitiveDescriptor(handle: pd!, engine: engine, label: context)
   }
 
   /// The layout of one execution argument; `.zero` when the primitive does not take it.
@@ -61,7 +64,7 @@ public final class Primitive: @unchecked Sendable {
   public init(_ descriptor: PrimitiveDescriptor) throws(DNNLError) {
     var primitive: dnnl_primitive_t?
     try check(dnnl_primitive_create(&primitive, descriptor.handle), "dnnl_primitive_create",
-              descriptor.implementation)
+              "\(descriptor.label), \(descriptor.implementation)")
     handle = primitive!
     self.descriptor = descriptor
   }
@@ -70,7 +73,7 @@ public final class Primitive: @unchecked Sendable {
   public func execute(_ stream: Stream, _ arguments: [(Argument, Memory)]) throws(DNNLError) {
     var args = arguments.map { dnnl_exec_arg_t(arg: $0.0.raw, memory: $0.1.handle) }
     try check(dnnl_primitive_execute(handle, stream.handle, Int32(args.count), &args),
-              "dnnl_primitive_execute", descriptor.implementation)
+              "dnnl_primitive_execute", "\(descriptor.label), \(descriptor.implementation)")
   }
 
   deinit { dnnl_primitive_destroy(handle) }

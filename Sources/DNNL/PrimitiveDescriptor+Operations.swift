@@ -97,25 +97,31 @@ extension PrimitiveDescriptor {
                       "dnnl_primitive_desc_create", "batch normalization backward, data \(data)")
   }
 
-  /// ReLU forward (alpha 0: the plain max(x, 0)).
-  public static func reluForward(_ kind: PropagationKind, data: MemoryDescriptor, engine: Engine)
+  /// ReLU forward (alpha 0: the plain max(x, 0)); `fromOutput` prepares a backward from dst.
+  public static func reluForward(_ kind: PropagationKind, data: MemoryDescriptor,
+                                 fromOutput: Bool = false, engine: Engine)
     throws(DNNLError) -> PrimitiveDescriptor
   {
     var desc = dnnl_eltwise_desc_t()
     var d = data.raw
-    try check(dnnl_eltwise_forward_desc_init(&desc, kind.raw, dnnl_eltwise_relu, &d, 0, 0),
+    let algorithm = fromOutput ? dnnl_eltwise_relu_use_dst_for_bwd : dnnl_eltwise_relu
+    try check(dnnl_eltwise_forward_desc_init(&desc, kind.raw, algorithm, &d, 0, 0),
               "dnnl_eltwise_forward_desc_init", "relu, data \(data)")
     return try create(&desc, attributes: nil, engine: engine, hint: nil,
                       "dnnl_primitive_desc_create", "relu forward, data \(data)")
   }
 
+  /// ReLU backward from the forward input, or (`fromOutput`) from the forward output, which is
+  /// what a ReLU fused as a post-op leaves behind.
   public static func reluBackward(diffData: MemoryDescriptor, data: MemoryDescriptor,
-                                  hint: PrimitiveDescriptor, engine: Engine)
+                                  fromOutput: Bool = false, hint: PrimitiveDescriptor,
+                                  engine: Engine)
     throws(DNNLError) -> PrimitiveDescriptor
   {
     var desc = dnnl_eltwise_desc_t()
     var (dd, d) = (diffData.raw, data.raw)
-    try check(dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &dd, &d, 0, 0),
+    let algorithm = fromOutput ? dnnl_eltwise_relu_use_dst_for_bwd : dnnl_eltwise_relu
+    try check(dnnl_eltwise_backward_desc_init(&desc, algorithm, &dd, &d, 0, 0),
               "dnnl_eltwise_backward_desc_init", "relu, data \(data)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,
                       "dnnl_primitive_desc_create", "relu backward, data \(data)")
@@ -225,7 +231,7 @@ extension PrimitiveDescriptor {
     }
     try check(status, "dnnl_concat_primitive_desc_create",
               "\(sources.count) sources on axis \(axis)")
-    return PrimitiveDescriptor(handle: pd!, engine: engine)
+    return PrimitiveDescriptor(handle: pd!, engine: engine, label: "concat on axis \(axis)")
   }
 
   /// Copy between two layouts of the same logical tensor.
@@ -236,6 +242,6 @@ extension PrimitiveDescriptor {
     var (s, d) = (src.raw, dst.raw)
     try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine.handle, &d, engine.handle, nil),
               "dnnl_reorder_primitive_desc_create", "\(src) -> \(dst)")
-    return PrimitiveDescriptor(handle: pd!, engine: engine)
+    return PrimitiveDescriptor(handle: pd!, engine: engine, label: "reorder \(src) -> \(dst)")
   }
 }

@@ -1,0 +1,124 @@
+import DNNL
+
+/// 2-D convolution without bias (every convolution of a ResNet is followed by batch norm).
+///
+/// The op is functional: callers keep the input for the backward pass. It builds oneDNN
+/// primitives once per input shape and propagation kind and reuses them; layouts are `any`, so
+/// activations come out blocked and weights are reordered from their plain `oihw` master copy.
+public final class Convolution: @unchecked Sendable {
+  public let inChannels: Int
+  public let outChannels: Int
+  public let kernel: Int
+  public let stride: Int
+  public let padding: Int
+  let geometry: Geometry2D
+
+  public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int) {
+    self.inChannels = inChannels
+    self.outChannels = outChannels
+    self.kernel = kernel
+    self.stride = stride
+    self.padding = padding
+    geometry = Geometry2D(kernel: kernel, stride: stride, padding: padding)
+  }
+
+  public var weightShape: [Int] { [outChannels, inChannels, kernel, kernel] }
+
+  public func outputShape(_ input: [Int]) -> [Int] {
+    precondition(input.count == 4 && input[1] == inChannels,
+                 "convolution expects [N, \(inChannels), H, W], got \(input)")
+    let size = { (n: Int) in (n + 2 * self.padding - self.kernel) / self.stride + 1 }
+    return [input[0], outChannels, size(input[2]), size(input[3])]
+  }
+
+  /// Primitives for one input shape.
+  final class Plan {
+    let forward: Primitive
+    var backwardData: Primitive?
+    var backwardWeights: Primitive?
+    init(forward: Primitive) { self.forward = forward }
+  }
+
+  private var plans: [PlanKey: Plan] = [:]
+
+  private struct PlanKey: Hashable {
+    let shape: [Int]
+    let training: Bool
+  }
+
+  private func plan(_ shape: [Int], training: Bool, context: ComputeContext) throws(DNNLError)
+    -> Plan
+  {
+    let key = PlanKey(shape: shape, training: training)
+    if let plan = plans[key] { return plan }
+    let pd = try PrimitiveDescriptor.convolutionForward(
+      training ? .forwardTraining : .forwardInference,
+      src: MemoryDescriptor(shape, .f32, .any),
+      weights: MemoryDescriptor(weightShape, .f32, .any),
+      dst: MemoryDescriptor(outputShape(shape), .f32, .any),
+      geometry: geometry, engine: context.engine)
+    let plan = Plan(forward: try Primitive(pd))
+    plans[key] = plan
+    return plan
+  }
+
+  /// y = conv(x, weight). `weight` may be in any layout (its plain master copy, typically).
+  public func forward(_ x: Tensor, weight: Tensor, training: Bool, context: ComputeContext)
+    throws(DNNLError) -> Tensor
+  {
+    let primitive = try plan(x.shape, training: training, context: context).forward
+    let pd = primitive.descriptor
+    let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
+    let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
+    let y = try Tensor(pd.descriptor(for: .dst), context: context)
+    try primitive.execute(context.stream, [(.src, src.memory), (.weights, w.memory),
+                                           (.dst, y.memory)])
+    return y
+  }
+
+  /// dL/dx for the forward of an input of shape `inputShape`.
+  public func backwardData(inputShape: [Int], dy: Tensor, weight: Tensor,
+                           context: ComputeContext) throws(DNNLError) -> Tensor
+  {
+    let plan = try plan(inputShape, training: true, context: context)
+    if plan.backwardData == nil {
+      let pd = try PrimitiveDescriptor.convolutionBackwardData(
+        diffSrc: MemoryDescriptor(inputShape, .f32, .any),
+        weights: MemoryDescriptor(weightShape, .f32, .any),
+        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
+        geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
+      plan.backwardData = try Primitive(pd)
+    }
+    let primitive = plan.backwardData!
+    let pd = primitive.descriptor
+    let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
+    let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
+    let dx = try Tensor(pd.descriptor(for: .diffSrc), context: context)
+    try primitive.execute(context.stream, [(.diffDst, diffDst.memory), (.weights, w.memory),
+                                           (.diffSrc, dx.memory)])
+    return dx
+  }
+
+  /// dL/dweight in the layout oneDNN computed it in; reorder or `accumulate` it into a master.
+  public func backwardWeights(_ x: Tensor, dy: Tensor, context: ComputeContext)
+    throws(DNNLError) -> Tensor
+  {
+    let plan = try plan(x.shape, training: true, context: context)
+    if plan.backwardWeights == nil {
+      let pd = try PrimitiveDescriptor.convolutionBackwardWeights(
+        src: MemoryDescriptor(x.shape, .f32, .any),
+        diffWeights: MemoryDescriptor(weightShape, .f32, .any),
+        diffDst: MemoryDescriptor(outputShape(x.shape), .f32, .any),
+        geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
+      plan.backwardWeights = try Primitive(pd)
+    }
+    let primitive = plan.backwardWeights!
+    let pd = primitive.descriptor
+    let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
+    let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
+    let dw = try Tensor(pd.descriptor(for: .diffWeights), context: context)
+    try primitive.execute(context.stream, [(.src, src.memory), (.diffDst, diffDst.memory),
+                                           (.diffWeights, dw.memory)])
+    return dw
+  }
+}

@@ -1,0 +1,79 @@
+import DNNL
+
+/// A Float32 tensor with a logical shape (`[N, C, H, W]` for maps, `[N, F]` for features,
+/// `[O, I, KH, KW]` for convolution weights) stored in whatever layout oneDNN chose for it.
+///
+/// Between layers activations stay in oneDNN's blocked layouts (`nChw8c` on AVX2); `scalars()`
+/// and `init(shape:scalars:)` reorder at the edges. Storage comes from `BufferPool` and returns
+/// to it when the tensor is released. A tensor's values are mutable through `memory`, but ops
+/// never write into their inputs.
+public final class Tensor: @unchecked Sendable {
+  public let shape: [Int]
+  public let memory: Memory
+  private let buffer: UnsafeMutableRawPointer
+  private let byteCount: Int
+
+  /// An uninitialized tensor with the given layout.
+  public init(_ descriptor: MemoryDescriptor, context: ComputeContext) throws(DNNLError) {
+    shape = descriptor.dims
+    byteCount = descriptor.byteCount
+    buffer = BufferPool.shared.take(byteCount)
+    do {
+      memory = try Memory(descriptor, engine: context.engine, borrowing: buffer)
+    } catch {
+      BufferPool.shared.give(buffer, byteCount: byteCount)
+      throw error
+    }
+  }
+
+  /// A tensor in the plain row-major layout holding `scalars` (NCHW order).
+  public convenience init(shape: [Int], scalars: [Float], context: ComputeContext)
+    throws(DNNLError)
+  {
+    precondition(shape.reduce(1, *) == scalars.count,
+                 "shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+    try self.init(MemoryDescriptor(shape, .f32, Tensor.plainTag(rank: shape.count)),
+                  context: context)
+    _ = memory.floats.initialize(from: scalars)
+  }
+
+  /// A plain tensor of zeros.
+  public convenience init(zeros shape: [Int], context: ComputeContext) throws(DNNLError) {
+    try self.init(MemoryDescriptor(shape, .f32, Tensor.plainTag(rank: shape.count)),
+                  context: context)
+    memory.floats.update(repeating: 0)
+  }
+
+  deinit { BufferPool.shared.give(buffer, byteCount: byteCount) }
+
+  public var descriptor: MemoryDescriptor { memory.descriptor }
+  public var count: Int { shape.reduce(1, *) }
+  public var isPlain: Bool { descriptor.isPlainRowMajor }
+
+  /// The values in logical row-major (NCHW) order.
+  public func scalars(context: ComputeContext) throws(DNNLError) -> [Float] {
+    let plain = try reordered(to: descriptor.with(Tensor.plainTag(rank: shape.count)),
+                              context: context)
+    return Array(plain.memory.floats.prefix(count))
+  }
+
+  /// This tensor in layout `target`: itself when the layout already matches, else a copy.
+  public func reordered(to target: MemoryDescriptor, context: ComputeContext)
+    throws(DNNLError) -> Tensor
+  {
+    if target == descriptor { return self }
+    let result = try Tensor(target, context: context)
+    try context.reorder(memory, into: result.memory)
+    return result
+  }
+
+  /// The plain row-major tag for a rank: `x`, `nc`, `nchw`.
+  static func plainTag(rank: Int) -> FormatTag {
+    switch rank {
+    case 1: .x
+    case 2: .nc
+    case 4: .nchw
+    default: preconditionFailure("tensors of rank \(rank) are not supported")
+    }
+  }
+}

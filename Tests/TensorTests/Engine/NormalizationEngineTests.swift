@@ -1,0 +1,109 @@
+import DNNL
+import Testing
+@testable import Tensor
+
+@Suite struct NormalizationEngineTests {
+  /// Shapes of batch norm inputs: maps in blocked and plain layouts, and features.
+  static let layouts: [(shape: [Int], layout: FormatTag?)] = [
+    ([4, 16, 5, 5], .nChw8c), ([4, 16, 5, 5], nil), ([3, 8, 4, 4], .nChw8c), ([6, 10], nil),
+  ]
+
+  @Test(arguments: layouts.indices, [false, true])
+  func trainingForwardBackwardMatchReference(_ index: Int, fusesReLU: Bool) throws {
+    let (shape, layout) = Self.layouts[index]
+    let c = shape[1]
+    var random = SeededRandom(seed: UInt64(11 + index))
+    let x = random.tensor(shape, -2, 2)
+    let gamma = random.values(c, 0.5, 1.5), beta = random.values(c, -0.5, 0.5)
+    let dy = random.tensor(shape)
+
+    // Reference: BN, then the ReLU as its own op when fused.
+    var (yRef, stats) = Reference.batchNormTraining(x, gamma: gamma, beta: beta, epsilon: 1e-5)
+    var dyBN = dy
+    if fusesReLU {
+      dyBN = Reference.reluBackward(yRef, dy: dy)
+      yRef = Reference.relu(yRef)
+    }
+    let grads = Reference.batchNormTrainingBackward(x, gamma: gamma, dy: dyBN, epsilon: 1e-5)
+
+    let context = EngineCheck.context
+    let bn = BatchNormalization(channels: c, fusesReLU: fusesReLU)
+    let scale = try EngineCheck.vector(gamma), shift = try EngineCheck.vector(beta)
+    let (y, saved) = try bn.forwardTraining(try EngineCheck.tensor(x, layout: layout),
+                                            scale: scale, shift: shift, context: context)
+    try EngineCheck.expectClose(y, yRef, tolerance: 1e-5, "y")
+    try EngineCheck.expectClose(try EngineCheck.ref(saved.mean).data, stats.mean, "mean")
+    try EngineCheck.expectClose(try EngineCheck.ref(saved.variance).data, stats.variance,
+                                "biased variance")
+
+    let (dx, dScale, dShift) = try bn.backward(try EngineCheck.tensor(dy, layout: layout),
+                                               saved: saved, scale: scale, shift: shift,
+                                               parameterGradients: true, context: context)
+    try EngineCheck.expectClose(dx, grads.dx, tolerance: 1e-4, "dx")
+    try EngineCheck.expectClose(try EngineCheck.ref(dScale!).data, grads.dGamma, tolerance: 1e-4,
+                                "dγ")
+    try EngineCheck.expectClose(try EngineCheck.ref(dShift!).data, grads.dBeta, tolerance: 1e-4,
+                                "dβ")
+
+    // Data-only backward (a frozen BN) gives the same dx and computes no parameter gradients.
+    let dataOnly = try bn.backward(try EngineCheck.tensor(dy, layout: layout), saved: saved,
+                                   scale: scale, shift: shift, parameterGradients: false,
+                                   context: context)
+    try EngineCheck.expectClose(dataOnly.dx, grads.dx, tolerance: 1e-4, "dx (data only)")
+    #expect(dataOnly.dScale == nil && dataOnly.dShift == nil)
+  }
+
+  @Test func runningStatisticsFollowPyTorch() throws {
+    var random = SeededRandom(seed: 5)
+    let x = random.tensor([4, 8, 3, 3], -1, 3)
+    let context = EngineCheck.context
+    let bn = BatchNormalization(channels: 8)
+    let (_, saved) = try bn.forwardTraining(try EngineCheck.tensor(x, layout: .nChw8c),
+                                            scale: try EngineCheck.vector(Array(repeating: 1, count: 8)),
+                                            shift: try EngineCheck.vector(Array(repeating: 0, count: 8)),
+                                            context: context)
+    var meanRef = random.values(8), varianceRef = random.values(8, 0.5, 2)
+    let runningMean = try EngineCheck.vector(meanRef)
+    let runningVariance = try EngineCheck.vector(varianceRef)
+    BatchNormalization.updateRunningStatistics(runningMean: runningMean,
+                                               runningVariance: runningVariance, saved: saved,
+                                               momentum: 0.1)
+    Reference.updateRunningStatistics(mean: &meanRef, variance: &varianceRef,
+                                      stats: Reference.batchNormStatistics(x), count: 4 * 9,
+                                      momentum: 0.1)
+    try EngineCheck.expectClose(try EngineCheck.ref(runningMean).data, meanRef, "running mean")
+    try EngineCheck.expectClose(try EngineCheck.ref(runningVariance).data, varianceRef,
+                                "running variance (unbiased)")
+  }
+
+  @Test(arguments: [false, true])
+  func inferenceForwardBackwardMatchReference(fusesReLU: Bool) throws {
+    let shape = [3, 16, 4, 4]
+    var random = SeededRandom(seed: 23)
+    let x = random.tensor(shape, -2, 2), dy = random.tensor(shape)
+    let gamma = random.values(16, 0.5, 1.5), beta = random.values(16, -0.5, 0.5)
+    let mean = random.values(16, -0.5, 0.5), variance = random.values(16, 0.5, 2)
+    var yRef = Reference.batchNormInference(x, gamma: gamma, beta: beta, runningMean: mean,
+                                            runningVariance: variance, epsilon: 1e-5)
+    var dyBN = dy
+    if fusesReLU {
+      dyBN = Reference.reluBackward(yRef, dy: dy)
+      yRef = Reference.relu(yRef)
+    }
+    let grads = Reference.batchNormInferenceBackward(x, gamma: gamma, runningMean: mean,
+                                                     runningVariance: variance, dy: dyBN,
+                                                     epsilon: 1e-5)
+    let context = EngineCheck.context
+    let bn = BatchNormalization(channels: 16, fusesReLU: fusesReLU)
+    let scale = try EngineCheck.vector(gamma), shift = try EngineCheck.vector(beta)
+    let (y, saved) = try bn.forwardInference(
+      try EngineCheck.tensor(x, layout: .nChw8c), scale: scale, shift: shift,
+      runningMean: try EngineCheck.vector(mean), runningVariance: try EngineCheck.vector(variance),
+      context: context)
+    try EngineCheck.expectClose(y, yRef, tolerance: 1e-5, "eval y")
+    let (dx, _, _) = try bn.backward(try EngineCheck.tensor(dy, layout: .nChw8c), saved: saved,
+                                     scale: scale, shift: shift, parameterGradients: false,
+                                     context: context)
+    try EngineCheck.expectClose(dx, grads.dx, tolerance: 1e-5, "eval dx")
+  }
+}
