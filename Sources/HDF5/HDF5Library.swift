@@ -1,2 +1,8 @@
-import CHDF5
-public enum HDF5Placeholder { public static func v() -> Int32 { var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0; _ = H5get_libversion(&a,&b,&c); _ = strata_H5T_NATIVE_FLOAT(); _ = H5DSis_scale(0); return Int32(a*100+b) } }
+/// Facts about the linked libhdf5, for provenance attributes.
+public enum HDF5Library {
+  /// "1.10.8" on Debian bookworm.
+  public static var version: String {
+    let v = H5.libraryVersion()
+    return "\(v.major).\(v.minor).\(v.release)"
+  }
+}
