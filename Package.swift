@@ -34,6 +34,8 @@ let package = Package(
 
     // Tensors and the op set (forward + backward) on oneDNN, with a Float64 reference of every op.
     .target(name: "Tensor", dependencies: ["DNNL"]),
+    // Modules, parameters, layers, ResNets and the block registry, SGD and its schedules.
+    .target(name: "NN", dependencies: ["Tensor"]),
 
     // Data sets on disk, class order, task streams, augmentation, batching. Plain buffers in and
     // out, so it does not depend on the engine; it decodes files through zlib/TurboJPEG/libpng.
@@ -41,15 +43,16 @@ let package = Package(
 
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "Data",
+      "HDF5", "DNNL", "Data", "NN",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
 
-    .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+    .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Oracles"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "NNTests", dependencies: ["NN"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
   ]
 )

@@ -1,0 +1,31 @@
+/// Initialization as the public MEMO/PyCIL code does it:
+/// convolutions He normal with fan-out, N(0, 2 / (k·k·out)) (He et al. 2015); batch norm
+/// γ = 1, β = 0 (already so at construction); the classifier U(−√(3/fan_in), +√(3/fan_in))
+/// (`kaiming_uniform_` with gain 1) and bias 0.
+public enum Initialization {
+  public static func heNormalFanOut(_ conv: Conv2D, using generator: inout SeededGenerator) {
+    let shape = conv.weight.shape
+    let std = (2.0 / Double(shape[0] * shape[2] * shape[3])).squareRoot()
+    conv.weight.load((0..<conv.weight.count).map { _ in Float(generator.normal() * std) })
+  }
+
+  public static func uniformFanIn(_ dense: Dense, using generator: inout SeededGenerator) {
+    let bound = (3.0 / Double(dense.inFeatures)).squareRoot()
+    dense.weight.load((0..<dense.weight.count).map { _ in
+      Float((generator.unit() * 2 - 1) * bound)
+    })
+    dense.bias.load(Array(repeating: 0, count: dense.bias.count))
+  }
+
+  /// Initializes every convolution and dense layer below `module`, in traversal order.
+  public static func initialize(_ module: any Module, seed: UInt64) {
+    var generator = SeededGenerator(seed: seed)
+    visit(module, &generator)
+  }
+
+  private static func visit(_ module: any Module, _ generator: inout SeededGenerator) {
+    if let conv = module as? Conv2D { heNormalFanOut(conv, using: &generator) }
+    if let dense = module as? Dense { uniformFanIn(dense, using: &generator) }
+    for child in module.children { visit(child.module, &generator) }
+  }
+}

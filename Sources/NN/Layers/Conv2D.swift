@@ -1,0 +1,41 @@
+import Tensor
+
+/// A 2-D convolution layer without bias, weights `[out, in, k, k]`.
+public final class Conv2D: Layer {
+  public let weight: Parameter
+  let op: Convolution
+  let context: ComputeContext
+  private var input: Tensor?
+
+  public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+              context: ComputeContext) throws
+  {
+    op = Convolution(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+                     stride: stride, padding: padding)
+    weight = Parameter(try Tensor(zeros: op.weightShape, context: context))
+    self.context = context
+  }
+
+  public var ownParameters: [(name: String, parameter: Parameter)] { [("weight", weight)] }
+
+  public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
+    input = recording ? x : nil
+    return try op.forward(x, weight: weight.value, training: recording, context: context)
+  }
+
+  public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
+    guard let x = input else { preconditionFailure("Conv2D.backward without a recorded forward") }
+    input = nil
+    if weight.isTrainable {
+      try weight.accumulate(try op.backwardWeights(x, dy: dy, context: context), context: context)
+    }
+    guard inputGradient else { return nil }
+    return try op.backwardData(inputShape: x.shape, dy: dy, weight: weight.value, context: context)
+  }
+
+  /// Multiply-accumulates of one forward for an input of `shape`.
+  public func multiplyAccumulates(input shape: [Int]) -> Int {
+    let out = op.outputShape(shape)
+    return out[1] * out[2] * out[3] * op.inChannels * op.kernel * op.kernel
+  }
+}

@@ -1,0 +1,28 @@
+/// A small seeded generator (SplitMix64, Steele et al. 2014) for reproducible initialization:
+/// the same seed gives the same weights on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// Uniform in [0, 1) with 53 random bits.
+  public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+  /// Standard normal by Box–Muller (one value per call; simplicity over speed).
+  public mutating func normal() -> Double {
+    let u1 = 1 - unit(), u2 = unit()
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
