@@ -10,6 +10,11 @@ public final class Parameter: @unchecked Sendable {
   public let value: Tensor
   public private(set) var gradient: Tensor?
   public var isTrainable = true
+  /// Bumped whenever the values change, so layers can cache copies in other layouts.
+  public private(set) var version = 0
+
+  /// Call after writing into `value` directly (an optimizer step, a checkpoint load).
+  public func markModified() { version &+= 1 }
 
   public init(_ value: Tensor) {
     precondition(value.isPlain, "parameters are kept in the plain layout")
@@ -41,5 +46,6 @@ public final class Parameter: @unchecked Sendable {
   public func load(_ scalars: [Float]) {
     precondition(scalars.count == count, "\(scalars.count) values for a parameter of \(shape)")
     _ = value.memory.floats.initialize(from: scalars)
+    markModified()
   }
 }

@@ -1,3 +1,4 @@
+import DNNL
 import Tensor
 
 /// A 2-D convolution layer without bias, weights `[out, in, k, k]`.
@@ -6,6 +7,9 @@ public final class Conv2D: Layer {
   let op: Convolution
   let context: ComputeContext
   private var input: Tensor?
+  /// The weights in the layouts the primitives want, valid while `weight.version` is unchanged:
+  /// evaluation reorders them once, training once per step and direction.
+  private var layoutCopies: [MemoryDescriptor: (version: Int, tensor: Tensor)] = [:]
 
   public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
               context: ComputeContext) throws
@@ -20,7 +24,9 @@ public final class Conv2D: Layer {
 
   public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
     input = recording ? x : nil
-    return try op.forward(x, weight: weight.value, training: recording, context: context)
+    let layout = try op.forwardWeightsLayout(x.shape, training: recording, context: context)
+    return try op.forward(x, weight: try weights(in: layout), training: recording,
+                          context: context)
   }
 
   public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
@@ -30,7 +36,16 @@ public final class Conv2D: Layer {
       try weight.accumulate(try op.backwardWeights(x, dy: dy, context: context), context: context)
     }
     guard inputGradient else { return nil }
-    return try op.backwardData(inputShape: x.shape, dy: dy, weight: weight.value, context: context)
+    let layout = try op.backwardDataWeightsLayout(x.shape, context: context)
+    return try op.backwardData(inputShape: x.shape, dy: dy, weight: try weights(in: layout),
+                               context: context)
+  }
+
+  private func weights(in layout: MemoryDescriptor) throws -> Tensor {
+    if let copy = layoutCopies[layout], copy.version == weight.version { return copy.tensor }
+    let tensor = try weight.value.reordered(to: layout, context: context)
+    layoutCopies[layout] = (weight.version, tensor)
+    return tensor
   }
 
   /// Multiply-accumulates of one forward for an input of `shape`.

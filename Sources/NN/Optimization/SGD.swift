@@ -20,7 +20,10 @@ public final class SGD {
   public var groups: [ParameterGroup]
   public var learningRate: Float
   public let momentum: Float
-  private var velocity: [ObjectIdentifier: [Float]] = [:]
+  /// Momentum buffers. Each entry holds its parameter strongly (as PyTorch's `optimizer.state`):
+  /// keyed by identity alone, a released parameter's address could be reused by a new one,
+  /// which would then inherit a stale buffer.
+  private var velocity: [ObjectIdentifier: (parameter: Parameter, buffer: [Float])] = [:]
 
   public init(groups: [ParameterGroup], learningRate: Float, momentum: Float = 0.9) {
     self.groups = groups
@@ -35,7 +38,8 @@ public final class SGD {
         let theta = parameter.value.memory.floats, g = gradient.memory.floats
         let id = ObjectIdentifier(parameter)
         let fresh = velocity[id] == nil
-        var v = velocity.removeValue(forKey: id) ?? [Float](repeating: 0, count: parameter.count)
+        var v = velocity.removeValue(forKey: id)?.buffer
+          ?? [Float](repeating: 0, count: parameter.count)
         let (wd, mu, lr) = (group.weightDecay, momentum, learningRate)
         v.withUnsafeMutableBufferPointer { v in
           for i in 0..<parameter.count {
@@ -44,7 +48,8 @@ public final class SGD {
             theta[i] -= lr * v[i]
           }
         }
-        velocity[id] = v
+        velocity[id] = (parameter, v)
+        parameter.markModified()
       }
     }
   }
@@ -55,11 +60,11 @@ public final class SGD {
 
   /// The momentum buffer of a parameter (for checkpoints and tests), nil before its first step.
   public func momentumBuffer(of parameter: Parameter) -> [Float]? {
-    velocity[ObjectIdentifier(parameter)]
+    velocity[ObjectIdentifier(parameter)]?.buffer
   }
 
   public func setMomentumBuffer(_ buffer: [Float], of parameter: Parameter) {
     precondition(buffer.count == parameter.count, "momentum of \(buffer.count) for \(parameter.shape)")
-    velocity[ObjectIdentifier(parameter)] = buffer
+    velocity[ObjectIdentifier(parameter)] = (parameter, buffer)
   }
 }

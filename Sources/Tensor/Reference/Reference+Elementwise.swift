@@ -1,5 +1,7 @@
 extension Reference {
-  /// The rectified linear unit, `max(x, 0)` element by element (PyTorch's `F.relu`).
+  /// The rectified linear unit, `max(x, 0)` element by element (PyTorch's `F.relu` for finite
+  /// x). NaN maps to 0 here, as in oneDNN's ReLU; PyTorch keeps NaN. That is why non-finite
+  /// checks look at parameters and statistics, not only at outputs.
   public static func relu(_ x: RefTensor) -> RefTensor {
     RefTensor(shape: x.shape, data: x.data.map { $0 > 0 ? $0 : 0 })
   }
