@@ -15,6 +15,12 @@ public struct Geometry2D: Sendable {
   }
 }
 
+extension Array where Element == Int {
+  /// As oneDNN dims. An array passed to a `const dnnl_dim_t *` parameter bridges to a pointer to
+  /// its whole storage (unlike `&tuple.0`, which may point at a one-element temporary).
+  var dnnl: [dnnl_dim_t] { map { dnnl_dim_t($0) } }
+}
+
 // Each constructor fills a `dnnl_*_desc_t` and turns it into a primitive descriptor. Backward
 // descriptors take the forward one as a hint, as oneDNN requires.
 extension PrimitiveDescriptor {
@@ -24,9 +30,9 @@ extension PrimitiveDescriptor {
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, d) = (src.raw, weights.raw, dst.raw)
-    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
     try check(dnnl_convolution_forward_desc_init(&desc, kind.raw, dnnl_convolution_direct, &s, &w,
-                                                 nil, &d, &st.0, &pl.0, &ph.0),
+                                                 nil, &d, st, pl, ph),
               "dnnl_convolution_forward_desc_init", "src \(src), weights \(weights)")
     return try create(&desc, attributes: attributes, engine: engine, hint: nil,
                       "dnnl_primitive_desc_create", "convolution forward, src \(src)")
@@ -38,9 +44,9 @@ extension PrimitiveDescriptor {
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, d) = (diffSrc.raw, weights.raw, diffDst.raw)
-    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
     try check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &s, &w, &d,
-                                                       &st.0, &pl.0, &ph.0),
+                                                       st, pl, ph),
               "dnnl_convolution_backward_data_desc_init", "diff_src \(diffSrc)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,
                       "dnnl_primitive_desc_create", "convolution backward data, diff_src \(diffSrc)")
@@ -52,9 +58,9 @@ extension PrimitiveDescriptor {
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, d) = (src.raw, diffWeights.raw, diffDst.raw)
-    var (st, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.paddingLow), dnnlDims(g.paddingHigh))
+    let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
     try check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &s, &w,
-                                                          nil, &d, &st.0, &pl.0, &ph.0),
+                                                          nil, &d, st, pl, ph),
               "dnnl_convolution_backward_weights_desc_init", "src \(src)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,
                       "dnnl_primitive_desc_create", "convolution backward weights, src \(src)")
@@ -144,10 +150,9 @@ extension PrimitiveDescriptor {
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_pooling_desc_t()
     var (s, d) = (src.raw, dst.raw)
-    var (st, k, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.kernel), dnnlDims(g.paddingLow),
-                           dnnlDims(g.paddingHigh))
-    try check(dnnl_pooling_forward_desc_init(&desc, kind.raw, algorithm.raw, &s, &d, &st.0, &k.0,
-                                             &pl.0, &ph.0),
+    let (st, k, pl, ph) = (g.strides.dnnl, g.kernel.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
+    try check(dnnl_pooling_forward_desc_init(&desc, kind.raw, algorithm.raw, &s, &d, st, k,
+                                             pl, ph),
               "dnnl_pooling_forward_desc_init", "src \(src)")
     return try create(&desc, attributes: nil, engine: engine, hint: nil,
                       "dnnl_primitive_desc_create", "pooling forward, src \(src)")
@@ -159,10 +164,9 @@ extension PrimitiveDescriptor {
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_pooling_desc_t()
     var (s, d) = (diffSrc.raw, diffDst.raw)
-    var (st, k, pl, ph) = (dnnlDims(g.strides), dnnlDims(g.kernel), dnnlDims(g.paddingLow),
-                           dnnlDims(g.paddingHigh))
-    try check(dnnl_pooling_backward_desc_init(&desc, algorithm.raw, &s, &d, &st.0, &k.0, &pl.0,
-                                              &ph.0),
+    let (st, k, pl, ph) = (g.strides.dnnl, g.kernel.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
+    try check(dnnl_pooling_backward_desc_init(&desc, algorithm.raw, &s, &d, st, k, pl,
+                                              ph),
               "dnnl_pooling_backward_desc_init", "diff_src \(diffSrc)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,
                       "dnnl_primitive_desc_create", "pooling backward, diff_src \(diffSrc)")

@@ -62,6 +62,20 @@ public final class Convolution: @unchecked Sendable {
     return plan
   }
 
+  /// The weights layout the forward for inputs of `shape` wants (so callers can cache a copy).
+  public func forwardWeightsLayout(_ shape: [Int], training: Bool, context: ComputeContext)
+    throws(DNNLError) -> MemoryDescriptor
+  {
+    try plan(shape, training: training, context: context).forward.descriptor.descriptor(for: .weights)
+  }
+
+  /// The weights layout backward data wants.
+  public func backwardDataWeightsLayout(_ shape: [Int], context: ComputeContext)
+    throws(DNNLError) -> MemoryDescriptor
+  {
+    try backwardDataPrimitive(shape, context: context).descriptor.descriptor(for: .weights)
+  }
+
   /// y = conv(x, weight). `weight` may be in any layout (its plain master copy, typically).
   public func forward(_ x: Tensor, weight: Tensor, training: Bool, context: ComputeContext)
     throws(DNNLError) -> Tensor
@@ -80,16 +94,7 @@ public final class Convolution: @unchecked Sendable {
   public func backwardData(inputShape: [Int], dy: Tensor, weight: Tensor,
                            context: ComputeContext) throws(DNNLError) -> Tensor
   {
-    let plan = try plan(inputShape, training: true, context: context)
-    if plan.backwardData == nil {
-      let pd = try PrimitiveDescriptor.convolutionBackwardData(
-        diffSrc: MemoryDescriptor(inputShape, .f32, .any),
-        weights: MemoryDescriptor(weightShape, .f32, .any),
-        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-        geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
-      plan.backwardData = try Primitive(pd)
-    }
-    let primitive = plan.backwardData!
+    let primitive = try backwardDataPrimitive(inputShape, context: context)
     let pd = primitive.descriptor
     let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
     let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
@@ -97,6 +102,21 @@ public final class Convolution: @unchecked Sendable {
     try primitive.execute(context.stream, [(.diffDst, diffDst.memory), (.weights, w.memory),
                                            (.diffSrc, dx.memory)])
     return dx
+  }
+
+  private func backwardDataPrimitive(_ inputShape: [Int], context: ComputeContext)
+    throws(DNNLError) -> Primitive
+  {
+    let plan = try plan(inputShape, training: true, context: context)
+    if let primitive = plan.backwardData { return primitive }
+    let pd = try PrimitiveDescriptor.convolutionBackwardData(
+      diffSrc: MemoryDescriptor(inputShape, .f32, .any),
+      weights: MemoryDescriptor(weightShape, .f32, .any),
+      diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
+      geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
+    let primitive = try Primitive(pd)
+    plan.backwardData = primitive
+    return primitive
   }
 
   /// dL/dweight in the layout oneDNN computed it in; reorder or `accumulate` it into a master.

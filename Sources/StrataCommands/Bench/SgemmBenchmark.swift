@@ -1,0 +1,41 @@
+import CBLAS
+import DNNL
+import Foundation
+
+/// Single-precision GEMM throughput, the machine's practical FLOP ceiling against which a
+/// training rate is judged: OpenBLAS (the reference figure of the design) and oneDNN's own sgemm
+/// (the kernels Strata's convolutions use; faster where OpenBLAS lacks kernels for the CPU).
+/// Benchmarks are the one place outside the wrapper targets that calls a C library: a
+/// measurement of OpenBLAS must call OpenBLAS.
+enum SgemmBenchmark {
+  /// Median GFLOP/s of OpenBLAS's square `n`×`n` product over `repeats` runs after a warm-up.
+  static func openBLAS(n: Int = 2048, repeats: Int = 7) -> Double {
+    var generator = SystemRandomNumberGenerator()
+    let a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+    let b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+    var c = [Float](repeating: 0, count: n * n)
+    var times: [Double] = []
+    for run in 0...repeats {
+      let start = DispatchTime.now().uptimeNanoseconds
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a,
+                  Int32(n), b, Int32(n), 0, &c, Int32(n))
+      if run > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+    }
+    return 2 * Double(n * n * n) / median(times) / 1e9
+  }
+
+  /// The same for oneDNN's `dnnl_sgemm`.
+  static func oneDNN(n: Int = 2048, repeats: Int = 7) throws -> Double {
+    var generator = SystemRandomNumberGenerator()
+    let a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+    let b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+    var c = [Float](repeating: 0, count: n * n)
+    var times: [Double] = []
+    for run in 0...repeats {
+      let start = DispatchTime.now().uptimeNanoseconds
+      try sgemm(m: n, n: n, k: n, a: a, b: b, c: &c)
+      if run > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+    }
+    return 2 * Double(n * n * n) / median(times) / 1e9
+  }
+}
