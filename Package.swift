@@ -41,9 +41,12 @@ let package = Package(
     // out, so it does not depend on the engine; it decodes files through zlib/TurboJPEG/libpng.
     .target(name: "Data", dependencies: ["CZlib", "CTurboJPEG", "CPNG"]),
 
+    // Class-incremental learners, exemplar memory, evaluation, the memory ledger.
+    .target(name: "CIL", dependencies: ["NN", "Data"]),
+
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "Data", "NN", "CBLAS",
+      "HDF5", "DNNL", "Data", "NN", "CIL", "CBLAS",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
@@ -51,6 +54,7 @@ let package = Package(
     .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Oracles"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "CILTests", dependencies: ["CIL"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),

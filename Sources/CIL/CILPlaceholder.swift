@@ -1,0 +1,2 @@
+/// Placeholder until the memory ledger lands (issue 4).
+enum CILPlaceholder {}
