@@ -26,5 +26,11 @@ public struct Argument: Hashable, Sendable, CustomStringConvertible {
     Argument(raw: DNNL_ARG_MULTIPLE_SRC + Int32(i))
   }
 
+  /// The second operand of the binary post-op at `index` (`DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) |
+  /// DNNL_ARG_SRC_1`, a function-like macro Swift cannot import).
+  public static func postOpSource(_ index: Int) -> Argument {
+    Argument(raw: DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * Int32(index + 1) | DNNL_ARG_SRC_1)
+  }
+
   public var description: String { "arg \(raw)" }
 }

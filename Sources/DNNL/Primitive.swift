@@ -101,6 +101,10 @@ public final class Attributes: @unchecked Sendable {
       case .relu:
         try check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0),
                   "dnnl_post_ops_append_eltwise")
+      case .add(let other):
+        var md = other.raw
+        try check(dnnl_post_ops_append_binary(postOps, dnnl_binary_add, &md),
+                  "dnnl_post_ops_append_binary", "add \(other)")
       }
     }
     try check(dnnl_primitive_attr_set_post_ops(handle, postOps), "dnnl_primitive_attr_set_post_ops")
@@ -110,6 +114,9 @@ public final class Attributes: @unchecked Sendable {
 }
 
 public enum PostOp: Sendable {
+  /// dst += scale · (dst's previous contents).
   case sum(scale: Float)
   case relu
+  /// dst += a second tensor of this layout, passed as `Argument.postOpSource(index)`.
+  case add(MemoryDescriptor)
 }

@@ -24,15 +24,17 @@ extension Array where Element == Int {
 // Each constructor fills a `dnnl_*_desc_t` and turns it into a primitive descriptor. Backward
 // descriptors take the forward one as a hint, as oneDNN requires.
 extension PrimitiveDescriptor {
+  /// `bias` may be `.zero` for none (ResNet convolutions have none; folded ones do).
   public static func convolutionForward(
     _ kind: PropagationKind, src: MemoryDescriptor, weights: MemoryDescriptor,
-    dst: MemoryDescriptor, geometry g: Geometry2D, attributes: Attributes? = nil, engine: Engine
+    bias: MemoryDescriptor = .zero, dst: MemoryDescriptor, geometry g: Geometry2D,
+    attributes: Attributes? = nil, engine: Engine
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
-    var (s, w, d) = (src.raw, weights.raw, dst.raw)
+    var (s, w, b, d) = (src.raw, weights.raw, bias.raw, dst.raw)
     let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
     try check(dnnl_convolution_forward_desc_init(&desc, kind.raw, dnnl_convolution_direct, &s, &w,
-                                                 nil, &d, st, pl, ph),
+                                                 &b, &d, st, pl, ph),
               "dnnl_convolution_forward_desc_init", "src \(src), weights \(weights)")
     return try create(&desc, attributes: attributes, engine: engine, hint: nil,
                       "dnnl_primitive_desc_create", "convolution forward, src \(src)")

@@ -40,6 +40,13 @@ public final class Convolution: @unchecked Sendable {
   }
 
   private var plans: [PlanKey: Plan] = [:]
+  private var fusedPlans: [FusedKey: Primitive] = [:]
+
+  private struct FusedKey: Hashable {
+    let shape: [Int]
+    let residual: Bool
+    let relu: Bool
+  }
 
   private struct PlanKey: Hashable {
     let shape: [Int]
@@ -67,6 +74,57 @@ public final class Convolution: @unchecked Sendable {
     throws(DNNLError) -> MemoryDescriptor
   {
     try plan(shape, training: training, context: context).forward.descriptor.descriptor(for: .weights)
+  }
+
+  /// Inference with bias and a fused epilogue, y = [relu](conv(x) + bias [+ residual]): a
+  /// convolution with batch norm folded in, joined to its block's shortcut in the same pass.
+  /// The output takes the layout oneDNN prefers for this convolution (`nhwc` for its brgemm
+  /// kernels on AVX-512). The residual joins through a `sum` post-op: it is copied into the
+  /// output buffer first (oneDNN 2.6's fast kernels take no same-shape binary post-op).
+  public func fusedInference(_ x: Tensor, weight: Tensor, bias: Tensor, residual: Tensor?,
+                             relu: Bool, context: ComputeContext) throws(DNNLError) -> Tensor
+  {
+    let primitive = try fusedPrimitive(x.shape, residual: residual != nil, relu: relu,
+                                       context: context)
+    let pd = primitive.descriptor
+    let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
+    let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
+    let y = try Tensor(pd.descriptor(for: .dst), context: context)
+    if let residual { try context.reorder(residual.memory, into: y.memory) }
+    try primitive.execute(context.stream, [(.src, src.memory), (.weights, w.memory),
+                                           (.bias, bias.memory), (.dst, y.memory)])
+    return y
+  }
+
+  /// The weights layout `fusedInference` wants.
+  public func fusedWeightsLayout(_ shape: [Int], residual: Bool, relu: Bool,
+                                 context: ComputeContext) throws(DNNLError) -> MemoryDescriptor
+  {
+    try fusedPrimitive(shape, residual: residual, relu: relu, context: context)
+      .descriptor.descriptor(for: .weights)
+  }
+
+  private func fusedPrimitive(_ shape: [Int], residual: Bool, relu: Bool,
+                              context: ComputeContext) throws(DNNLError) -> Primitive
+  {
+    let key = FusedKey(shape: shape, residual: residual, relu: relu)
+    if let primitive = fusedPlans[key] { return primitive }
+    func descriptor(dst: MemoryDescriptor, _ postOps: [PostOp]) throws(DNNLError)
+      -> PrimitiveDescriptor
+    {
+      let attributes = try Attributes()
+      try attributes.setPostOps(postOps)
+      return try PrimitiveDescriptor.convolutionForward(
+        .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
+        weights: MemoryDescriptor(weightShape, .f32, .any),
+        bias: MemoryDescriptor([outChannels], .f32, .x), dst: dst, geometry: geometry,
+        attributes: attributes, engine: context.engine)
+    }
+    let pd = try descriptor(dst: MemoryDescriptor(outputShape(shape), .f32, .any),
+                            (residual ? [.sum(scale: 1)] : []) + (relu ? [.relu] : []))
+    let primitive = try Primitive(pd)
+    fusedPlans[key] = primitive
+    return primitive
   }
 
   /// The weights layout backward data wants.

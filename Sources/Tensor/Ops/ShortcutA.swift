@@ -60,6 +60,12 @@ public struct ShortcutA: Sendable {
   public func forward(_ x: Tensor, context: ComputeContext) throws(DNNLError) -> Tensor {
     precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                  "shortcut expects [N, \(inChannels), H, W], got \(x.shape)")
+    if x.descriptor == (try x.descriptor.with(.nhwc)) {
+      // Channels innermost (the layout of oneDNN's brgemm inference kernels).
+      let y = try Tensor(MemoryDescriptor(outputShape(x.shape), .f32, .nhwc), context: context)
+      copyChannelsLast(small: x, large: y, forward: true)
+      return y
+    }
     let (tag, block) = try layout(for: x.descriptor)
     let src = try x.reordered(to: x.descriptor.with(tag), context: context)
     let y = try Tensor(MemoryDescriptor(outputShape(x.shape), .f32, tag), context: context)
@@ -71,12 +77,37 @@ public struct ShortcutA: Sendable {
   public func backward(_ dy: Tensor, inputShape: [Int], inputLayout: MemoryDescriptor,
                        context: ComputeContext) throws(DNNLError) -> Tensor
   {
+    if inputLayout == (try inputLayout.with(.nhwc)) {
+      let diffDst = try dy.reordered(to: dy.descriptor.with(.nhwc), context: context)
+      let dx = try Tensor(MemoryDescriptor(inputShape, .f32, .nhwc), context: context)
+      copyChannelsLast(small: dx, large: diffDst, forward: false)
+      return dx
+    }
     let (tag, block) = try layout(for: inputLayout)
     let diffDst = try dy.reordered(to: dy.descriptor.with(tag), context: context)
     let dx = try Tensor(MemoryDescriptor(inputShape, .f32, tag), context: context)
     dx.memory.floats.update(repeating: 0)
     copy(from: diffDst, to: dx, block: block, forward: false)
     return dx
+  }
+
+  /// `nhwc` version of `copy`: each kept pixel's `inChannels` values move as one run.
+  private func copyChannelsLast(small: Tensor, large: Tensor, forward: Bool) {
+    let (n, h, w) = (small.shape[0], small.shape[2], small.shape[3])
+    let (oh, ow) = (large.shape[2], large.shape[3])
+    let s = small.memory.floats.baseAddress!, l = large.memory.floats.baseAddress!
+    (forward ? large : small).memory.floats.update(repeating: 0)
+    for image in 0..<n {
+      for y in 0..<oh {
+        for x in 0..<ow {
+          let sp = s + ((image * h + y * stride) * w + x * stride) * inChannels
+          let lp = l + ((image * oh + y) * ow + x) * outChannels + padding
+          if forward { lp.update(from: sp, count: inChannels) } else {
+            sp.update(from: lp, count: inChannels)
+          }
+        }
+      }
+    }
   }
 
   /// Moves every kept element between the small (input-side) and large (output-side) tensor;

@@ -54,6 +54,8 @@ import Testing
     ShortcutCase(c: 16, o: 32, stride: 2, size: 8, layout: .nChw8c, placement: .centered),
     ShortcutCase(c: 16, o: 32, stride: 2, size: 6, layout: .nChw16c, placement: .centered),
     ShortcutCase(c: 6, o: 10, stride: 2, size: 7, layout: nil),        // plain
+    ShortcutCase(c: 16, o: 32, stride: 2, size: 7, layout: .nhwc),     // channels last
+    ShortcutCase(c: 8, o: 16, stride: 2, size: 4, layout: .nhwc, placement: .centered),
     ShortcutCase(c: 8, o: 8, stride: 1, size: 4, layout: .nChw8c),     // identity
   ])
   func shortcutAMatchesReference(_ k: ShortcutCase) throws {
