@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "CILTests", dependencies: ["CIL"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles"]),
+    .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
   ]
 )

@@ -24,13 +24,30 @@ extension Stem: CostAccounting {
   }
 }
 
+extension ResidualBody {
+  /// The main path's convolutions in order, plus a projection shortcut's.
+  func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
+    var total = 0
+    var current = shape
+    for unit in units {
+      let (macs, out) = unit.conv.cost(input: current)
+      total += macs
+      current = out
+    }
+    if case .projection(let conv, _) = shortcut.path { total += conv.cost(input: shape).0 }
+    return (total, current)
+  }
+}
+
 extension BasicBlock: CostAccounting {
   public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
-    let (first, mid) = conv1.cost(input: shape)
-    let (second, out) = conv2.cost(input: mid)
-    var projection = 0
-    if case .projection(let conv, _) = shortcut.path { projection = conv.cost(input: shape).0 }
-    return (first + second + projection, out)
+    body.cost(input: shape)
+  }
+}
+
+extension Bottleneck: CostAccounting {
+  public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
+    body.cost(input: shape)
   }
 }
 

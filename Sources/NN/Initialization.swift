@@ -23,6 +23,13 @@ public enum Initialization {
     visit(module, &generator)
   }
 
+  /// Initializes every convolution and dense layer below `module`, in traversal order, drawing
+  /// from `generator`: modules built piece by piece (an expandable model's shared part, then
+  /// its first branch, then its classifier) get the same values as one network in one call.
+  public static func initialize(_ module: any Module, using generator: inout SeededGenerator) {
+    visit(module, &generator)
+  }
+
   private static func visit(_ module: any Module, _ generator: inout SeededGenerator) {
     if let conv = module as? Conv2D { heNormalFanOut(conv, using: &generator) }
     if let dense = module as? Dense { uniformFanIn(dense, using: &generator) }

@@ -44,6 +44,9 @@ extension Module {
   public var hasTrainableParameters: Bool { parameters.contains { $0.isTrainable } }
 
   public func zeroGradients() { parameters.forEach { $0.zeroGradient() } }
+
+  /// This module and every module below it, depth first in forward order.
+  public var descendants: [any Module] { [self] + children.flatMap { $0.module.descendants } }
 }
 
 private func join(_ prefix: String, _ name: String) -> String {

@@ -1,12 +1,13 @@
 import Tensor
 
 /// A ResNet: backbone (stem, stages of residual blocks, global average pooling) and a linear
-/// classifier head. Blocks are named `stem`, `stage1.block1` … and `head`.
+/// classifier head, built from a `ResNetArchitecture`. Blocks are named `stem`, `stage1.block1`
+/// … and `head`; the residual blocks are `BasicBlock`s or `Bottleneck`s as the stages say.
 public final class ResNet: Module {
   public let architecture: ResNetArchitecture
   public let stem: Stem
   /// The residual blocks in forward order, with their dotted names.
-  public let blocks: [(name: String, block: BasicBlock)]
+  public let blocks: [(name: String, block: any Layer)]
   public let head: Dense
   let pool = GlobalAveragePooling()
   let context: ComputeContext
@@ -14,22 +15,10 @@ public final class ResNet: Module {
 
   public init(_ architecture: ResNetArchitecture, context: ComputeContext) throws {
     self.architecture = architecture
-    stem = try Stem(inChannels: architecture.inputChannels, outChannels: architecture.stemWidth,
-                    kernel: architecture.stem == .cifar ? 3 : 7,
-                    stride: architecture.stem == .cifar ? 1 : 2,
-                    maxPool: architecture.stem == .imagenet, context: context)
-    var blocks: [(String, BasicBlock)] = []
-    var channels = architecture.stemWidth
-    for (s, stage) in architecture.stages.enumerated() {
-      for b in 0..<stage.blocks {
-        blocks.append(("stage\(s + 1).block\(b + 1)", try BasicBlock(
-          inChannels: channels, outChannels: stage.width, stride: b == 0 ? stage.stride : 1,
-          shortcut: architecture.shortcut, context: context)))
-        channels = stage.width
-      }
-    }
-    self.blocks = blocks
-    head = try Dense(inFeatures: channels, outFeatures: architecture.classes, context: context)
+    stem = try Stem(architecture, context: context)
+    blocks = try architecture.blockPlans.map { ($0.name, try $0.makeBlock(context: context)) }
+    head = try Dense(inFeatures: architecture.featureWidth, outFeatures: architecture.classes,
+                     context: context)
     self.context = context
   }
 
@@ -39,7 +28,7 @@ public final class ResNet: Module {
 
   /// The analysis units in order: stem, every residual block, head.
   public var namedBlocks: [(name: String, block: any Layer)] {
-    [("stem", stem)] + blocks.map { ($0.name, $0.block as any Layer) } + [("head", head)]
+    [("stem", stem)] + blocks.map { ($0.name, $0.block) } + [("head", head)]
   }
 
   /// Features [N, F] of the backbone; `observe` sees every block's output (name, tensor).

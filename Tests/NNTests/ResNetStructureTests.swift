@@ -41,7 +41,8 @@ import Tensor
     Initialization.initialize(b, seed: 1993)
     #expect(a.parameters.map(\.scalars) == b.parameters.map(\.scalars))
     // He normal with fan-out: the sample std of stage3's 64·64·3·3 conv weights ≈ √(2/576).
-    let w = a.blocks.last!.block.conv2.weight.scalars.map(Double.init)
+    let last = try #require(a.blocks.last?.block as? BasicBlock)
+    let w = last.conv2.weight.scalars.map(Double.init)
     let std = (w.reduce(0) { $0 + $1 * $1 } / Double(w.count)).squareRoot()
     #expect(abs(std - (2.0 / 576).squareRoot()) < 0.01 * (2.0 / 576).squareRoot() * 10)
     let head = a.head.weight.scalars.map { abs(Double($0)) }

@@ -20,6 +20,10 @@ final class Shortcut: Module {
   let context: ComputeContext
   /// Option A's input, for its shape and layout in backward (the block keeps it alive anyway).
   private var input: Tensor?
+  private lazy var folded: FoldedConvolution? = {
+    if case .projection(let conv, let bn) = path { return FoldedConvolution(conv, bn) }
+    return nil
+  }()
 
   init(kind: ShortcutKind, inChannels: Int, outChannels: Int, stride: Int,
        context: ComputeContext) throws
@@ -53,6 +57,9 @@ final class Shortcut: Module {
       input = recording ? x : nil
       return try op.forward(x, context: context)
     case .projection(let conv, let bn):
+      if let folded, folded.applies(recording: recording) {
+        return try folded.forward(x, residual: nil, relu: false)
+      }
       return try bn.forward(try conv.forward(x, recording: recording), recording: recording)
     }
   }

@@ -7,6 +7,7 @@ public final class Stem: Layer {
   let pool: MaxPooling?
   let context: ComputeContext
   private var poolState: (input: Tensor, workspace: Tensor)?
+  private lazy var folded = FoldedConvolution(conv, bn)
 
   public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, maxPool: Bool,
               context: ComputeContext) throws
@@ -21,7 +22,9 @@ public final class Stem: Layer {
   public var children: [(name: String, module: any Module)] { [("conv", conv), ("bn", bn)] }
 
   public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
-    let h = try bn.forward(try conv.forward(x, recording: recording), recording: recording)
+    let h = folded.applies(recording: recording)
+      ? try folded.forward(x, residual: nil, relu: true)
+      : try bn.forward(try conv.forward(x, recording: recording), recording: recording)
     guard let pool else { return h }
     let (y, workspace) = try pool.forward(h, context: context)
     poolState = recording ? (h, workspace) : nil

@@ -10,6 +10,11 @@ public final class BatchNorm: Layer {
   public let runningVariance: Tensor
   public let momentum: Float
   public private(set) var isTraining = true
+  /// Bumped whenever the running statistics change (a training forward, a checkpoint load), so
+  /// a convolution folded with them knows to refold.
+  public private(set) var statisticsVersion = 0
+
+  public func markStatisticsModified() { statisticsVersion &+= 1 }
   let op: BatchNormalization
   let context: ComputeContext
   private var saved: BatchNormalization.Saved?
@@ -46,6 +51,7 @@ public final class BatchNorm: Layer {
       BatchNormalization.updateRunningStatistics(runningMean: runningMean,
                                                  runningVariance: runningVariance, saved: saved,
                                                  momentum: momentum)
+      markStatisticsModified()
     } else {
       (y, saved) = try op.forwardInference(x, scale: weight.value, shift: bias.value,
                                            runningMean: runningMean,

@@ -1,2 +1,0 @@
-/// Placeholder until the memory ledger lands (issue 4).
-enum CILPlaceholder {}

@@ -1,0 +1,59 @@
+import Testing
+import Tensor
+@testable import NN
+
+/// Evaluation forwards that record nothing fold batch norm into the convolutions and fuse the
+/// ReLUs and the residual add; they must give what the unfused eval path gives (itself checked
+/// against the Float64 reference in the block tests).
+@Suite struct FoldedEvaluationTests {
+  static func randomizeStatistics(_ net: ResNet, seed: UInt64) {
+    var generator = SeededGenerator(seed: seed)
+    for (name, buffer) in net.namedBuffers() {
+      let values = buffer.memory.floats
+      for i in 0..<buffer.count {
+        values[i] = name.hasSuffix("running_var")
+          ? Float(0.5 + generator.unit()) : Float(generator.normal() * 0.2)
+      }
+    }
+    for case let bn as BatchNorm in net.descendants { bn.markStatisticsModified() }
+    for (name, parameter) in net.namedParameters() where name.contains("bn") {
+      parameter.load((0..<parameter.count).map { _ in
+        Float(name.hasSuffix("weight") ? 0.5 + generator.unit() : generator.normal() * 0.1)
+      })
+    }
+  }
+
+  @Test(arguments: [
+    ResNetArchitecture.cifar(depth: 8, classes: 5, inputSize: 8),
+    ResNetArchitecture(name: "tiny-imagenet", stem: .imagenet, stemWidth: 8,
+                       stages: [.init(blocks: 1, width: 8, stride: 1),
+                                .init(blocks: 1, width: 16, stride: 2)],
+                       shortcut: .projection, inputChannels: 3, inputSize: 16, classes: 4),
+    ResNetArchitecture(name: "tiny-bottleneck", stem: .imagenet, stemWidth: 8,
+                       stages: [.init(block: .bottleneck, blocks: 1, width: 4, stride: 1),
+                                .init(block: .bottleneck, blocks: 1, width: 8, stride: 2)],
+                       shortcut: .projection, inputChannels: 3, inputSize: 16, classes: 4),
+  ])
+  func foldedEvaluationMatchesUnfusedEvaluation(_ architecture: ResNetArchitecture) throws {
+    let net = try ResNet(architecture, context: NNTest.context)
+    Initialization.initialize(net, seed: 3)
+    Self.randomizeStatistics(net, seed: 4)
+    net.setTraining(false)
+    var random = SeededGenerator(seed: 5)
+    let size = architecture.inputSize
+    let x = try Tensor(shape: [3, 3, size, size],
+                       scalars: (0..<(9 * size * size)).map { _ in Float(random.normal()) },
+                       context: NNTest.context)
+    let unfused = try NNTest.ref(try net(x, recording: true))
+    let folded = try NNTest.ref(try net(x, recording: false))
+    var log = DiscrepancyLog("folded evaluation, \(architecture.name)")
+    log.check("logits", folded, unfused, tolerance: 1e-5)
+
+    // Folding follows the statistics: change them and the folded result changes with them.
+    Self.randomizeStatistics(net, seed: 6)
+    let refolded = try NNTest.ref(try net(x, recording: false))
+    #expect(refolded.data != folded.data)
+    log.check("logits after new statistics", refolded,
+              try NNTest.ref(try net(x, recording: true)), tolerance: 1e-5)
+  }
+}
