@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import Foundation
+import NN
 
 /// `strata bench data`: how fast batches are assembled, against how fast training eats them.
 public struct BenchData: ParsableCommand {
@@ -10,17 +11,18 @@ public struct BenchData: ParsableCommand {
     discussion: """
       Assembles shuffled batches of 32×32 RGB images with PyCIL's CIFAR-100 training transform \
       (random crop 32 with padding 4, horizontal flip, brightness jitter 63/255, normalization) \
-      and prints the median images/s over the repeats and its ratio to a training rate. Data \
-      keeps the engine fed when the ratio is at least 10. Images are synthetic unless --cifar \
-      names a CIFAR-100 folder.
+      and prints the median images/s over the repeats and its ratio to the rate at which \
+      ResNet-32 training consumes images, measured in the same run (or given with \
+      --train-rate). Data keeps the engine fed when the ratio is at least 10. Images are \
+      synthetic unless --cifar names a CIFAR-100 folder.
 
       Example:
-        strata bench data --train-rate 150 --repeats 7
+        OMP_NUM_THREADS=2 strata bench data --repeats 7
       """
   )
 
-  @Option(help: "Training throughput to compare against, in images/s (ResNet-32 here: 150–325).")
-  public var trainRate: Double = 325
+  @Option(help: "Training images/s to compare against (default: measure ResNet-32 now).")
+  public var trainRate: Double?
 
   @Option(help: "Images per batch.")
   public var batchSize: Int = 128
@@ -43,7 +45,7 @@ public struct BenchData: ParsableCommand {
   public init() {}
 
   public mutating func validate() throws {
-    guard trainRate > 0 else { throw ValidationError("--train-rate must be positive") }
+    if let trainRate, trainRate <= 0 { throw ValidationError("--train-rate must be positive") }
     guard batchSize >= 1, images >= 1, repeats >= 1, workers >= 1 else {
       throw ValidationError("--batch-size, --images, --repeats and --workers must be ≥ 1")
     }
@@ -68,7 +70,15 @@ public struct BenchData: ParsableCommand {
       + "\(batchSize), \(workers) worker(s), prefetch \(prefetch ? "on" : "off")")
     print("repeats (images/s): \(runs)")
     print(String(format: "batch assembly: %.0f images/s (median of %d)", median, repeats))
-    print(String(format: "training rate: %.0f images/s; ratio %.1fx (target ≥ 10x)",
-      trainRate, median / trainRate))
+    let (rate, source) = try trainRate.map { ($0, "given") } ?? (measuredTrainingRate(), "measured")
+    print(String(format: "training rate (%@): %.0f images/s; ratio %.1fx (target ≥ 10x)",
+      source, rate, median / rate))
+  }
+
+  /// ResNet-32 training images/s at this batch size: median of 10 steps after 3 warm-up.
+  private func measuredTrainingRate() throws -> Double {
+    let benchmark = EngineBenchmark(architecture: .cifar(depth: 32, classes: 100),
+                                    batch: batchSize, steps: 10, warmup: 3)
+    return try benchmark.run { _ in }.trainImagesPerSecond
   }
 }
