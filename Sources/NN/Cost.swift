@@ -39,17 +39,8 @@ extension ResidualBody {
   }
 }
 
-extension BasicBlock: CostAccounting {
-  public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
-    body.cost(input: shape)
-  }
-}
-
-extension Bottleneck: CostAccounting {
-  public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
-    body.cost(input: shape)
-  }
-}
+extension BasicBlock: CostAccounting {}
+extension Bottleneck: CostAccounting {}
 
 extension ResNet {
   /// Per block (`stem`, `stage1.block1`, …, `head`): multiply-accumulates for one forward of an

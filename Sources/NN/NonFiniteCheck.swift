@@ -23,7 +23,27 @@ extension Tensor {
   }
 }
 
-extension ResNet {
+/// A network made of named blocks (`stem`, `stage1.block1`, …, `head`) whose forward can report
+/// every block's output: what the non-finite check (and the probes) walk.
+public protocol BlockNetwork: Module {
+  var namedBlocks: [(name: String, block: any Layer)] { get }
+  /// A forward that records nothing and passes each block's output to `observe`.
+  func observeBlocks(_ x: Tensor, _ observe: (String, Tensor) throws -> Void) throws
+}
+
+extension ResNet: BlockNetwork {
+  public func observeBlocks(_ x: Tensor, _ observe: (String, Tensor) throws -> Void) throws {
+    _ = try withoutActuallyEscaping(observe) { try self(x, recording: false, observe: $0) }
+  }
+}
+
+extension ExpandableNetwork: BlockNetwork {
+  public func observeBlocks(_ x: Tensor, _ observe: (String, Tensor) throws -> Void) throws {
+    _ = try withoutActuallyEscaping(observe) { try self(x, recording: false, observe: $0) }
+  }
+}
+
+extension BlockNetwork {
   /// Names the first block, in forward order, whose parameters, running statistics or output
   /// are not finite: where a diverging run first breaks. The forward is re-run without
   /// recording, and the running statistics it would update are restored afterwards.
@@ -39,7 +59,7 @@ extension ResNet {
     let statistics = namedBuffers().map { ($0.tensor, Array($0.tensor.memory.floats)) }
     defer { for (tensor, saved) in statistics { _ = tensor.memory.floats.update(from: saved) } }
     var brokenOutput: Int?
-    _ = try self(x, recording: false) { name, output in
+    try observeBlocks(x) { name, output in
       if brokenOutput == nil && !output.isFinite {
         brokenOutput = blocks.firstIndex { $0.name == name }
       }

@@ -3,7 +3,7 @@ import Tensor
 /// The residual block of ResNet-18/34 and the CIFAR ResNets (He et al. 2016, Fig. 2):
 /// y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), conv1 carrying the stride.
 /// Both ReLUs are fused: the first into bn1, the second into the residual add.
-public final class BasicBlock: Layer {
+public final class BasicBlock: ResidualBlock {
   let body: ResidualBody
 
   public init(inChannels: Int, outChannels: Int, stride: Int, shortcut kind: ShortcutKind,
@@ -18,14 +18,4 @@ public final class BasicBlock: Layer {
   var conv2: Conv2D { body.units[1].conv }
   var bn2: BatchNorm { body.units[1].bn }
   var shortcut: Shortcut { body.shortcut }
-
-  public var children: [(name: String, module: any Module)] { body.children }
-
-  public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
-    try body.forward(x, recording: recording)
-  }
-
-  public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
-    try body.backward(dy, inputGradient: inputGradient)
-  }
 }

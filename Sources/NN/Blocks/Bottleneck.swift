@@ -5,7 +5,7 @@ import Tensor
 /// main = bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x)))))))) and skip = shortcut(x),
 /// conv1 1×1 in → width, conv2 3×3 width → width with the stride, conv3 1×1 width → 4·width.
 /// All three ReLUs are fused: into bn1, bn2 and the residual add.
-public final class Bottleneck: Layer {
+public final class Bottleneck: ResidualBlock {
   /// Output channels per unit of width.
   public static let expansion = 4
 
@@ -23,14 +23,4 @@ public final class Bottleneck: Layer {
   var conv2: Conv2D { body.units[1].conv }
   var conv3: Conv2D { body.units[2].conv }
   var shortcut: Shortcut { body.shortcut }
-
-  public var children: [(name: String, module: any Module)] { body.children }
-
-  public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
-    try body.forward(x, recording: recording)
-  }
-
-  public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
-    try body.backward(dy, inputGradient: inputGradient)
-  }
 }

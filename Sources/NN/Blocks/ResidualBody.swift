@@ -90,3 +90,25 @@ final class ResidualBody {
     return try gradientSum.forward(main, skip, context: context)
   }
 }
+
+/// A block whose work is a `ResidualBody`: BasicBlock and Bottleneck differ only in the units
+/// they build.
+protocol ResidualBlock: Layer {
+  var body: ResidualBody { get }
+}
+
+extension ResidualBlock {
+  public var children: [(name: String, module: any Module)] { body.children }
+
+  public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
+    try body.forward(x, recording: recording)
+  }
+
+  public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
+    try body.backward(dy, inputGradient: inputGradient)
+  }
+
+  public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
+    body.cost(input: shape)
+  }
+}
