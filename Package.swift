@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Strata: layer analysis for memory-efficient class-incremental learning.
 // Targets and their dependency direction follow ../shared/DESIGN.md: each target depends only on
-// targets above it in this file, and only the wrapper targets (HDF5, DNNL) import HDF5/oneDNN.
+// targets above it in this file, and only the wrapper targets (HDF5, DNNL, BLAS) import C.
 import PackageDescription
 
 let package = Package(
@@ -31,6 +31,7 @@ let package = Package(
     // Thin Swift layers over the C libraries: the only Swift code that calls them.
     .target(name: "HDF5", dependencies: ["CHDF5"]),
     .target(name: "DNNL", dependencies: ["CDNNL"]),
+    .target(name: "BLAS", dependencies: ["CBLAS"]),
 
     // Tensors and the op set (forward + backward) on oneDNN, with a Float64 reference of every op.
     .target(name: "Tensor", dependencies: ["DNNL"]),
@@ -44,9 +45,12 @@ let package = Package(
     // Class-incremental learners, exemplar memory, evaluation, the memory ledger.
     .target(name: "CIL", dependencies: ["NN", "Data"]),
 
+    // Gradient norms, parameter shift, CKA: observers that compute and write nothing.
+    .target(name: "Probes", dependencies: ["NN", "BLAS"]),
+
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "Data", "NN", "CIL", "CBLAS",
+      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
@@ -57,6 +61,7 @@ let package = Package(
     .testTarget(name: "CILTests", dependencies: ["CIL"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
   ]
 )

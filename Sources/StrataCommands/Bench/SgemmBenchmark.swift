@@ -1,18 +1,15 @@
-import CBLAS
+import BLAS
 import DNNL
 import Foundation
 
 /// Single-precision GEMM throughput, the machine's practical FLOP ceiling against which a
 /// training rate is judged: OpenBLAS (the reference figure of the design) and oneDNN's own sgemm
 /// (the kernels Strata's convolutions use; faster where OpenBLAS lacks kernels for the CPU).
-/// Benchmarks are the one place outside the wrapper targets that calls a C library: a
-/// measurement of OpenBLAS must call OpenBLAS.
 enum SgemmBenchmark {
   /// Median GFLOP/s of OpenBLAS's square `n`×`n` product over `repeats` runs after a warm-up.
   static func openBLAS(n: Int = 2048, repeats: Int = 7) -> Double {
     measure(n: n, repeats: repeats) { a, b, c in
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a,
-                  Int32(n), b, Int32(n), 0, c, Int32(n))
+      BLAS.sgemm(m: n, n: n, k: n, a: a, b: b, c: c)
     }
   }
 
