@@ -48,9 +48,12 @@ let package = Package(
     // Gradient norms, parameter shift, CKA: observers that compute and write nothing.
     .target(name: "Probes", dependencies: ["NN", "BLAS"]),
 
+    // The HDF5 schema: writing and reading probe, split and verification files.
+    .target(name: "Recording", dependencies: ["HDF5", "Probes"]),
+
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes",
+      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
@@ -62,6 +65,7 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
+    .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),
   ]
 )

@@ -25,6 +25,12 @@ public struct ParameterShift: Sendable, Equatable {
   public let cosineDistance: Double
   /// The relative shift of the running statistics (NaN for a block without batch norm).
   public let statisticsRelative: Double
+
+  public init(relative: Double, cosineDistance: Double, statisticsRelative: Double) {
+    self.relative = relative
+    self.cosineDistance = cosineDistance
+    self.statisticsRelative = statisticsRelative
+  }
 }
 
 extension BlockSnapshot {

@@ -82,6 +82,11 @@ public struct MinibatchCKA: Sendable {
 public struct CKAResult: Sendable, Equatable {
   public let value: Double
   public let reason: String?
+
+  public init(value: Double, reason: String?) {
+    self.value = value
+    self.reason = reason
+  }
 }
 
 public enum CKAError: Error, Equatable, CustomStringConvertible {

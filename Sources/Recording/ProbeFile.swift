@@ -1,0 +1,146 @@
+import Foundation
+import HDF5
+import Probes
+
+/// A probe file (`probes.h5`): netCDF-4-compatible HDF5 that h5py and
+/// `xarray.open_dataset(path, engine="h5netcdf")` open with labelled axes.
+///
+/// Every change is atomic: the file is copied to `<path>.partial`, extended there, closed, and
+/// renamed over the original. A run killed at any moment leaves the last complete file (tasks
+/// 1…t) and at worst a stale `.partial`, which the next append replaces.
+public struct ProbeFile: Sendable {
+  public let path: String
+
+  /// Creates an empty file (no tasks yet) with its coordinates, variables, estimator settings
+  /// and provenance. Refuses to replace an existing file unless `overwrite`.
+  public static func create(at path: String, blocks: [String], epochs: Int, tasks: Int,
+                            settings: ProbeSettings, provenance: Provenance,
+                            overwrite: Bool = false) throws -> ProbeFile
+  {
+    if !overwrite && FileManager.default.fileExists(atPath: path) {
+      throw RecordingError(path: path, message: "already exists; not replacing earlier results")
+    }
+    let partial = path + ".partial"
+    try? FileManager.default.removeItem(atPath: partial)
+    let file = try HDF5File.create(partial)
+    let root = file.root
+    try root.createCoordinate("task", values: [Int32](), extendable: true)
+    try root.createCoordinate("epoch", values: (1...max(epochs, 1)).map(Int32.init))
+    try root.createCoordinate("block", values: blocks)
+    try root.createCoordinate("task_seen", values: (0..<max(tasks, 1)).map(Int32.init))
+    try describe(root, "task", "incremental task", "1", "1-based index of the task (t >= 1)")
+    try describe(root, "epoch", "epoch within the task", "1", "1-based")
+    try describe(root, "block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
+    try describe(root, "task_seen", "evaluated task", "1", "0-based task whose classes are scored")
+    for variable in ProbeSchema.variables {
+      try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
+      try describe(root, variable.name, variable.longName, variable.units, variable.description)
+    }
+    for (note, variable) in zip(ProbeSchema.notes, ["cka_old", "cka_new"]) {
+      try root.createVariable(note, of: String.self, dimensions: ["task", "block"])
+      try describe(root, note, "why \(variable) is NaN", "", "empty where the value is defined")
+    }
+    for name in ["cka_old", "cka_new"] {
+      let attributes = try root.openDataset(name).attributes
+      try attributes.write("estimator", "minibatch linear CKA, unbiased HSIC_1 (Song et al. 2012; "
+                           + "Nguyen, Raghu, Kornblith 2021)")
+      try attributes.write("centering", "per-batch feature mean subtracted before the Gram matrices")
+      try attributes.write("accumulation", "Float64")
+      try attributes.write("batch_size", Int64(settings.ckaBatchSize))
+      try attributes.write("features", settings.ckaFeatures)
+      try attributes.write("probe_images_per_class", Int64(settings.probeImagesPerClass))
+      try attributes.write("probe_set", settings.probeSet)
+      try attributes.write("clamped", Int32(0))
+    }
+    try writeProvenance(provenance, to: file.attributes)
+    try file.close()
+    try replace(path, with: partial)
+    return ProbeFile(path: path)
+  }
+
+  /// Appends one task to every variable, atomically.
+  public func append(_ probes: TaskProbes) throws {
+    let partial = path + ".partial"
+    try? FileManager.default.removeItem(atPath: partial)
+    do {
+      try FileManager.default.copyItem(atPath: path, toPath: partial)
+    } catch {
+      throw RecordingError(path: path, message: "cannot copy to \(partial): \(error.localizedDescription)")
+    }
+    let file = try HDF5File.open(partial, mode: .readWrite)
+    let root = file.root
+    let blocks = try root.openDataset("block").shape()[0]
+    let epochs = try root.openDataset("epoch").shape()[0]
+    let seen = try root.openDataset("task_seen").shape()[0]
+    func rows(_ matrix: [[Double]]) throws -> [Double] {
+      guard matrix.count <= epochs, matrix.allSatisfy({ $0.count == blocks }) else {
+        throw RecordingError(path: path, message: "task \(probes.task): \(matrix.count) epochs × "
+                             + "\(matrix.first?.count ?? 0) blocks do not fit \(epochs) × \(blocks)")
+      }
+      let padding = [Double](repeating: .nan, count: (epochs - matrix.count) * blocks)
+      return matrix.flatMap { $0 } + padding
+    }
+    guard probes.shift.count == blocks, probes.ckaOld.count == blocks,
+          probes.ckaNew.count == blocks, probes.accuracy.count <= seen
+    else {
+      throw RecordingError(path: path, message: "task \(probes.task): per-block values do not "
+                           + "match the file's \(blocks) blocks")
+    }
+    try root.openDataset("task").append([Int32(probes.task)])
+    try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
+    try root.openDataset("grad_norm_normalized").append(try rows(probes.gradientNormNormalized))
+    try root.openDataset("param_shift_epoch").append(try rows(probes.epochShift))
+    try root.openDataset("param_shift").append(probes.shift.map(\.relative))
+    try root.openDataset("param_cosine_distance").append(probes.shift.map(\.cosineDistance))
+    try root.openDataset("bn_stat_shift").append(probes.shift.map(\.statisticsRelative))
+    try root.openDataset("cka_old").append(probes.ckaOld.map(\.value))
+    try root.openDataset("cka_new").append(probes.ckaNew.map(\.value))
+    try root.openDataset("cka_old_note").append(probes.ckaOld.map { $0.reason ?? "" })
+    try root.openDataset("cka_new_note").append(probes.ckaNew.map { $0.reason ?? "" })
+    try root.openDataset("accuracy").append(
+      probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
+    try file.close()
+    try Self.replace(path, with: partial)
+  }
+
+  /// The tasks recorded so far.
+  public func tasks() throws -> [Int] {
+    let file = try HDF5File.open(path)
+    return try file.root.openDataset("task").read(Int32.self).map(Int.init)
+  }
+
+  private static func describe(_ root: HDF5Group, _ name: String, _ longName: String,
+                               _ units: String, _ description: String) throws
+  {
+    let attributes = try root.openDataset(name).attributes
+    try attributes.write("long_name", longName)
+    try attributes.write("units", units)
+    try attributes.write("description", description)
+  }
+
+  private static func writeProvenance(_ p: Provenance, to attributes: HDF5Attributes) throws {
+    try attributes.write("strata_version", p.strataVersion)
+    try attributes.write("git_commit", p.gitCommit)
+    try attributes.write("command_line", p.commandLine)
+    try attributes.write("spec", p.spec)
+    try attributes.write("seed", p.seed)
+    try attributes.write("threads", p.threads)
+    let libraries = p.libraries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    try attributes.write("library_versions", libraries.joined(separator: "; "))
+  }
+
+  /// rename(2) is atomic within a file system: readers see the old file or the new one.
+  private static func replace(_ path: String, with partial: String) throws {
+    guard rename(partial, path) == 0 else {
+      throw RecordingError(path: path, message: "cannot rename \(partial) over it: "
+                           + String(cString: strerror(errno)))
+    }
+  }
+}
+
+/// A recording failure, naming the file.
+public struct RecordingError: Error, CustomStringConvertible {
+  public let path: String
+  public let message: String
+  public var description: String { "\(path): \(message)" }
+}

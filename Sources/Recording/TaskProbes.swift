@@ -1,0 +1,52 @@
+import Probes
+
+/// Everything the probe run measured for one incremental task t ≥ 1, per block.
+public struct TaskProbes: Sendable {
+  /// 1-based index of the task (task 0 is the first, base task, which has no "before").
+  public var task: Int
+  /// Mean ‖∇θ_b L‖₂ over each epoch's iterations, [epoch][block].
+  public var gradientNorm: [[Double]]
+  /// The same divided by √|θ_b|, [epoch][block].
+  public var gradientNormNormalized: [[Double]]
+  /// Relative parameter shift at the end of each epoch against the start of the task,
+  /// [epoch][block].
+  public var epochShift: [[Double]]
+  /// Shift from the end of task t − 1 to the end of task t, per block.
+  public var shift: [ParameterShift]
+  /// Linear CKA between the block's output before and after the task, on old-class and
+  /// new-class probe images.
+  public var ckaOld: [CKAResult]
+  public var ckaNew: [CKAResult]
+  /// Top-1 accuracy after this task on the classes of each task so far (NaN for later tasks).
+  public var accuracy: [Double]
+
+  public init(task: Int, gradientNorm: [[Double]], gradientNormNormalized: [[Double]],
+              epochShift: [[Double]], shift: [ParameterShift], ckaOld: [CKAResult],
+              ckaNew: [CKAResult], accuracy: [Double])
+  {
+    self.task = task
+    self.gradientNorm = gradientNorm
+    self.gradientNormNormalized = gradientNormNormalized
+    self.epochShift = epochShift
+    self.shift = shift
+    self.ckaOld = ckaOld
+    self.ckaNew = ckaNew
+    self.accuracy = accuracy
+  }
+}
+
+/// How the probes were measured; written next to the numbers.
+public struct ProbeSettings: Sendable, Equatable {
+  public var probeImagesPerClass: Int
+  public var ckaBatchSize: Int
+  /// "flatten" (C·H·W features) or "global_average_pool" (C features).
+  public var ckaFeatures: String
+  public var probeSet: String
+
+  public init(probeImagesPerClass: Int, ckaBatchSize: Int, ckaFeatures: String, probeSet: String) {
+    self.probeImagesPerClass = probeImagesPerClass
+    self.ckaBatchSize = ckaBatchSize
+    self.ckaFeatures = ckaFeatures
+    self.probeSet = probeSet
+  }
+}

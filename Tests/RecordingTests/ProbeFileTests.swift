@@ -1,0 +1,136 @@
+import Foundation
+import Probes
+import Testing
+@testable import Recording
+
+@Suite struct ProbeFileTests {
+  static let blocks = ["stem", "stage1.block1", "head"]
+  static let provenance = Provenance(
+    strataVersion: "0.1.0", gitCommit: "abc123", commandLine: "strata probe spec.json",
+    spec: #"{"init_cls": 2}"#, seed: 1993, libraries: ["oneDNN": "2.6.3", "HDF5": "1.10.8"],
+    threads: 2)
+  static let settings = ProbeSettings(probeImagesPerClass: 20, ckaBatchSize: 16,
+                                      ckaFeatures: "flatten", probeSet: "test split, seeded")
+
+  static func task(_ t: Int, epochs: Int) -> TaskProbes {
+    func row(_ e: Int) -> [Double] { (0..<3).map { Double(t * 100 + e * 10 + $0) } }
+    let rows: [[Double]] = (0..<epochs).map(row)
+    let shifts: [ParameterShift] = (0..<3).map { b in
+      ParameterShift(relative: Double(t) + Double(b) / 10, cosineDistance: 0.01 * Double(b),
+                     statisticsRelative: b == 2 ? .nan : 0.5)
+    }
+    let accuracy: [Double] = (0...t).map { 0.9 - 0.1 * Double($0) }
+    return TaskProbes(
+      task: t, gradientNorm: rows,
+      gradientNormNormalized: rows.map { $0.map { $0 / 2 } },
+      epochShift: rows.map { $0.map { $0 / 1000 } },
+      shift: shifts,
+      ckaOld: [CKAResult(value: 0.9, reason: nil), CKAResult(value: 0.7, reason: nil),
+               CKAResult(value: .nan, reason: "the second representation has no variance")],
+      ckaNew: (0..<3).map { CKAResult(value: 0.5 + Double($0) / 10, reason: nil) },
+      accuracy: accuracy)
+  }
+
+  static func scratch() throws -> String {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-recording-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.path
+  }
+
+  static func readWithPython(_ path: String) throws -> [String: Any] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Oracles/read_probes.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [script, path]
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else {
+      Issue.record("h5py/xarray could not read \(path) (run scripts/install-deps): \(stderr)")
+      throw CancellationError()
+    }
+    return json
+  }
+
+  @Test func h5pyAndXarrayReadEveryVariable() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/probes.h5"
+    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
+                                    settings: Self.settings, provenance: Self.provenance)
+    try file.append(Self.task(1, epochs: 2))
+    try file.append(Self.task(2, epochs: 1))
+    #expect(try file.tasks() == [1, 2])
+
+    let json = try Self.readWithPython(path)
+    let variables = try #require(json["variables"] as? [String: [String: Any]])
+    let grad = try #require(variables["grad_norm"])
+    #expect(grad["dims"] as? [String] == ["task", "epoch", "block"])
+    #expect(grad["shape"] as? [Int] == [2, 2, 3])
+    let values = try #require(grad["values"] as? [Any])
+    #expect(values.prefix(6).compactMap { $0 as? Double } == [100, 101, 102, 110, 111, 112])
+    #expect(values[6] as? Double == 200 && values[9] is NSNull, "task 2 has one epoch, then NaN")
+    let notes = try #require(variables["cka_old_note"]?["values"] as? [String])
+    #expect(notes[2] == "the second representation has no variance" && notes[0].isEmpty)
+    let accuracy = try #require(variables["accuracy"]?["values"] as? [Any])
+    #expect(accuracy.count == 8 && accuracy[2] is NSNull && (accuracy[6] as? Double) == 0.7)
+
+    let xarray = try #require(json["xarray"] as? [String: Any])
+    #expect(xarray["task"] as? [Int] == [1, 2])
+    #expect(xarray["block"] as? [String] == Self.blocks)
+    #expect(xarray["cka_old_dims"] as? [String] == ["task", "block"])
+  }
+
+  /// The schema (names, dimensions, attributes) against a golden file; re-record on purpose
+  /// with STRATA_RECORD_GOLDEN=1.
+  @Test func schemaMatchesGoldenFile() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/probes.h5"
+    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 3,
+                                    settings: Self.settings, provenance: Self.provenance)
+    try file.append(Self.task(1, epochs: 2))
+    let schema = try #require(Self.readWithPython(path)["schema"] as? [String])
+      .joined(separator: "\n") + "\n"
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Golden/probes-schema.txt")
+    if ProcessInfo.processInfo.environment["STRATA_RECORD_GOLDEN"] == "1" {
+      try schema.write(to: golden, atomically: true, encoding: .utf8)
+    }
+    let expected = try String(contentsOf: golden, encoding: .utf8)
+    #expect(schema == expected, "schema changed; re-record on purpose with STRATA_RECORD_GOLDEN=1")
+  }
+
+  @Test func neverDestroysEarlierResults() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/probes.h5"
+    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
+                                    settings: Self.settings, provenance: Self.provenance)
+    try file.append(Self.task(1, epochs: 2))
+    // Creating again refuses, naming the file.
+    let exists = try #require(throws: RecordingError.self) {
+      try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
+                           settings: Self.settings, provenance: Self.provenance)
+    }
+    #expect(exists.description.contains(path) && exists.description.contains("already exists"))
+    // An append that fails half way (too many epochs) leaves the file as it was.
+    let bad = Self.task(2, epochs: 3)
+    let error = try #require(throws: RecordingError.self) { try file.append(bad) }
+    #expect(error.description.contains("task 2") && error.description.contains(path))
+    #expect(try file.tasks() == [1])
+    // A stale partial file from a killed run is replaced by the next append.
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + ".partial"))
+    try file.append(Self.task(2, epochs: 2))
+    #expect(try file.tasks() == [1, 2])
+    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+  }
+}
