@@ -1,0 +1,58 @@
+import NN
+import Tensor
+
+/// Linear CKA, block by block, between the outputs of two networks with the same blocks (the
+/// model before and after a task) on the same probe batches: `MinibatchCKA` per block.
+public enum BlockCKA {
+  /// How a block's output becomes a feature vector per image.
+  public enum Features: String, Sendable {
+    /// Every value of the map (C·H·W features), as Kornblith et al. compare layers.
+    case flatten
+    /// The channel means (C features): cheaper, blind to spatial layout.
+    case globalAveragePool = "global_average_pool"
+  }
+
+  /// One `CKAResult` per block in `namedBlocks` order. Batches must all hold the same number of
+  /// images (≥ 4); both networks are run without recording.
+  public static func compare(_ before: any BlockNetwork, _ after: any BlockNetwork,
+                             batches: [Tensor], features: Features = .flatten,
+                             context: ComputeContext) throws -> [CKAResult]
+  {
+    let blocks = before.namedBlocks.map(\.name)
+    precondition(after.namedBlocks.map(\.name) == blocks, "CKA between different block lists")
+    var estimators = [MinibatchCKA](repeating: MinibatchCKA(), count: blocks.count)
+    for batch in batches {
+      let x = try outputs(before, batch, features: features, context: context)
+      let y = try outputs(after, batch, features: features, context: context)
+      for b in blocks.indices {
+        try estimators[b].add(x: x[b].values, xWidth: x[b].width, y: y[b].values,
+                              yWidth: y[b].width)
+      }
+    }
+    return estimators.map(\.result)
+  }
+
+  /// Every block's output as rows of features, copied out of the engine's layout.
+  static func outputs(_ network: any BlockNetwork, _ batch: Tensor, features: Features,
+                      context: ComputeContext) throws -> [(values: [Float], width: Int)]
+  {
+    var result: [(values: [Float], width: Int)] = []
+    try network.observeBlocks(batch) { _, output in
+      let values = try output.scalars(context: context)
+      let n = output.shape[0], width = values.count / n
+      guard features == .globalAveragePool, output.shape.count == 4 else {
+        result.append((values, width))
+        return
+      }
+      let channels = output.shape[1], area = output.shape[2] * output.shape[3]
+      var pooled = [Float](repeating: 0, count: n * channels)
+      for i in 0..<(n * channels) {
+        var sum = 0.0
+        for p in 0..<area { sum += Double(values[i * area + p]) }
+        pooled[i] = Float(sum / Double(area))
+      }
+      result.append((pooled, channels))
+    }
+    return result
+  }
+}
