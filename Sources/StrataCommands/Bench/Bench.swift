@@ -8,5 +8,5 @@ struct Bench: ParsableCommand {
       Each benchmark runs its reference in the same invocation and prints medians and ratios. \
       Build in release mode for meaningful numbers: swift run -c release strata bench engine
       """,
-    subcommands: [BenchEngine.self, BenchData.self])
+    subcommands: [BenchEngine.self, BenchData.self, BenchProbes.self])
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Probes
 import Tensor
 
 /// Times ResNet training steps and eval forwards on synthetic data: the engine alone, without
@@ -9,6 +10,8 @@ struct EngineBenchmark {
   var batch: Int
   var steps: Int
   var warmup: Int
+  /// Record block-wise gradient norms after every backward (the probe run's per-step cost).
+  var recordsGradientNorms = false
 
   struct Result {
     var trainImagesPerSecond: Double
@@ -28,6 +31,7 @@ struct EngineBenchmark {
     let input = try Tensor(shape: [batch, channels, size, size], scalars: pixels, context: context)
 
     net.setTraining(true)
+    var norms = GradientNormProbe(blocks: net.namedBlocks.map(\.name))
     var train: [Double] = []
     for step in 0..<(warmup + steps) {
       let start = DispatchTime.now().uptimeNanoseconds
@@ -36,6 +40,7 @@ struct EngineBenchmark {
         logits: logits, labels: labels, classes: 0..<architecture.classes, context: context)
       try net.checkLoss(loss, step: step, input: input)
       try net.backward(dLogits)
+      if recordsGradientNorms { norms.record(net) }
       sgd.step()
       sgd.zeroGradients()
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
