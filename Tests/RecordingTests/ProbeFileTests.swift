@@ -31,6 +31,16 @@ import Testing
       accuracy: accuracy)
   }
 
+  /// A new probe file with task 1 recorded, in a scratch directory `body` may use; removed after.
+  static func withProbeFile(tasks: Int = 4, _ body: (ProbeFile) throws -> Void) throws {
+    let directory = try scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = try ProbeFile.create(at: directory + "/probes.h5", blocks: blocks, epochs: 2,
+                                    tasks: tasks, settings: settings, provenance: provenance)
+    try file.append(task(1, epochs: 2))
+    try body(file)
+  }
+
   static func scratch() throws -> String {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("strata-recording-\(UUID().uuidString)")
@@ -61,65 +71,54 @@ import Testing
   }
 
   @Test func h5pyAndXarrayReadEveryVariable() throws {
-    let directory = try Self.scratch()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let path = directory + "/probes.h5"
-    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
-                                    settings: Self.settings, provenance: Self.provenance)
-    try file.append(Self.task(1, epochs: 2))
-    try file.append(Self.task(2, epochs: 1))
-    #expect(try file.tasks() == [1, 2])
+    try Self.withProbeFile { file in
+      let path = file.path
+      try file.append(Self.task(2, epochs: 1))
+      #expect(try file.tasks() == [1, 2])
 
-    let json = try Self.readWithPython(path)
-    let variables = try #require(json["variables"] as? [String: [String: Any]])
-    let grad = try #require(variables["grad_norm"])
-    #expect(grad["dims"] as? [String] == ["task", "epoch", "block"])
-    #expect(grad["shape"] as? [Int] == [2, 2, 3])
-    let values = try #require(grad["values"] as? [Any])
-    #expect(values.prefix(6).compactMap { $0 as? Double } == [100, 101, 102, 110, 111, 112])
-    #expect(values[6] as? Double == 200 && values[9] is NSNull, "task 2 has one epoch, then NaN")
-    let notes = try #require(variables["cka_old_note"]?["values"] as? [String])
-    #expect(notes[2] == "the second representation has no variance" && notes[0].isEmpty)
-    let accuracy = try #require(variables["accuracy"]?["values"] as? [Any])
-    #expect(accuracy.count == 8 && accuracy[2] is NSNull && (accuracy[6] as? Double) == 0.7)
+      let json = try Self.readWithPython(path)
+      let variables = try #require(json["variables"] as? [String: [String: Any]])
+      let grad = try #require(variables["grad_norm"])
+      #expect(grad["dims"] as? [String] == ["task", "epoch", "block"])
+      #expect(grad["shape"] as? [Int] == [2, 2, 3])
+      let values = try #require(grad["values"] as? [Any])
+      #expect(values.prefix(6).compactMap { $0 as? Double } == [100, 101, 102, 110, 111, 112])
+      #expect(values[6] as? Double == 200 && values[9] is NSNull, "task 2 has one epoch, then NaN")
+      let notes = try #require(variables["cka_old_note"]?["values"] as? [String])
+      #expect(notes[2] == "the second representation has no variance" && notes[0].isEmpty)
+      let accuracy = try #require(variables["accuracy"]?["values"] as? [Any])
+      #expect(accuracy.count == 8 && accuracy[2] is NSNull && (accuracy[6] as? Double) == 0.7)
 
-    let xarray = try #require(json["xarray"] as? [String: Any])
-    #expect(xarray["task"] as? [Int] == [1, 2])
-    #expect(xarray["block"] as? [String] == Self.blocks)
-    #expect(xarray["cka_old_dims"] as? [String] == ["task", "block"])
+      let xarray = try #require(json["xarray"] as? [String: Any])
+      #expect(xarray["task"] as? [Int] == [1, 2])
+      #expect(xarray["block"] as? [String] == Self.blocks)
+      #expect(xarray["cka_old_dims"] as? [String] == ["task", "block"])
+    }
   }
 
   /// The schema (names, dimensions, attributes) against a golden file; re-record on purpose
   /// with STRATA_RECORD_GOLDEN=1.
   @Test func schemaMatchesGoldenFile() throws {
-    let directory = try Self.scratch()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let path = directory + "/probes.h5"
-    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 3,
-                                    settings: Self.settings, provenance: Self.provenance)
-    try file.append(Self.task(1, epochs: 2))
-    let schema = try #require(Self.readWithPython(path)["schema"] as? [String])
-      .joined(separator: "\n") + "\n"
-    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Golden/probes-schema.txt")
-    if ProcessInfo.processInfo.environment["STRATA_RECORD_GOLDEN"] == "1" {
-      try schema.write(to: golden, atomically: true, encoding: .utf8)
+    try Self.withProbeFile(tasks: 3) { file in
+      let schema = try #require(Self.readWithPython(file.path)["schema"] as? [String])
+        .joined(separator: "\n") + "\n"
+      let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Golden/probes-schema.txt")
+      if ProcessInfo.processInfo.environment["STRATA_RECORD_GOLDEN"] == "1" {
+        try schema.write(to: golden, atomically: true, encoding: .utf8)
     }
     let expected = try String(contentsOf: golden, encoding: .utf8)
     #expect(schema == expected, "schema changed; re-record on purpose with STRATA_RECORD_GOLDEN=1")
+    }
   }
 
   @Test func neverDestroysEarlierResults() throws {
-    let directory = try Self.scratch()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let path = directory + "/probes.h5"
-    let file = try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
-                                    settings: Self.settings, provenance: Self.provenance)
-    try file.append(Self.task(1, epochs: 2))
-    // Creating again refuses, naming the file.
-    let exists = try #require(throws: RecordingError.self) {
-      try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
-                           settings: Self.settings, provenance: Self.provenance)
+    try Self.withProbeFile { file in
+      let path = file.path
+      // Creating again refuses, naming the file.
+      let exists = try #require(throws: RecordingError.self) {
+        try ProbeFile.create(at: path, blocks: Self.blocks, epochs: 2, tasks: 4,
+                             settings: Self.settings, provenance: Self.provenance)
     }
     #expect(exists.description.contains(path) && exists.description.contains("already exists"))
     // An append that fails half way (too many epochs) leaves the file as it was.
@@ -132,5 +131,6 @@ import Testing
     try file.append(Self.task(2, epochs: 2))
     #expect(try file.tasks() == [1, 2])
     #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
   }
 }
