@@ -133,4 +133,32 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
     }
   }
+
+  /// notebooks-export/plot_probes.py draws the block panels and the CKA heatmap from a file
+  /// Strata wrote.
+  @Test func plotScriptDrawsTheProbeFigures() throws {
+    try Self.withProbeFile { file in
+      try file.append(Self.task(2, epochs: 2))
+      let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+      let out = URL(fileURLWithPath: file.path).deletingLastPathComponent().path + "/figures"
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+      process.arguments = [repository.path + "/notebooks-export/plot_probes.py", file.path,
+                           "--out", out]
+      let errors = Pipe()
+      process.standardError = errors
+      process.standardOutput = Pipe()
+      try process.run()
+      let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(),
+                          as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "plot_probes.py failed: \(stderr)")
+      for name in ["probes-blocks.png", "probes-cka.png"] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+        #expect(data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")
+        #expect(data.count > 10_000, "\(name) is suspiciously small: \(data.count) bytes")
+      }
+    }
+  }
 }
