@@ -46,7 +46,7 @@ let package = Package(
     .target(name: "CIL", dependencies: ["NN", "Data"]),
 
     // Gradient norms, parameter shift, CKA: observers that compute and write nothing.
-    .target(name: "Probes", dependencies: ["NN", "BLAS"]),
+    .target(name: "Probes", dependencies: ["NN"]),
 
     // The HDF5 schema: writing and reading probe, split and verification files.
     .target(name: "Recording", dependencies: ["HDF5", "Probes"]),

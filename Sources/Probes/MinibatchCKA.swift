@@ -1,5 +1,3 @@
-import BLAS
-
 /// Linear CKA between two representations of the same examples, estimated over minibatches
 /// (Nguyen, Raghu & Kornblith 2021, "Do Wide and Deep Networks Learn the Same Things?", Eq. 2–3):
 ///
@@ -48,13 +46,11 @@ public struct MinibatchCKA: Sendable {
   /// X·Xᵀ after subtracting each column's mean over the rows.
   static func centeredGram(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
     var centered = x.map(Double.init)
-    for j in 0..<d {
-      var mean = 0.0
-      for i in 0..<n { mean += centered[i * d + j] }
-      mean /= Double(n)
-      for i in 0..<n { centered[i * d + j] -= mean }
-    }
-    return centered.withUnsafeBufferPointer { BLAS.gram($0.baseAddress!, rows: n, columns: d) }
+    var mean = [Double](repeating: 0, count: d)
+    for i in 0..<n { for j in 0..<d { mean[j] += centered[i * d + j] } }
+    for j in 0..<d { mean[j] /= Double(n) }
+    for i in 0..<n { for j in 0..<d { centered[i * d + j] -= mean[j] } }
+    return Gram.compute(centered, rows: n, columns: d)
   }
 
   /// HSIC₁(K, L) = [tr(K̃L̃) + 1ᵀK̃1·1ᵀL̃1 / ((n−1)(n−2)) − 2/(n−2)·1ᵀK̃L̃1] / (n(n−3)), where K̃
