@@ -1,30 +1,38 @@
+import Dispatch
+import Foundation
+
 /// The linear Gram matrix G = X·Xᵀ of row vectors in Float64.
 ///
 /// Written here rather than called from BLAS: Debian's OpenBLAS 0.3.21 falls back to its
 /// generic SSE3 kernels on CPUs it does not know (this machine's, for one), where `dsyrk` is an
 /// order of magnitude slower than this loop. Columns are taken in blocks small enough that all
 /// rows of a block stay in the L2 cache while every pair (i ≤ j) accumulates its partial dot
-/// product with 8-wide SIMD.
+/// product with 8-wide SIMD. Rows are shared out over the cores (each writes only its own rows
+/// of the upper triangle).
 enum Gram {
   static let block = 256
 
   static func compute(_ x: [Double], rows n: Int, columns d: Int) -> [Double] {
     var g = [Double](repeating: 0, count: n * n)
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(n / 8, 1))
     x.withUnsafeBufferPointer { xs in
       g.withUnsafeMutableBufferPointer { gs in
-        let base = xs.baseAddress!
-        var start = 0
-        while start < d {
-          let width = min(Self.block, d - start)
-          for i in 0..<n {
-            let a = base + i * d + start
-            for j in i..<n {
-              gs[i * n + j] += dot(a, base + j * d + start, width)
+        // Workers read disjoint-safe input and write disjoint rows of the output.
+        nonisolated(unsafe) let base = xs.baseAddress!
+        nonisolated(unsafe) let out = gs.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          var start = 0
+          while start < d {
+            let width = min(Self.block, d - start)
+            // Rows worker, worker + workers, …: interleaved so the triangle's work is balanced.
+            for i in stride(from: worker, to: n, by: workers) {
+              let a = base + i * d + start
+              for j in i..<n { out[i * n + j] += dot(a, base + j * d + start, width) }
             }
+            start += width
           }
-          start += width
         }
-        for i in 0..<n { for j in 0..<i { gs[i * n + j] = gs[j * n + i] } }
+        for i in 0..<n { for j in 0..<i { out[i * n + j] = out[j * n + i] } }
       }
     }
     return g
