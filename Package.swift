@@ -43,7 +43,7 @@ let package = Package(
     .target(name: "Data", dependencies: ["CZlib", "CTurboJPEG", "CPNG"]),
 
     // Class-incremental learners, exemplar memory, evaluation, the memory ledger.
-    .target(name: "CIL", dependencies: ["NN", "Data"]),
+    .target(name: "CIL", dependencies: ["Tensor", "NN", "Data"]),
 
     // Gradient norms, parameter shift, CKA: observers that compute and write nothing.
     .target(name: "Probes", dependencies: ["NN"]),

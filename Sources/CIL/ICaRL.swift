@@ -1,0 +1,53 @@
+import NN
+import Tensor
+
+/// iCaRL (Rebuffi, Kolesnikov, Sperl, Lampert, "iCaRL: Incremental Classifier and
+/// Representation Learning", CVPR 2017), as PyCIL's `models/icarl.py`: one backbone;
+/// cross-entropy over all seen classes plus knowledge distillation (`_KD_loss`, T = 2) of the
+/// logits of the old classes against the network as it was after the previous task (frozen, eval
+/// mode); herded exemplars; nearest-mean-of-exemplars classification.
+public final class ICaRL: Learner {
+  /// The network after the previous task; nil during the first.
+  private(set) var oldNetwork: ExpandableNetwork?
+
+  override func loss(_ output: ExpandableNetwork.Output, labels: [Int32], input: Tensor) throws
+    -> (loss: Double, dLogits: Tensor, dAuxiliary: Tensor?)
+  {
+    let (ce, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
+      logits: output.logits, labels: labels, classes: 0..<totalClasses, context: context)
+    guard let oldNetwork, knownClasses > 0 else { return (ce, dLogits, nil) }
+    let targets = try oldNetwork(input, recording: false).logits
+    let n = labels.count
+    let current = try columns(output.logits, 0..<knownClasses)
+    let (kd, dOld) = try Distillation.forwardBackward(
+      logits: current, targets: targets, temperature: plan.spec.temperature, context: context)
+    // dLogits is plain N×C (SoftmaxCrossEntropy's own); add the old columns' KD gradient.
+    let g = dLogits.memory.floats, add = try dOld.scalars(context: context)
+    for row in 0..<n {
+      for c in 0..<knownClasses { g[row * totalClasses + c] += add[row * knownClasses + c] }
+    }
+    return (ce + kd, dLogits, nil)
+  }
+
+  /// Columns `range` of an N×C tensor, as a plain tensor.
+  private func columns(_ t: Tensor, _ range: Range<Int>) throws -> Tensor {
+    let (n, k) = (t.shape[0], t.shape[1])
+    let values = try t.scalars(context: context)
+    var out: [Float] = []
+    out.reserveCapacity(n * range.count)
+    for row in 0..<n { out += values[(row * k + range.lowerBound)..<(row * k + range.upperBound)] }
+    return try Tensor(shape: [n, range.count], scalars: out, context: context)
+  }
+
+  /// Keeps a frozen copy of the network for the next task's distillation.
+  override public func afterTask() throws {
+    try super.afterTask()
+    let copy = try ExpandableNetwork(plan.architecture, split: plan.split, seed: 0,
+                                     context: context)
+    for size in network.taskSizes { try copy.addTask(classes: size) }
+    copy.copyState(from: network)
+    copy.setTrainable(false)
+    copy.setTraining(false)
+    oldNetwork = copy
+  }
+}

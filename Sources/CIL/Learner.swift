@@ -1,0 +1,248 @@
+import Data
+import NN
+import Tensor
+
+/// A class-incremental learner with PyCIL's lifecycle, driven task by task by
+/// `ClassIncrementalRun`: `incrementalTrain` (grow the network, train the task) →
+/// `buildRehearsalMemory` (reduce and construct exemplars, class means) → `evalTask` (CNN and
+/// NME top-1) → `afterTask` (the new classes become known). This is the order of PyCIL's
+/// `trainer.py`, where `incremental_train` ends by building the memory so that `eval_task`'s
+/// NME sees the new classes' means.
+///
+/// One training loop serves every method (PyCIL copies it into each model file); a method says
+/// only how its network grows (`prepare`), what its loss is (`loss`) and what it does after
+/// training (`finishTraining`, `afterTask`). Every method runs on an `ExpandableNetwork`: split
+/// `none` is one backbone (Finetune, Replay, iCaRL).
+public class Learner {
+  public let plan: RunPlan
+  public let network: ExpandableNetwork
+  public internal(set) var memory = ExemplarMemory()
+  /// Classes of the tasks before the current one (PyCIL's `_known_classes`).
+  public private(set) var knownClasses = 0
+  /// Classes up to and including the current task (`_total_classes`).
+  public private(set) var totalClasses = 0
+  /// The task being trained or last trained; -1 before the first.
+  public private(set) var currentTask = -1
+  /// Whether training assembles the next batch on a background thread. Off, the batches are the
+  /// same (`BatchLoader` is deterministic either way); tiny test models turn it off, since a
+  /// third busy thread next to oneDNN's OpenMP team on two cores stalls the team's barriers.
+  public var prefetchesBatches = true
+  let context: ComputeContext
+
+  required init(plan: RunPlan, context: ComputeContext) throws {
+    self.plan = plan
+    self.context = context
+    network = try ExpandableNetwork(plan.architecture, split: plan.split,
+                                    seed: UInt64(truncatingIfNeeded: plan.spec.seed),
+                                    context: context)
+  }
+
+  /// The learner the plan's `model_name` names.
+  public static func make(plan: RunPlan, context: ComputeContext) throws -> Learner {
+    let type: Learner.Type = switch plan.spec.modelName {
+    case .finetune: Finetune.self
+    case .replay: Replay.self
+    case .icarl: ICaRL.self
+    case .der: DER.self
+    case .memo: MEMO.self
+    case .joint: Joint.self
+    }
+    return try type.init(plan: plan, context: context)
+  }
+
+  // MARK: Method hooks
+
+  /// Grows the network for task `task` (and freezes what the method freezes).
+  func prepare(task: Int) throws {
+    try network.addTask(classes: plan.stream.tasks[task].classes.count)
+  }
+
+  /// The loss of one batch and its gradients with respect to the logits and auxiliary logits.
+  func loss(_ output: ExpandableNetwork.Output, labels: [Int32], input: Tensor) throws
+    -> (loss: Double, dLogits: Tensor, dAuxiliary: Tensor?)
+  {
+    let (loss, d) = try SoftmaxCrossEntropy.forwardBackward(
+      logits: output.logits, labels: labels, classes: 0..<totalClasses, context: context)
+    return (loss, d, nil)
+  }
+
+  /// Training images of old classes added to a task's data: the exemplars in memory.
+  func rehearsalIndices(data: IncrementalDataset) -> [Int] { memory.allIndices }
+
+  /// After the task's last epoch, before the memory is built.
+  func finishTraining(task: Int) throws {}
+
+  /// Whether `evalTask` reports NME (methods with exemplars).
+  var evaluatesNearestMean: Bool { plan.spec.modelName.keepsExemplars }
+
+  // MARK: Lifecycle
+
+  /// Grows the network and trains task `task` on its new classes plus the exemplars in memory,
+  /// with SGD (momentum 0.9) and the spec's schedule for the first or a later task.
+  public func incrementalTrain(task: Int, data: IncrementalDataset,
+                               progress: ((EpochReport) -> Void)? = nil) throws
+  {
+    precondition(task == currentTask + 1, "tasks are trained in order: \(currentTask + 1) next")
+    currentTask = task
+    totalClasses = plan.stream.tasks[task].classes.upperBound
+    try prepare(task: task)
+
+    let spec = plan.spec
+    let first = task == 0
+    let (epochs, rate) = first
+      ? (spec.initialEpochs, spec.initialLearningRate) : (spec.epochs, spec.learningRate)
+    let decay = first ? spec.initialWeightDecay : spec.weightDecay
+    let schedule = spec.schedule(task: task)
+    let indices = plan.stream.trainingIndices(task: task, labels: data.train.labels,
+                                              exemplars: rehearsalIndices(data: data))
+    let loader = BatchLoader(
+      dataset: data.train, indices: indices, classOrder: plan.stream.order,
+      batchSize: spec.batchSize, shuffle: true, augmentation: data.trainAugmentation,
+      seed: UInt64(truncatingIfNeeded: spec.seed) &+ UInt64(task), prefetch: prefetchesBatches)
+    let trainable = network.parameters.filter(\.isTrainable)
+    let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
+                  learningRate: Float(rate))
+    var step = 0
+    for epoch in 0..<epochs {
+      let lr = schedule.rate(base: rate, epoch: epoch)
+      sgd.learningRate = Float(lr)
+      network.setTraining(true)
+      var total = 0.0, correct = 0, seen = 0
+      let batches = loader.batches(epoch: epoch)
+      while let batch = try batches.next() {
+        let x = try images(batch)
+        let output = try network(x, recording: true)
+        let (loss, dLogits, dAuxiliary) = try self.loss(output, labels: batch.labels, input: x)
+        try network.checkLoss(loss, step: step, input: x)
+        try network.backward(dLogits, auxiliary: dAuxiliary)
+        sgd.step()
+        sgd.zeroGradients()
+        let predictions = try argmax(output.logits)
+        correct += zip(predictions, batch.labels).filter { $0 == Int($1) }.count
+        total += loss * Double(batch.count)
+        seen += batch.count
+        step += 1
+      }
+      progress?(EpochReport(task: task, epoch: epoch, epochs: epochs, learningRate: lr,
+                            loss: seen == 0 ? .nan : total / Double(seen),
+                            trainingAccuracy: seen == 0 ? .nan : Double(correct) / Double(seen)))
+    }
+    try finishTraining(task: task)
+  }
+
+  /// Reduces the old classes' exemplars to the quota and herds the new classes' (PyCIL's
+  /// `build_rehearsal_memory`); a method without exemplars keeps none.
+  public func buildRehearsalMemory(data: IncrementalDataset) throws {
+    guard plan.memory != .none else { return }
+    let quota = plan.memory.quota(seenClasses: totalClasses)
+    let byClass = data.train.indicesByClass()
+    let stream = plan.stream
+    try memory.build(
+      quota: quota, newClasses: stream.tasks[currentTask].classes,
+      candidates: { byClass[stream.order.order[$0]] },
+      features: { try self.forward($0, dataset: data.train, augmentation: data.testAugmentation).features })
+  }
+
+  /// Top-1 accuracy on the test images of every class seen: with the classifier (CNN) and, for
+  /// methods with exemplars, with the nearest class mean (NME) on L2-normalized features.
+  public func evalTask(data: IncrementalDataset) throws -> TaskEvaluation {
+    let stream = plan.stream
+    let indices = stream.testIndices(task: currentTask, labels: data.test.labels)
+    let labels = indices.map { Int(stream.order.positions[Int(data.test.labels[$0])]) }
+    let tasks = stream.tasks[0...currentTask].map(\.classes)
+    let (logits, features) = try forward(indices, dataset: data.test,
+                                         augmentation: data.testAugmentation)
+    let cnn = TaskAccuracy(predictions: logits.map(Self.argmax), labels: labels, tasks: tasks)
+    var nme: TaskAccuracy?
+    if evaluatesNearestMean, let means = nearestMeanClassifier() {
+      let predictions = features.map { feature in
+        let v = Herding.normalized(feature)
+        return means.indices.min { distance(v, means[$0]) < distance(v, means[$1]) }!
+      }
+      nme = TaskAccuracy(predictions: predictions, labels: labels, tasks: tasks)
+    }
+    return TaskEvaluation(task: currentTask, cnn: cnn, nme: nme)
+  }
+
+  /// The new classes become known (PyCIL's `after_task`).
+  public func afterTask() throws {
+    knownClasses = totalClasses
+  }
+
+  // MARK: Helpers
+
+  /// Class means of every seen class, by position; nil when a class has none.
+  private func nearestMeanClassifier() -> [[Float]]? {
+    var means: [[Float]] = []
+    for c in 0..<totalClasses {
+      guard let mean = memory.classMeans[c] else { return nil }
+      means.append(mean)
+    }
+    return means
+  }
+
+  private func distance(_ v: [Double], _ mean: [Float]) -> Double {
+    zip(v, mean).reduce(0) { $0 + ($1.0 - Double($1.1)) * ($1.0 - Double($1.1)) }
+  }
+
+  /// A batch's images as an N×C×H×W tensor.
+  func images(_ batch: Batch) throws -> Tensor {
+    let s = batch.imageShape
+    return try Tensor(shape: [batch.count, s.channels, s.height, s.width], scalars: batch.images,
+                      context: context)
+  }
+
+  /// Logits and features of `indices` in eval mode, in order, without augmentation beyond
+  /// `augmentation` (the test transform). The network is left in eval mode.
+  func forward(_ indices: [Int], dataset: any ImageDataset, augmentation: Augmentation) throws
+    -> (logits: [[Float]], features: [[Float]])
+  {
+    guard !indices.isEmpty else { return ([], []) }
+    network.setTraining(false)
+    let loader = BatchLoader(dataset: dataset, indices: indices, batchSize: plan.spec.batchSize,
+                             shuffle: false, augmentation: augmentation, prefetch: false)
+    var logits: [[Float]] = [], features: [[Float]] = []
+    let batches = loader.batches(epoch: 0)
+    while let batch = try batches.next() {
+      let output = try network(try images(batch), recording: false)
+      logits += try rows(output.logits)
+      features += try rows(output.features)
+    }
+    return (logits, features)
+  }
+
+  func rows(_ t: Tensor) throws -> [[Float]] {
+    let (n, k) = (t.shape[0], t.shape[1])
+    let values = try t.scalars(context: context)
+    return (0..<n).map { Array(values[$0 * k..<($0 + 1) * k]) }
+  }
+
+  func argmax(_ logits: Tensor) throws -> [Int] { try rows(logits).map(Self.argmax) }
+
+  /// The first index of the largest value (as `torch.max`/`argmax` on CPU).
+  static func argmax(_ row: [Float]) -> Int {
+    var best = 0
+    for i in row.indices where row[i] > row[best] { best = i }
+    return best
+  }
+}
+
+/// One epoch's summary, for progress output.
+public struct EpochReport: Sendable, Equatable {
+  public var task: Int
+  public var epoch: Int
+  public var epochs: Int
+  public var learningRate: Double
+  /// Mean loss over the epoch's samples.
+  public var loss: Double
+  /// Fraction of the epoch's training samples the classifier got right.
+  public var trainingAccuracy: Double
+}
+
+/// What `evalTask` measures after one task.
+public struct TaskEvaluation: Sendable, Equatable {
+  public var task: Int
+  public var cnn: TaskAccuracy
+  /// Nil for a method without exemplars.
+  public var nme: TaskAccuracy?
+}

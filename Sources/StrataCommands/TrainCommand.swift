@@ -1,0 +1,97 @@
+import ArgumentParser
+import CIL
+import Data
+import Foundation
+import NN
+import Tensor
+
+/// `strata train SPEC`: one class-incremental learner, its accuracy matrix and ledger to HDF5.
+public struct TrainCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train one class-incremental learner from a run spec; write accuracies and ledger.",
+    discussion: """
+      SPEC is a JSON run spec whose keys follow PyCIL's exps/*.json (model_name, dataset, \
+      init_cls, increment, memory_size, memory_per_class, fixed_memory, init_epoch, init_lr, \
+      init_milestones, epochs, lrate, milestones, batch_size, seed, convnet_type, …); a PyCIL \
+      file is accepted as it is and keys Strata does not use are listed as warnings. Missing \
+      keys default to PyCIL's exps/memo.json. Methods: finetune, replay, icarl, der, memo, joint. \
+      Strata's own keys: architecture, split (MEMO), train_shared, memory_budget (bytes or \
+      DER:N), data_root.
+
+      The spec is checked against the data and the architecture before any training: an \
+      unknown method, a split that is not a block, init_cls beyond the class count or a \
+      memory budget smaller than the model stop the run at once.
+
+      After every task the learner is evaluated (classifier and nearest-mean top-1 on every \
+      class seen); the accuracy matrices accuracy_cnn[task, task_seen] and \
+      accuracy_nme[task, task_seen] and the memory ledger per task go to the HDF5 file.
+
+      Example (Fashion-MNIST, 5 tasks of 2 classes):
+        strata train replay.json --output replay.h5
+      """)
+
+  @Argument(help: "The run spec (JSON).")
+  public var spec: String
+
+  @Option(name: .shortAndLong, help: "The HDF5 file to write.")
+  public var output: String = "train.h5"
+
+  @Option(help: "Folder of the data set (overrides the spec's data_root).")
+  public var dataRoot: String?
+
+  @Flag(help: "Print only the summary, not every epoch.")
+  public var quiet = false
+
+  public init() {}
+
+  /// Reads and checks the spec and loads its data: everything that can fail before training.
+  func prepare() throws -> (plan: RunPlan, data: IncrementalDataset, specText: String) {
+    var runSpec = try RunSpec.load(spec)
+    if let dataRoot { runSpec.dataRoot = dataRoot }
+    let data = try runSpec.loadDataset(file: spec)
+    guard let image = data.train.imageShape else {
+      throw ValidationError("\(data.name): images of varying size are not supported by train")
+    }
+    let plan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
+    let specText = (try? String(contentsOfFile: spec, encoding: .utf8)) ?? ""
+    return (plan, data, specText)
+  }
+
+  public func run() throws {
+    let (plan, data, specText) = try prepare()
+    for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
+    let run = try ClassIncrementalRun(plan: plan, data: data, context: try ComputeContext.shared())
+    emit("\(plan.spec.modelName.rawValue) on \(data.name): \(plan.architecture.name), split "
+      + "\(plan.split), \(plan.stream.count) tasks \(plan.stream.increments), memory \(plan.memory)")
+    let result = try run.run { event in
+      switch event {
+      case .epoch(let e) where !quiet:
+        emit(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
+                     e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss, e.trainingAccuracy))
+      case .evaluated(let evaluation, let entry):
+        var line = String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total)
+        if let nme = evaluation.nme { line += String(format: "  NME %.2f%%", 100 * nme.total) }
+        line += "  exemplars \(entry.exemplars)  memory \(entry.totalBytes) bytes"
+        emit(line)
+      default:
+        break
+      }
+    }
+    try TrainingRecord.write(result, plan: plan, specText: specText,
+                             commandLine: CommandLine.arguments.joined(separator: " "), to: output)
+    print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
+                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
+                 100 * result.cnn.forgetting))
+    print("wrote \(output)")
+  }
+
+  private func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  /// A progress line, written at once (print buffers when stdout is a pipe or a file).
+  private func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+}

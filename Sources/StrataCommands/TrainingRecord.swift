@@ -1,0 +1,78 @@
+import CIL
+import Foundation
+import HDF5
+
+/// Writes a class-incremental run to HDF5, netCDF-4 style: coordinates `task` (the task just
+/// trained) and `task_seen` (the task whose classes are evaluated), both dimension scales, and
+///
+/// - `accuracy_cnn[task, task_seen]`, `accuracy_nme[task, task_seen]` (NaN where j > t, and NME
+///   only for methods with exemplars), fractions;
+/// - `accuracy_cnn_total[task]`, `accuracy_nme_total[task]` on every class seen;
+/// - the ledger per task: `model_parameters`, `network_parameters`, `exemplars`, `model_bytes`,
+///   `exemplar_bytes`, `total_bytes`;
+/// - root attributes: method, split, data set, summaries (average incremental accuracy, last
+///   accuracy, forgetting), the spec as given, warnings, Strata version, command line.
+enum TrainingRecord {
+  static func write(_ result: RunResult, plan: RunPlan, specText: String, commandLine: String,
+                    to path: String) throws
+  {
+    let file = try HDF5File.create(path)
+    let root = file.root
+    let tasks = plan.stream.count
+    try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
+    try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
+    try describe(root, "task", "task trained", "1", "index of the task just trained (0-based)")
+    try describe(root, "task_seen", "task evaluated", "1",
+                 "index of the task whose classes are evaluated (0-based)")
+
+    var matrices = [("cnn", result.cnn, "classifier (CNN) top-1")]
+    if let nme = result.nme { matrices.append(("nme", nme, "nearest-mean-of-exemplars (NME) top-1")) }
+    for (name, matrix, what) in matrices {
+      try root.createVariable("accuracy_\(name)", dimensions: ["task", "task_seen"],
+                              values: matrix.values.flatMap { $0 })
+      try describe(root, "accuracy_\(name)", "\(what) accuracy per task", "1",
+                   "accuracy after task t on the test images of task j's classes; NaN for j > t")
+      try root.createVariable("accuracy_\(name)_total", dimensions: ["task"], values: matrix.total)
+      try describe(root, "accuracy_\(name)_total", "\(what) accuracy on all seen classes", "1",
+                   "accuracy after task t on the test images of every class seen so far")
+      try root.attributes.write("\(name)_average_incremental_accuracy",
+                                matrix.averageIncrementalAccuracy)
+      try root.attributes.write("\(name)_last_accuracy", matrix.lastAccuracy)
+      try root.attributes.write("\(name)_forgetting", matrix.forgetting)
+    }
+
+    let ledger: [(String, (LedgerEntry) -> Int, String, String)] = [
+      ("model_parameters", \.modelParameters, "1", "backbone parameters G + T·S (no classifier)"),
+      ("network_parameters", \.networkParameters, "1", "every parameter, classifiers included"),
+      ("exemplars", \.exemplars, "1", "exemplars in memory after the task"),
+      ("model_bytes", \.modelBytes, "bytes", "4 bytes per backbone parameter"),
+      ("exemplar_bytes", \.exemplarBytes, "bytes", "raw uint8 image bytes of the exemplars"),
+      ("total_bytes", \.totalBytes, "bytes", "model bytes plus exemplar bytes"),
+    ]
+    for (name, value, units, description) in ledger {
+      try root.createVariable(name, dimensions: ["task"], values: result.ledger.map(value))
+      try describe(root, name, name.replacingOccurrences(of: "_", with: " "), units, description)
+    }
+
+    let attributes = root.attributes
+    try attributes.write("method", plan.spec.modelName.rawValue)
+    try attributes.write("split", plan.split.description)
+    try attributes.write("architecture", plan.architecture.name)
+    try attributes.write("dataset", plan.spec.dataset)
+    try attributes.write("seed", Int64(plan.spec.seed))
+    try attributes.write("spec", specText)
+    try attributes.write("warnings", plan.warnings.isEmpty ? "" : plan.warnings.joined(separator: "\n"))
+    try attributes.write("strata_version", StrataVersion.string)
+    try attributes.write("command_line", commandLine)
+    try file.close()
+  }
+
+  private static func describe(_ group: HDF5Group, _ name: String, _ longName: String,
+                               _ units: String, _ description: String) throws
+  {
+    let attributes = try group.openDataset(name).attributes
+    try attributes.write("long_name", longName)
+    try attributes.write("units", units)
+    try attributes.write("description", description)
+  }
+}

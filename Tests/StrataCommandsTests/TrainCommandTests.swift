@@ -1,0 +1,121 @@
+import CIL
+import Data
+import Foundation
+import HDF5
+import NN
+import Tensor
+import Testing
+@testable import StrataCommands
+
+/// `strata train`: bad specs fail before training; a run's record is a netCDF-style HDF5 file.
+@Suite struct TrainCommandTests {
+  static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-train-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try body(directory)
+  }
+
+  static func command(_ arguments: [String]) throws -> TrainCommand {
+    try #require(try Strata.parseAsRoot(["train"] + arguments) as? TrainCommand)
+  }
+
+  /// The spec's error, from `prepare` (data and checks, no training).
+  static func prepareError(_ json: String) throws -> RunSpecError? {
+    try withDirectory { directory in
+      let path = directory.appendingPathComponent("spec.json").path
+      try json.write(toFile: path, atomically: true, encoding: .utf8)
+      do {
+        _ = try command([path]).prepare()
+        return nil
+      } catch let error as RunSpecError {
+        #expect(error.file == path)
+        return error
+      }
+    }
+  }
+
+  @Test func parses() throws {
+    let command = try Self.command(["run.json", "--output", "out.h5", "--data-root", "/data"])
+    #expect(command.spec == "run.json" && command.output == "out.h5" && command.dataRoot == "/data")
+  }
+
+  @Test func badSpecsFailBeforeTraining() throws {
+    #expect(try Self.prepareError(#"{"model_name": "gem"}"#)?.key == "model_name")
+    #expect(try Self.prepareError(#"{"dataset": "mnist"}"#)?.key == "dataset")
+    #expect(try Self.prepareError(#"{"dataset": "cifar100"}"#)?.key == "data_root")
+  }
+
+  static var hasFashionMNIST: Bool {
+    FileManager.default.fileExists(atPath: IDXReader.defaultFashionMNISTDirectory.path)
+  }
+
+  @Test(.enabled(if: hasFashionMNIST))
+  func fashionMNISTChecks() throws {
+    #expect(try Self.prepareError(#"{"dataset": "fashion-mnist", "init_cls": 11}"#)?.key
+      == "init_cls")
+    #expect(try Self.prepareError(
+      #"{"dataset": "fashion-mnist", "model_name": "memo", "split": "stage9.block1"}"#)?.key
+      == "split")
+    #expect(try Self.prepareError(
+      #"{"dataset": "fashion-mnist", "init_cls": 2, "increment": 2, "memory_budget": 100}"#)?.key
+      == "memory_budget")
+  }
+
+  /// A Replay run on generated 8×8 images, written and read back: values, dimension scales,
+  /// attributes.
+  @Test func recordsARun() throws {
+    var rng = SplitMix64(seed: 3)
+    let shape = ImageShape(channels: 1, height: 8, width: 8)
+    func images(_ perClass: Int) -> ImageArray {
+      var pixels: [UInt8] = [], labels: [Int32] = []
+      for i in 0..<(4 * perClass) {
+        for y in 0..<8 { for _ in 0..<8 {
+          pixels.append(UInt8(rng.nextInt(below: 60) + (y == i % 4 ? 180 : 0)))
+        } }
+        labels.append(Int32(i % 4))
+      }
+      return ImageArray(shape: shape, pixels: pixels, labels: labels,
+                        classNames: ["a", "b", "c", "d"], source: "generated")
+    }
+    let augmentation = Augmentation(mean: [0.3], std: [0.3])
+    let data = IncrementalDataset(name: "bars", train: images(12), test: images(4),
+                                  trainAugmentation: augmentation, testAugmentation: augmentation)
+    var spec = RunSpec()
+    spec.modelName = .replay
+    (spec.initialClasses, spec.increment, spec.memorySize) = (2, 2, 8)
+    (spec.initialEpochs, spec.epochs, spec.batchSize) = (1, 1, 16)
+    let architecture = ResNetArchitecture(
+      name: "tiny", stem: .cifar, stemWidth: 4,
+      stages: [.init(blocks: 1, width: 4, stride: 1), .init(blocks: 1, width: 8, stride: 2)],
+      shortcut: .zeroPadding, inputChannels: 1, inputSize: 8, classes: 4)
+    let plan = try RunPlan(spec, architecture: architecture, classCount: 4, image: shape,
+                           file: "spec.json")
+    let run = try ClassIncrementalRun(plan: plan, data: data, context: try ComputeContext.shared())
+    run.learner.prefetchesBatches = false
+    let result = try run.run()
+    try Self.withDirectory { directory in
+      let path = directory.appendingPathComponent("run.h5").path
+      try TrainingRecord.write(result, plan: plan, specText: "{}", commandLine: "strata train",
+                               to: path)
+      let file = try HDF5File.open(path)
+      let root = file.root
+      let cnn = try root.openDataset("accuracy_cnn")
+      #expect(try cnn.dimensionNames() == ["task", "task_seen"])
+      #expect(try cnn.dimensionScales(dimension: 1) == [DimensionScale(path: "/task_seen",
+                                                                       name: "task_seen")])
+      let values: [Double] = try cnn.read()
+      #expect(values.count == 4 && values[1].isNaN && !values[0].isNaN)
+      #expect(Array(values[2...]) == result.cnn.values[1])
+      #expect(try root.openDataset("accuracy_nme_total").read(Double.self) == result.nme!.total)
+      #expect(try root.openDataset("exemplars").read(Int.self) == [8, 8])
+      #expect(try root.openDataset("exemplar_bytes").read(Int.self) == [512, 512])
+      #expect(try root.openDataset("task").read(Int32.self) == [0, 1])
+      #expect(try cnn.attributes.read("units", as: String.self) == "1")
+      #expect(try file.attributes.read("method", as: String.self) == "replay")
+      #expect(try file.attributes.read("cnn_last_accuracy", as: Double.self)
+        == result.cnn.lastAccuracy)
+    }
+  }
+}
