@@ -12,10 +12,13 @@ public enum BlockCKA {
     case globalAveragePool = "global_average_pool"
   }
 
-  /// One `CKAResult` per block in `namedBlocks` order. Batches must all hold the same number of
-  /// images (≥ 4); both networks are run without recording.
+  /// One `CKAResult` per block in `namedBlocks` order. Both networks run without recording on
+  /// each forward batch; the estimator takes its rows `estimatorBatch` at a time (every forward
+  /// batch by default), so forwards can be large for speed while the estimator's batches stay
+  /// of one size (≥ 4) that divides them.
   public static func compare(_ before: any BlockNetwork, _ after: any BlockNetwork,
                              batches: [Tensor], features: Features = .flatten,
+                             estimatorBatch: Int? = nil,
                              context: ComputeContext) throws -> [CKAResult]
   {
     let blocks = before.namedBlocks.map(\.name)
@@ -24,9 +27,16 @@ public enum BlockCKA {
     for batch in batches {
       let x = try outputs(before, batch, features: features, context: context)
       let y = try outputs(after, batch, features: features, context: context)
+      let rows = batch.shape[0], step = estimatorBatch ?? rows
+      precondition(rows % step == 0, "estimator batches of \(step) do not divide \(rows) images")
       for b in blocks.indices {
-        try estimators[b].add(x: x[b].values, xWidth: x[b].width, y: y[b].values,
-                              yWidth: y[b].width)
+        for start in stride(from: 0, to: rows, by: step) {
+          let (xw, yw) = (x[b].width, y[b].width)
+          try estimators[b].add(x: Array(x[b].values[(start * xw)..<((start + step) * xw)]),
+                                xWidth: xw,
+                                y: Array(y[b].values[(start * yw)..<((start + step) * yw)]),
+                                yWidth: yw)
+        }
       }
     }
     return estimators.map(\.result)

@@ -25,9 +25,19 @@ enum Gram {
           while start < d {
             let width = min(Self.block, d - start)
             // Rows worker, worker + workers, …: interleaved so the triangle's work is balanced.
+            // Four columns j at a time share each load of row i's values.
             for i in stride(from: worker, to: n, by: workers) {
               let a = base + i * d + start
-              for j in i..<n { out[i * n + j] += dot(a, base + j * d + start, width) }
+              var j = i
+              while j + 4 <= n {
+                let sums = dot4(a, base + j * d + start, d, width)
+                for q in 0..<4 { out[i * n + j + q] += sums[q] }
+                j += 4
+              }
+              while j < n {
+                out[i * n + j] += dot(a, base + j * d + start, width)
+                j += 1
+              }
             }
             start += width
           }
@@ -36,6 +46,29 @@ enum Gram {
       }
     }
     return g
+  }
+
+  /// a·b₀ … a·b₃ where b_q starts `stride` values after b_{q−1}.
+  @inline(__always)
+  private static func dot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ stride: Int,
+                           _ count: Int) -> SIMD4<Double>
+  {
+    var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+    var k = 0
+    while k + 8 <= count {
+      let x = UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Double>.self)
+      s0 += x * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Double>.self)
+      s1 += x * UnsafeRawPointer(b + stride + k).loadUnaligned(as: SIMD8<Double>.self)
+      s2 += x * UnsafeRawPointer(b + 2 * stride + k).loadUnaligned(as: SIMD8<Double>.self)
+      s3 += x * UnsafeRawPointer(b + 3 * stride + k).loadUnaligned(as: SIMD8<Double>.self)
+      k += 8
+    }
+    var result = SIMD4(s0.sum(), s1.sum(), s2.sum(), s3.sum())
+    while k < count {
+      for q in 0..<4 { result[q] += a[k] * b[q * stride + k] }
+      k += 1
+    }
+    return result
   }
 
   @inline(__always)

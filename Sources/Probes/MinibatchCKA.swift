@@ -43,13 +43,20 @@ public struct MinibatchCKA: Sendable {
     return CKAResult(value: xy / (xx * yy).squareRoot(), reason: nil)
   }
 
-  /// X·Xᵀ after subtracting each column's mean over the rows.
+  /// X·Xᵀ after subtracting each column's mean over the rows (one pass for the means, one to
+  /// write the centered values in Float64).
   static func centeredGram(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
-    var centered = x.map(Double.init)
     var mean = [Double](repeating: 0, count: d)
-    for i in 0..<n { for j in 0..<d { mean[j] += centered[i * d + j] } }
-    for j in 0..<d { mean[j] /= Double(n) }
-    for i in 0..<n { for j in 0..<d { centered[i * d + j] -= mean[j] } }
+    var centered = [Double](repeating: 0, count: n * d)
+    x.withUnsafeBufferPointer { xs in
+      mean.withUnsafeMutableBufferPointer { m in
+        for i in 0..<n { for j in 0..<d { m[j] += Double(xs[i * d + j]) } }
+        for j in 0..<d { m[j] /= Double(n) }
+        centered.withUnsafeMutableBufferPointer { c in
+          for i in 0..<n { for j in 0..<d { c[i * d + j] = Double(xs[i * d + j]) - m[j] } }
+        }
+      }
+    }
     return Gram.compute(centered, rows: n, columns: d)
   }
 

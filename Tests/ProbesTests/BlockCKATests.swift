@@ -50,4 +50,19 @@ import Tensor
       }
     }
   }
+
+  /// Slicing a forward batch into estimator batches gives what separate forwards give.
+  @Test func estimatorBatchesOfAForwardBatchEqualSeparateForwards() throws {
+    let before = try Self.network(seed: 1), after = try Self.network(seed: 2)
+    let context = try ComputeContext.shared()
+    let small = try Self.batches(2)
+    let joined = try Tensor(shape: [16, 3, 8, 8],
+                            scalars: try small.flatMap { try $0.scalars(context: context) },
+                            context: context)
+    let separate = try BlockCKA.compare(before, after, batches: small, context: context)
+    let sliced = try BlockCKA.compare(before, after, batches: [joined], estimatorBatch: 8,
+                                      context: context)
+    // Float32 convolutions may pick another kernel for another batch size: equal to 1e-6.
+    for (a, b) in zip(separate, sliced) { #expect(abs(a.value - b.value) < 1e-6, "\(a) vs \(b)") }
+  }
 }

@@ -10,8 +10,9 @@ struct BenchProbes: ParsableCommand {
     commandName: "probes",
     abstract: "Measure the cost of gradient-norm recording and of block-wise CKA.",
     discussion: """
-      Trains ResNet-32 (batch 128, synthetic 32x32x3) with and without recording block-wise \
-      gradient norms after every backward (medians over --steps), then computes CKA for every \
+      Trains ResNet-32 (batch 128, synthetic 32x32x3), recording block-wise gradient norms \
+      after every other step's backward (medians of --steps steps each way), then computes CKA \
+      for every \
       block between two ResNet-32s on a --probe-images probe set (--cka-batch images per \
       batch) and compares it with one training epoch over the same number of images.
 
@@ -20,22 +21,25 @@ struct BenchProbes: ParsableCommand {
 
   @Option(help: "Measured training steps per variant.") var steps = 12
   @Option(help: "Images in the probe set.") var probeImages = 2000
-  @Option(help: "Images per CKA batch (equal batches; at least 4).") var ckaBatch = 40
+  @Option(help: "Images per CKA estimator batch (equal batches; at least 4).") var ckaBatch = 40
+  @Option(help: "Images per forward pass over the probe set (a multiple of --cka-batch).")
+  var forwardBatch = 200
 
   func validate() throws {
-    guard ckaBatch >= 4, probeImages % ckaBatch == 0 else {
-      throw ValidationError("--probe-images must be a multiple of --cka-batch (≥ 4)")
+    guard ckaBatch >= 4, forwardBatch % ckaBatch == 0, probeImages % forwardBatch == 0 else {
+      throw ValidationError("--probe-images must be a multiple of --forward-batch, and that of "
+                            + "--cka-batch (≥ 4)")
     }
   }
 
   func run() throws {
     let context = try ComputeContext.shared()
     let architecture = ResNetArchitecture.cifar(depth: 32, classes: 100)
-    let plain = EngineBenchmark(architecture: architecture, batch: 128, steps: steps, warmup: 3)
-    let base = try plain.run { _ in }.trainStepSeconds
-    var probed = plain
-    probed.recordsGradientNorms = true
-    let withNorms = try probed.run { _ in }.trainStepSeconds
+    var alternating = EngineBenchmark(architecture: architecture, batch: 128, steps: 2 * steps,
+                                      warmup: 3)
+    alternating.alternatesGradientNorms = true
+    let result = try alternating.run { _ in }
+    let (base, withNorms) = (result.trainStepSeconds, result.recordedStepSeconds)
     let overhead = median(withNorms) / median(base) - 1
 
     let before = try ResNet(architecture, context: context)
@@ -45,13 +49,14 @@ struct BenchProbes: ParsableCommand {
     before.setTraining(false)
     after.setTraining(false)
     var generator = SeededGenerator(seed: 3)
-    let batches = try (0..<(probeImages / ckaBatch)).map { _ in
-      try Tensor(shape: [ckaBatch, 3, 32, 32],
-                 scalars: (0..<(ckaBatch * 3072)).map { _ in Float(generator.normal()) },
+    let batches = try (0..<(probeImages / forwardBatch)).map { _ in
+      try Tensor(shape: [forwardBatch, 3, 32, 32],
+                 scalars: (0..<(forwardBatch * 3072)).map { _ in Float(generator.normal()) },
                  context: context)
     }
     let start = DispatchTime.now().uptimeNanoseconds
-    _ = try BlockCKA.compare(before, after, batches: batches, context: context)
+    _ = try BlockCKA.compare(before, after, batches: batches, estimatorBatch: ckaBatch,
+                             context: context)
     let ckaSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let epochSeconds = Double(probeImages) / (128 / median(base))
 

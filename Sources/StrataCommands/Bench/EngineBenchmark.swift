@@ -10,13 +10,16 @@ struct EngineBenchmark {
   var batch: Int
   var steps: Int
   var warmup: Int
-  /// Record block-wise gradient norms after every backward (the probe run's per-step cost).
-  var recordsGradientNorms = false
+  /// Record block-wise gradient norms after the backward of every other step (the probe run's
+  /// per-step cost), so both kinds of step share the same moments of a noisy machine.
+  var alternatesGradientNorms = false
 
   struct Result {
     var trainImagesPerSecond: Double
     var evalImagesPerSecond: Double
     var trainStepSeconds: [Double]
+    /// With `alternatesGradientNorms`: the steps that recorded them.
+    var recordedStepSeconds: [Double] = []
   }
 
   func run(progress: (String) -> Void) throws -> Result {
@@ -32,7 +35,7 @@ struct EngineBenchmark {
 
     net.setTraining(true)
     var norms = GradientNormProbe(blocks: net.namedBlocks.map(\.name))
-    var train: [Double] = []
+    var train: [Double] = [], recorded: [Double] = []
     for step in 0..<(warmup + steps) {
       let start = DispatchTime.now().uptimeNanoseconds
       let logits = try net(input, recording: true)
@@ -40,11 +43,14 @@ struct EngineBenchmark {
         logits: logits, labels: labels, classes: 0..<architecture.classes, context: context)
       try net.checkLoss(loss, step: step, input: input)
       try net.backward(dLogits)
-      if recordsGradientNorms { norms.record(net) }
+      let records = alternatesGradientNorms && step % 2 == 1
+      if records { norms.record(net) }
       sgd.step()
       sgd.zeroGradients()
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      if step >= warmup { train.append(seconds) }
+      if step >= warmup {
+        if records { recorded.append(seconds) } else { train.append(seconds) }
+      }
       progress("train step \(step + 1)/\(warmup + steps): \(String(format: "%.3f", seconds)) s")
     }
 
@@ -56,7 +62,8 @@ struct EngineBenchmark {
       if step >= warmup { eval.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
     }
     return Result(trainImagesPerSecond: Double(batch) / median(train),
-                  evalImagesPerSecond: Double(batch) / median(eval), trainStepSeconds: train)
+                  evalImagesPerSecond: Double(batch) / median(eval), trainStepSeconds: train,
+                  recordedStepSeconds: recorded)
   }
 
   /// Training FLOPs per image: 2 per multiply-accumulate, three passes (forward, backward data,
