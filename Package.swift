@@ -49,7 +49,7 @@ let package = Package(
     .target(name: "Probes", dependencies: ["NN"]),
 
     // The HDF5 schema: writing and reading probe, split and verification files.
-    .target(name: "Recording", dependencies: ["HDF5", "Probes"]),
+    .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [

@@ -28,17 +28,17 @@ public struct ProbeFile: Sendable {
     try root.createCoordinate("epoch", values: (1...max(epochs, 1)).map(Int32.init))
     try root.createCoordinate("block", values: blocks)
     try root.createCoordinate("task_seen", values: (0..<max(tasks, 1)).map(Int32.init))
-    try describe(root, "task", "incremental task", "1", "1-based index of the task (t >= 1)")
-    try describe(root, "epoch", "epoch within the task", "1", "1-based")
-    try describe(root, "block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
-    try describe(root, "task_seen", "evaluated task", "1", "0-based task whose classes are scored")
+    try root.describe("task", "incremental task", "1", "1-based index of the task (t >= 1)")
+    try root.describe("epoch", "epoch within the task", "1", "1-based")
+    try root.describe("block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
+    try root.describe("task_seen", "evaluated task", "1", "0-based task whose classes are scored")
     for variable in ProbeSchema.variables {
       try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
-      try describe(root, variable.name, variable.longName, variable.units, variable.description)
+      try root.describe(variable.name, variable.longName, variable.units, variable.description)
     }
     for (note, variable) in zip(ProbeSchema.notes, ["cka_old", "cka_new"]) {
       try root.createVariable(note, of: String.self, dimensions: ["task", "block"])
-      try describe(root, note, "why \(variable) is NaN", "", "empty where the value is defined")
+      try root.describe(note, "why \(variable) is NaN", "", "empty where the value is defined")
     }
     for name in ["cka_old", "cka_new"] {
       let attributes = try root.openDataset(name).attributes
@@ -54,7 +54,7 @@ public struct ProbeFile: Sendable {
     }
     try writeProvenance(provenance, to: file.attributes)
     try file.close()
-    try replace(path, with: partial)
+    try replaceAtomically(path, with: partial)
     return ProbeFile(path: path)
   }
 
@@ -100,7 +100,7 @@ public struct ProbeFile: Sendable {
     try root.openDataset("accuracy").append(
       probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
     try file.close()
-    try Self.replace(path, with: partial)
+    try replaceAtomically(path, with: partial)
   }
 
   /// The tasks recorded so far.
@@ -109,14 +109,6 @@ public struct ProbeFile: Sendable {
     return try file.root.openDataset("task").read(Int32.self).map(Int.init)
   }
 
-  private static func describe(_ root: HDF5Group, _ name: String, _ longName: String,
-                               _ units: String, _ description: String) throws
-  {
-    let attributes = try root.openDataset(name).attributes
-    try attributes.write("long_name", longName)
-    try attributes.write("units", units)
-    try attributes.write("description", description)
-  }
 
   private static func writeProvenance(_ p: Provenance, to attributes: HDF5Attributes) throws {
     try attributes.write("strata_version", p.strataVersion)
@@ -129,13 +121,6 @@ public struct ProbeFile: Sendable {
     try attributes.write("library_versions", libraries.joined(separator: "; "))
   }
 
-  /// rename(2) is atomic within a file system: readers see the old file or the new one.
-  private static func replace(_ path: String, with partial: String) throws {
-    guard rename(partial, path) == 0 else {
-      throw RecordingError(path: path, message: "cannot rename \(partial) over it: "
-                           + String(cString: strerror(errno)))
-    }
-  }
 }
 
 /// A recording failure, naming the file.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CIL
+import Recording
 import Data
 import Foundation
 import NN
@@ -79,7 +80,8 @@ public struct TrainCommand: ParsableCommand {
       }
     }
     try TrainingRecord.write(result, plan: plan, specText: specText,
-                             commandLine: CommandLine.arguments.joined(separator: " "), to: output)
+                             commandLine: CommandLine.arguments.joined(separator: " "),
+                             strataVersion: StrataVersion.string, to: output)
     print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
                  100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
                  100 * result.cnn.forgetting))

@@ -1,4 +1,5 @@
 import CIL
+import Recording
 import Data
 import Foundation
 import HDF5
@@ -98,7 +99,7 @@ import Testing
     try Self.withDirectory { directory in
       let path = directory.appendingPathComponent("run.h5").path
       try TrainingRecord.write(result, plan: plan, specText: "{}", commandLine: "strata train",
-                               to: path)
+                               strataVersion: StrataVersion.string, to: path)
       let file = try HDF5File.open(path)
       let root = file.root
       let cnn = try root.openDataset("accuracy_cnn")

@@ -12,17 +12,21 @@ import HDF5
 ///   `exemplar_bytes`, `total_bytes`;
 /// - root attributes: method, split, data set, summaries (average incremental accuracy, last
 ///   accuracy, forgetting), the spec as given, warnings, Strata version, command line.
-enum TrainingRecord {
-  static func write(_ result: RunResult, plan: RunPlan, specText: String, commandLine: String,
-                    to path: String) throws
+///
+/// Written atomically like every Strata file: to `<path>.partial`, closed, then renamed.
+public enum TrainingRecord {
+  public static func write(_ result: RunResult, plan: RunPlan, specText: String,
+                           commandLine: String, strataVersion: String, to path: String) throws
   {
-    let file = try HDF5File.create(path)
+    let partial = path + ".partial"
+    try? FileManager.default.removeItem(atPath: partial)
+    let file = try HDF5File.create(partial)
     let root = file.root
     let tasks = plan.stream.count
     try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
     try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
-    try describe(root, "task", "task trained", "1", "index of the task just trained (0-based)")
-    try describe(root, "task_seen", "task evaluated", "1",
+    try root.describe("task", "task trained", "1", "index of the task just trained (0-based)")
+    try root.describe("task_seen", "task evaluated", "1",
                  "index of the task whose classes are evaluated (0-based)")
 
     var matrices = [("cnn", result.cnn, "classifier (CNN) top-1")]
@@ -30,10 +34,10 @@ enum TrainingRecord {
     for (name, matrix, what) in matrices {
       try root.createVariable("accuracy_\(name)", dimensions: ["task", "task_seen"],
                               values: matrix.values.flatMap { $0 })
-      try describe(root, "accuracy_\(name)", "\(what) accuracy per task", "1",
+      try root.describe("accuracy_\(name)", "\(what) accuracy per task", "1",
                    "accuracy after task t on the test images of task j's classes; NaN for j > t")
       try root.createVariable("accuracy_\(name)_total", dimensions: ["task"], values: matrix.total)
-      try describe(root, "accuracy_\(name)_total", "\(what) accuracy on all seen classes", "1",
+      try root.describe("accuracy_\(name)_total", "\(what) accuracy on all seen classes", "1",
                    "accuracy after task t on the test images of every class seen so far")
       try root.attributes.write("\(name)_average_incremental_accuracy",
                                 matrix.averageIncrementalAccuracy)
@@ -51,7 +55,7 @@ enum TrainingRecord {
     ]
     for (name, value, units, description) in ledger {
       try root.createVariable(name, dimensions: ["task"], values: result.ledger.map(value))
-      try describe(root, name, name.replacingOccurrences(of: "_", with: " "), units, description)
+      try root.describe(name, name.replacingOccurrences(of: "_", with: " "), units, description)
     }
 
     let attributes = root.attributes
@@ -62,17 +66,10 @@ enum TrainingRecord {
     try attributes.write("seed", Int64(plan.spec.seed))
     try attributes.write("spec", specText)
     try attributes.write("warnings", plan.warnings.isEmpty ? "" : plan.warnings.joined(separator: "\n"))
-    try attributes.write("strata_version", StrataVersion.string)
+    try attributes.write("strata_version", strataVersion)
     try attributes.write("command_line", commandLine)
     try file.close()
+    try replaceAtomically(path, with: partial)
   }
 
-  private static func describe(_ group: HDF5Group, _ name: String, _ longName: String,
-                               _ units: String, _ description: String) throws
-  {
-    let attributes = try group.openDataset(name).attributes
-    try attributes.write("long_name", longName)
-    try attributes.write("units", units)
-    try attributes.write("description", description)
-  }
 }
