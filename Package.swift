@@ -62,8 +62,10 @@ let package = Package(
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "CILTests", dependencies: ["CIL"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NNTests", dependencies: ["NN"], exclude: ["Oracles", "Golden"]),
+    // Fixtures shared by the test targets (seeded random tensors); only tests depend on it.
+    .target(name: "StrataTestSupport", dependencies: ["Tensor"], path: "Tests/StrataTestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
     .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands"]),

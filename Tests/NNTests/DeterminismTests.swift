@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -16,7 +17,7 @@ import Testing
                   learningRate: 0.1, momentum: 0.9)
     var data = SeededRandom(seed: 0xDA7A)
     for step in 0..<steps {
-      let x = try NNTest.tensor(data.tensor([8, 3, 8, 8]))
+      let x = try NNTest.tensor(data.float32Tensor([8, 3, 8, 8]))
       let labels = (0..<8).map { _ in Int32(data.integer(below: 5)) }
       sgd.zeroGradients()
       let logits = try net(x, recording: true)

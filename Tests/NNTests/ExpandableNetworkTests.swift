@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -33,7 +34,7 @@ import Testing
       #expect(a.scalars == b.scalars, "\(name)")
     }
     var random = SeededRandom(seed: 1)
-    let x = try NNTest.tensor(random.tensor([2, 3, 6, 6]))
+    let x = try NNTest.tensor(random.float32Tensor([2, 3, 6, 6]))
     net.setTraining(false)
     resnet.setTraining(false)
     let ours = try NNTest.ref(try net(x, recording: false).logits)
@@ -56,7 +57,7 @@ import Testing
     let resnet = try ResNet(architecture, context: NNTest.context)
     Initialization.initialize(resnet, seed: 11)
     var random = SeededRandom(seed: 11)
-    let x = try NNTest.tensor(random.tensor([4, 3, 16, 16]))
+    let x = try NNTest.tensor(random.float32Tensor([4, 3, 16, 16]))
     net.setTraining(false)
     resnet.setTraining(false)
     #expect(try NNTest.ref(try net(x, recording: false).logits).data
@@ -157,7 +158,7 @@ import Testing
     net.setTraining(true)
     let before = try NNTest.buffers(of: net)
     var random = SeededRandom(seed: 4)
-    _ = try net(try NNTest.tensor(random.tensor([4, 3, 6, 6])), recording: false)
+    _ = try net(try NNTest.tensor(random.float32Tensor([4, 3, 6, 6])), recording: false)
     let after = try NNTest.buffers(of: net)
     for (name, value) in before {
       if name.hasPrefix("branch1.") {
@@ -169,7 +170,7 @@ import Testing
     // Unfreezing puts it back into training mode.
     net.setFrozen(false, branch: 1)
     #expect(net.branches[0].hasTrainableParameters)
-    _ = try net(try NNTest.tensor(random.tensor([4, 3, 6, 6])), recording: false)
+    _ = try net(try NNTest.tensor(random.float32Tensor([4, 3, 6, 6])), recording: false)
     #expect(try NNTest.buffers(of: net)["branch1.stage1.block1.bn1.running_mean"]
       != after["branch1.stage1.block1.bn1.running_mean"])
   }
@@ -197,7 +198,7 @@ import Testing
     net.head!.bias.load(random.values(5, -0.1, 0.1).map(Float.init))
     net.setTraining(true)
 
-    let x = random.tensor([4, 3, 6, 6])
+    let x = random.float32Tensor([4, 3, 6, 6])
     let labels = [4, 0, 3, 2]
     let initialBuffers = try NNTest.buffers(of: net)
     let output = try net(try NNTest.tensor(x), recording: true)
@@ -271,7 +272,7 @@ import Testing
     net.setSharedFrozen(true)
     net.setTraining(true)
     var random = SeededRandom(seed: 9)
-    let output = try net(try NNTest.tensor(random.tensor([4, 3, 6, 6])), recording: true)
+    let output = try net(try NNTest.tensor(random.float32Tensor([4, 3, 6, 6])), recording: true)
     let (_, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
       logits: output.logits, labels: [0, 1, 3, 4], classes: 0..<5, context: NNTest.context)
     try net.backward(dLogits)
@@ -291,7 +292,7 @@ import Testing
     try net.addTask(classes: 3)
     try net.addTask(classes: 2)
     var random = SeededRandom(seed: 5)
-    let x = try NNTest.tensor(random.tensor([2, 3, 6, 6]))
+    let x = try NNTest.tensor(random.float32Tensor([2, 3, 6, 6]))
     #expect(try net.firstNonFiniteBlock(x) == nil)
     try net.checkLoss(1.5, step: 0, input: x)
     let weight = net.branches[1].parameters[0]

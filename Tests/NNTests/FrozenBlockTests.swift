@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -18,7 +19,7 @@ import Testing
     for (name, block) in net.namedBlocks where frozen.contains(name) {
       block.setTrainable(false)
     }
-    let x = try NNTest.tensor(random.tensor([4, 3, 8, 8]))
+    let x = try NNTest.tensor(random.float32Tensor([4, 3, 8, 8]))
     let logits = try net(x, recording: true)
     let (_, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
       logits: logits, labels: [0, 1, 2, 4], classes: 0..<5, context: NNTest.context)

@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -9,7 +10,7 @@ import Testing
     let net = try ResNet(.cifar(depth: 8, classes: 5, inputSize: 8), context: NNTest.context)
     Initialization.initialize(net, seed: 5)
     var random = SeededRandom(seed: 5)
-    return (net, try NNTest.tensor(random.tensor([4, 3, 8, 8])))
+    return (net, try NNTest.tensor(random.float32Tensor([4, 3, 8, 8])))
   }
 
   static func poison(_ net: ResNet, _ name: String) throws {
@@ -51,7 +52,7 @@ import Testing
   @Test func nanInputNamesTheStem() throws {
     let (net, _) = try Self.network()
     var random = SeededRandom(seed: 5)
-    var pixels = random.tensor([4, 3, 8, 8])
+    var pixels = random.float32Tensor([4, 3, 8, 8])
     pixels.data[100] = .nan
     let x = try NNTest.tensor(pixels)
     let loss = try Self.loss(net, x)

@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -21,7 +22,7 @@ import Testing
   /// exactly); `zeroGradients()` clears every gradient.
   @Test func gradientsAccumulateUntilZeroed() throws {
     var random = SeededRandom(seed: 0xACC)
-    let (x1, x2) = (random.tensor([4, 3, 8, 8]), random.tensor([4, 3, 8, 8]))
+    let (x1, x2) = (random.float32Tensor([4, 3, 8, 8]), random.float32Tensor([4, 3, 8, 8]))
     let (l1, l2): ([Int32], [Int32]) = ([0, 1, 2, 3], [4, 4, 0, 1])
     // Training-mode outputs do not depend on the running statistics, so separate networks
     // with the same weights give the single-batch gradients.
@@ -49,7 +50,7 @@ import Testing
   @Test(arguments: [true, false])
   func nextForwardSeesUpdatedWeights(_ recording: Bool) throws {
     var random = SeededRandom(seed: 0x5EE)
-    let (x1, x2) = (random.tensor([4, 3, 8, 8]), random.tensor([4, 3, 8, 8]))
+    let (x1, x2) = (random.float32Tensor([4, 3, 8, 8]), random.float32Tensor([4, 3, 8, 8]))
     let trained = try ParameterTests.network()
     // A forward in the mode under test first, so any cached weight copies exist before the step.
     _ = try trained(try NNTest.tensor(x2), recording: recording)

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -24,7 +25,7 @@ import Testing
       net.randomizeBatchNorms(&random)
       // A non-zero head bias, so its gradient path and name are exercised too.
       net.head.bias.load(random.values(net.head.bias.count, -0.1, 0.1).map(Float.init))
-      x = random.tensor([4, 3, 8, 8])
+      x = random.float32Tensor([4, 3, 8, 8])
       labels = [0, 3, 1, 4]
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -30,7 +31,7 @@ import Testing
       _ = buffer.memory.floats.initialize(from: random.values(buffer.count, low, high)
         .map(Float.init))
     }
-    let x = random.tensor([8, 3, 32, 32], -2, 2)
+    let x = random.float32Tensor([8, 3, 32, 32], -2, 2)
     let labels = (0..<8).map { _ in random.integer(below: 10) }
 
     // PyTorch's step, from the same values.

@@ -1,6 +1,7 @@
 import DNNL
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -66,9 +67,9 @@ import Testing
       }
       if c.frozen { block.setTrainable(false) }
       let out = (BasicBlockGradientTests.size + c.stride - 1) / c.stride
-      x = random.tensor([BasicBlockGradientTests.batch, c.inChannels,
+      x = random.float32Tensor([BasicBlockGradientTests.batch, c.inChannels,
                          BasicBlockGradientTests.size, BasicBlockGradientTests.size])
-      dy = random.tensor([BasicBlockGradientTests.batch, c.outChannels, out, out])
+      dy = random.float32Tensor([BasicBlockGradientTests.batch, c.outChannels, out, out])
     }
   }
 

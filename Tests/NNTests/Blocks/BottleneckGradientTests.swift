@@ -1,6 +1,7 @@
 import DNNL
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -55,9 +56,9 @@ import Testing
         block.setTrainable(false)
       }
       let out = (BottleneckGradientTests.size + c.stride - 1) / c.stride
-      x = random.tensor([BottleneckGradientTests.batch, c.inChannels,
+      x = random.float32Tensor([BottleneckGradientTests.batch, c.inChannels,
                          BottleneckGradientTests.size, BottleneckGradientTests.size])
-      dy = random.tensor([BottleneckGradientTests.batch, 4 * c.width, out, out])
+      dy = random.float32Tensor([BottleneckGradientTests.batch, 4 * c.width, out, out])
     }
   }
 

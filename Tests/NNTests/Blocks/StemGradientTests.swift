@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -13,8 +14,8 @@ import Testing
     Initialization.initialize(stem, seed: 0x57E)
     var random = SeededRandom(seed: 0x57E)
     stem.randomizeBatchNorms(&random)
-    let x = random.tensor([2, 3, 16, 16])
-    let dy = random.tensor([2, 8, 4, 4])
+    let x = random.float32Tensor([2, 3, 16, 16])
+    let dy = random.float32Tensor([2, 8, 4, 4])
     let initialBuffers = try NNTest.buffers(of: stem)
     let y = try stem.forward(try NNTest.tensor(x), recording: true)
     let dx = try #require(try stem.backward(try NNTest.tensor(dy), inputGradient: true))

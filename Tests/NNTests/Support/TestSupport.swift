@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -132,43 +133,6 @@ struct DiscrepancyLog {
     return "\(title): \(entries.count) tensors; worst elementwise "
       + "\(String(format: "%.3g", e.discrepancy.elementwise)) (\(e.name)), worst norm "
       + "\(String(format: "%.3g", n.discrepancy.norm)) (\(n.name))"
-  }
-}
-
-/// A small deterministic generator for fixtures (SplitMix64, Steele, Lea & Flood 2014), copied
-/// from TensorTests' `SeededRandom`: the same inputs on every machine, no system randomness.
-struct SeededRandom {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in [0, 1) with 53 random bits.
-  mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-  mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
-
-  mutating func integer(below bound: Int) -> Int {
-    precondition(bound > 0)
-    return Int(next() % UInt64(bound))
-  }
-
-  mutating func values(_ count: Int, _ low: Double = -1, _ high: Double = 1) -> [Double] {
-    (0..<count).map { _ in uniform(low, high) }
-  }
-
-  /// A tensor with entries uniform in [low, high), already rounded to Float32 so the engine and
-  /// the reference see the same numbers.
-  mutating func tensor(_ shape: [Int], _ low: Double = -1, _ high: Double = 1) -> RefTensor {
-    RefTensor(shape: shape,
-              data: values(shape.reduce(1, *), low, high).map { Double(Float($0)) })
   }
 }
 

@@ -1,4 +1,5 @@
 import DNNL
+import StrataTestSupport
 import Testing
 @testable import Tensor
 

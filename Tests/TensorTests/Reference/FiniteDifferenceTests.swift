@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 
 /// The checker itself: it must pass a right gradient and FAIL a wrong one, or every other test

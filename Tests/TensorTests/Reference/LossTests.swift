@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 
 #if canImport(Glibc)

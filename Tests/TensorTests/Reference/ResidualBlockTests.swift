@@ -1,4 +1,5 @@
 import Tensor
+import StrataTestSupport
 import Testing
 
 /// The backward ops chained by hand through a small CIFAR-style network, against central
