@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 @testable import NN
 
@@ -6,18 +7,7 @@ import Testing
 /// the key path and, where there are few, the legal values.
 @Suite struct ArchitectureSpecTests {
   /// The custom spec of the issue: two stages of BasicBlocks at half width.
-  static let tiny = """
-    {
-      "name": "tiny",
-      "stem": "cifar", "stemWidth": 16,
-      "stages": [
-        {"block": "basic", "blocks": 2, "width": 16, "stride": 1},
-        {"block": "basic", "blocks": 2, "width": 32, "stride": 2}
-      ],
-      "shortcut": "A", "widthMultiplier": 0.5,
-      "inputChannels": 3, "inputSize": 8, "classes": 4
-    }
-    """
+  static let tiny = CustomArchitectureSpec.json(name: "tiny")
 
   /// The spec with `edit` applied to its JSON object.
   static func edited(_ edit: (inout [String: Any]) -> Void) throws -> Data {

@@ -2,6 +2,7 @@ import CIL
 import Foundation
 import NN
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import StrataCommands
 
@@ -9,18 +10,7 @@ import Testing
 /// half width. It builds, trains one SGD step (as one backbone and as a two-task MEMO model),
 /// and `strata arch` and `strata ledger` print it.
 @Suite struct CustomSpecTests {
-  static let spec = """
-    {
-      "name": "half-width-2stage",
-      "stem": "cifar", "stemWidth": 16,
-      "stages": [
-        {"block": "basic", "blocks": 2, "width": 16, "stride": 1},
-        {"block": "basic", "blocks": 2, "width": 32, "stride": 2}
-      ],
-      "shortcut": "A", "widthMultiplier": 0.5,
-      "inputChannels": 3, "inputSize": 8, "classes": 4
-    }
-    """
+  static let spec = CustomArchitectureSpec.json(name: "half-width-2stage")
 
   /// Runs `body` with the spec written to a temporary file.
   static func withSpecFile<T>(_ body: (String) throws -> T) throws -> T {

@@ -115,32 +115,7 @@ import Testing
   @Test(arguments: [Case.projection, .zeroPadding])
   func referenceBlockMatchesFiniteDifferences(_ c: Case) throws {
     let f = try Fixture(c)
-    var p = NNTest.parameters(of: f.block)
-    let inputKey = "(input)"
-    p[inputKey] = f.x
-    let loss = { (q: [String: RefTensor]) -> Double in
-      var records: [ReferenceNetwork.BatchNormRecord] = []
-      let y = f.reference.forward(q[inputKey]!, q, &records).y
-      return zip(y.data, f.dy.data).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-    var records: [ReferenceNetwork.BatchNormRecord] = []
-    let (_, tape) = f.reference.forward(f.x, p, &records)
-    var grads: [String: RefTensor] = [:]
-    grads[inputKey] = f.reference.backward(f.dy, tape, p, &grads)
-
-    var worst = (error: 0.0, name: "")
-    for name in p.keys.sorted() {
-      let count = p[name]!.count
-      for index in Set([0, count / 2 + 1, count - 1]) where index < count {
-        let numeric = centralDifference(p, name, index, loss)
-        let analytic = grads[name]!.data[index]
-        let error = finiteDifferenceError(analytic, numeric)
-        #expect(error <= 1e-6,
-                "\(c.rawValue) \(name)[\(index)]: analytic \(analytic), numeric \(numeric)")
-        if !(error <= worst.error) { worst = (error, "\(name)[\(index)]") }
-      }
-    }
-    print("Bottleneck \(c.rawValue) reference vs finite differences: worst \(worst.error) "
-      + "(\(worst.name))")
+    f.reference.expectMatchesFiniteDifferences(x: f.x, dy: f.dy, NNTest.parameters(of: f.block),
+                                               label: "Bottleneck \(c.rawValue)")
   }
 }

@@ -51,19 +51,7 @@ extension ReferenceNetwork {
       let a2 = Reference.relu(n2)
       let c3 = Reference.conv2d(a2, weight: p[name("conv3.weight")]!, stride: 1, padding: 0)
       let n3 = batchNorm(c3, name("bn3"), p, &records, running: running)
-      var projected: RefTensor?
-      let skipped: RefTensor
-      switch skip {
-      case .identity:
-        skipped = x
-      case .zeroPadding:
-        skipped = Reference.shortcutA(x, outChannels: outChannels, stride: stride)
-      case .projection:
-        let s = Reference.conv2d(x, weight: p[name("shortcut.conv.weight")]!, stride: stride,
-                                 padding: 0)
-        projected = s
-        skipped = batchNorm(s, name("shortcut.bn"), p, &records, running: running)
-      }
+      let (skipped, projected) = skipForward(x, p, &records)
       let sum = Reference.add(n3, skipped)
       return (Reference.relu(sum), Tape(x: x, c1: c1, n1: n1, a1: a1, c2: c2, n2: n2, a2: a2,
                                         c3: c3, sum: sum, projected: projected))
@@ -82,18 +70,7 @@ extension ReferenceNetwork {
       let dC1 = batchNormBackward(tape.c1, name("bn1"), Reference.reluBackward(tape.n1, dy: dA1),
                                   p, &grads, running: running)
       let dxMain = convBackward(tape.x, name("conv1"), dC1, stride: 1, padding: 0, p, &grads)
-      let dxSkip: RefTensor
-      switch skip {
-      case .identity:
-        dxSkip = dSkip
-      case .zeroPadding:
-        dxSkip = Reference.shortcutABackward(dy: dSkip, inputShape: tape.x.shape, stride: stride)
-      case .projection:
-        let dS = batchNormBackward(tape.projected!, name("shortcut.bn"), dSkip, p, &grads,
-                                   running: running)
-        dxSkip = convBackward(tape.x, name("shortcut.conv"), dS, stride: stride, padding: 0, p,
-                              &grads)
-      }
+      let dxSkip = skipBackward(dSkip, x: tape.x, projected: tape.projected, p, &grads)
       return Reference.add(dxMain, dxSkip)
     }
   }

@@ -1,4 +1,5 @@
 import Tensor
+import Testing
 @testable import NN
 
 /// Float64 compositions of Strata's modules from the `Reference` ops, with parameters looked up
@@ -138,19 +139,7 @@ enum ReferenceNetwork {
       let a1 = Reference.relu(n1)
       let c2 = Reference.conv2d(a1, weight: p[name("conv2.weight")]!, stride: 1, padding: 1)
       let n2 = batchNorm(c2, name("bn2"), p, &records, running: running)
-      var projected: RefTensor?
-      let skipped: RefTensor
-      switch skip {
-      case .identity:
-        skipped = x
-      case .zeroPadding:
-        skipped = Reference.shortcutA(x, outChannels: outChannels, stride: stride)
-      case .projection:
-        let s = Reference.conv2d(x, weight: p[name("shortcut.conv.weight")]!, stride: stride,
-                                 padding: 0)
-        projected = s
-        skipped = batchNorm(s, name("shortcut.bn"), p, &records, running: running)
-      }
+      let (skipped, projected) = skipForward(x, p, &records)
       let sum = Reference.add(n2, skipped)
       return (Reference.relu(sum),
               Tape(x: x, c1: c1, n1: n1, a1: a1, c2: c2, sum: sum, projected: projected))
@@ -169,18 +158,7 @@ enum ReferenceNetwork {
                                   p, &grads, running: running)
       let dxMain = convBackward(tape.x, name("conv1"), dC1, stride: stride, padding: 1, p,
                                 &grads)
-      let dxSkip: RefTensor
-      switch skip {
-      case .identity:
-        dxSkip = dSkip
-      case .zeroPadding:
-        dxSkip = Reference.shortcutABackward(dy: dSkip, inputShape: tape.x.shape, stride: stride)
-      case .projection:
-        let dS = batchNormBackward(tape.projected!, name("shortcut.bn"), dSkip, p, &grads,
-                                   running: running)
-        dxSkip = convBackward(tape.x, name("shortcut.conv"), dS, stride: stride, padding: 0, p,
-                              &grads)
-      }
+      let dxSkip = skipBackward(dSkip, x: tape.x, projected: tape.projected, p, &grads)
       return Reference.add(dxMain, dxSkip)
     }
   }
@@ -267,5 +245,102 @@ enum ReferenceNetwork {
       _ = convBackward(tape.x, "stem.conv", dStemConv, stride: 1, padding: 1, p, &grads)
       return (loss, grads, records, logits)
     }
+  }
+}
+
+/// What `Block` and `Bottleneck` share: a skip path and the forward/backward signatures that
+/// the finite-difference checks drive.
+protocol ReferenceResidualBlock {
+  associatedtype Tape
+  var prefix: String { get }
+  var outChannels: Int { get }
+  var stride: Int { get }
+  var skip: ReferenceNetwork.Block.Skip { get }
+  var running: [String: [Double]]? { get }
+  func forward(_ x: RefTensor, _ p: [String: RefTensor],
+               _ records: inout [ReferenceNetwork.BatchNormRecord]) -> (y: RefTensor, tape: Tape)
+  func backward(_ dy: RefTensor, _ tape: Tape, _ p: [String: RefTensor],
+                _ grads: inout [String: RefTensor]) -> RefTensor
+}
+
+extension ReferenceNetwork.Block: ReferenceResidualBlock {}
+extension ReferenceNetwork.Bottleneck: ReferenceResidualBlock {}
+
+extension ReferenceResidualBlock {
+  /// The shortcut's output and, for option B, its convolution output (the batch norm's input).
+  func skipForward(_ x: RefTensor, _ p: [String: RefTensor],
+                   _ records: inout [ReferenceNetwork.BatchNormRecord])
+    -> (y: RefTensor, projected: RefTensor?)
+  {
+    switch skip {
+    case .identity:
+      return (x, nil)
+    case .zeroPadding:
+      return (Reference.shortcutA(x, outChannels: outChannels, stride: stride), nil)
+    case .projection:
+      let s = Reference.conv2d(x, weight: p[ReferenceNetwork.join(prefix, "shortcut.conv.weight")]!,
+                               stride: stride, padding: 0)
+      return (ReferenceNetwork.batchNorm(s, ReferenceNetwork.join(prefix, "shortcut.bn"), p,
+                                         &records, running: running), s)
+    }
+  }
+
+  /// dL/dx through the shortcut; option B's parameter gradients go into `grads`.
+  func skipBackward(_ dSkip: RefTensor, x: RefTensor, projected: RefTensor?,
+                    _ p: [String: RefTensor], _ grads: inout [String: RefTensor]) -> RefTensor
+  {
+    switch skip {
+    case .identity:
+      return dSkip
+    case .zeroPadding:
+      return Reference.shortcutABackward(dy: dSkip, inputShape: x.shape, stride: stride)
+    case .projection:
+      let dS = ReferenceNetwork.batchNormBackward(
+        projected!, ReferenceNetwork.join(prefix, "shortcut.bn"), dSkip, p, &grads,
+        running: running)
+      return ReferenceNetwork.convBackward(x, ReferenceNetwork.join(prefix, "shortcut.conv"), dS,
+                                           stride: stride, padding: 0, p, &grads)
+    }
+  }
+}
+
+extension ReferenceResidualBlock {
+  /// Checks this Float64 block against central differences of L = Σ dy ⊙ y: three entries
+  /// (first, middle, last) of every parameter in `p` and of x, relative error ≤ 1e-6 above 1e-3.
+  /// Returns the worst error and where, for the printed summary.
+  @discardableResult
+  func expectMatchesFiniteDifferences(x: RefTensor, dy: RefTensor, _ parameters: [String: RefTensor],
+                                      label: String,
+                                      sourceLocation: SourceLocation = #_sourceLocation)
+    -> (error: Double, name: String)
+  {
+    var p = parameters
+    let inputKey = "(input)"
+    p[inputKey] = x
+    let loss = { (q: [String: RefTensor]) -> Double in
+      var records: [ReferenceNetwork.BatchNormRecord] = []
+      let y = self.forward(q[inputKey]!, q, &records).y
+      return zip(y.data, dy.data).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    var records: [ReferenceNetwork.BatchNormRecord] = []
+    let (_, tape) = forward(x, p, &records)
+    var grads: [String: RefTensor] = [:]
+    grads[inputKey] = backward(dy, tape, p, &grads)
+
+    var worst = (error: 0.0, name: "")
+    for name in p.keys.sorted() {
+      let count = p[name]!.count
+      // First, a middle and the last entry (different channels, taps and positions).
+      for index in Set([0, count / 2 + 1, count - 1]) where index < count {
+        let numeric = centralDifference(p, name, index, loss)
+        let analytic = grads[name]!.data[index]
+        let error = finiteDifferenceError(analytic, numeric)
+        #expect(error <= 1e-6, "\(label) \(name)[\(index)]: analytic \(analytic), numeric \(numeric)",
+                sourceLocation: sourceLocation)
+        if !(error <= worst.error) { worst = (error, "\(name)[\(index)]") }
+      }
+    }
+    print("\(label) reference vs finite differences: worst \(worst.error) (\(worst.name))")
+    return worst
   }
 }
