@@ -27,6 +27,9 @@ public final class ClassIncrementalRun {
       try learner.buildRehearsalMemory(data: data)
       let evaluation = try learner.evalTask(data: data)
       try learner.afterTask()
+      for observer in learner.observers {
+        try observer.taskDidEnd(learner, evaluation: evaluation)
+      }
       result.cnn.append(perTask: evaluation.cnn.perTask, total: evaluation.cnn.total)
       if result.nme != nil {
         let nme = evaluation.nme

@@ -27,6 +27,8 @@ public class Learner {
   /// same (`BatchLoader` is deterministic either way); tiny test models turn it off, since a
   /// third busy thread next to oneDNN's OpenMP team on two cores stalls the team's barriers.
   public var prefetchesBatches = true
+  /// Probes and checkpoints, called in order at every hook of the loop.
+  public var observers: [any TrainingObserver] = []
   let context: ComputeContext
 
   required init(plan: RunPlan, context: ComputeContext) throws {
@@ -102,6 +104,7 @@ public class Learner {
     let trainable = network.parameters.filter(\.isTrainable)
     let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
                   learningRate: Float(rate))
+    for observer in observers { try observer.taskWillTrain(self, task: task) }
     var step = 0
     for epoch in 0..<epochs {
       let lr = schedule.rate(base: rate, epoch: epoch)
@@ -115,6 +118,7 @@ public class Learner {
         let (loss, dLogits, dAuxiliary) = try self.loss(output, labels: batch.labels, input: x)
         try network.checkLoss(loss, step: step, input: x)
         try network.backward(dLogits, auxiliary: dAuxiliary)
+        for observer in observers { try observer.didBackward(self, step: step) }
         sgd.step()
         sgd.zeroGradients()
         let predictions = try argmax(output.logits)
@@ -123,9 +127,12 @@ public class Learner {
         seen += batch.count
         step += 1
       }
-      progress?(EpochReport(task: task, epoch: epoch, epochs: epochs, learningRate: lr,
-                            loss: seen == 0 ? .nan : total / Double(seen),
-                            trainingAccuracy: seen == 0 ? .nan : Double(correct) / Double(seen)))
+      let report = EpochReport(
+        task: task, epoch: epoch, epochs: epochs, learningRate: lr,
+        loss: seen == 0 ? .nan : total / Double(seen),
+        trainingAccuracy: seen == 0 ? .nan : Double(correct) / Double(seen))
+      for observer in observers { try observer.epochDidEnd(self, report: report) }
+      progress?(report)
     }
     try finishTraining(task: task)
   }
