@@ -61,7 +61,7 @@ let package = Package(
     .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Oracles"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
-    .testTarget(name: "CILTests", dependencies: ["CIL"]),
+    .testTarget(name: "CILTests", dependencies: ["CIL", "StrataTestSupport"]),
     // Fixtures shared by the test targets (seeded random tensors); only tests depend on it.
     .target(name: "StrataTestSupport", dependencies: ["Tensor"], path: "Tests/StrataTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),

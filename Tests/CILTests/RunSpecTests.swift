@@ -2,6 +2,7 @@ import CIL
 import Data
 import Foundation
 import NN
+import StrataTestSupport
 import Testing
 
 @Suite struct RunSpecTests {
@@ -114,5 +115,22 @@ import Testing
     let spec = try Self.decode(#"{"architecture": "resnet7"}"#)
     #expect(Self.error { try RunPlan(spec, classCount: 100, image: .cifar, file: "s.json") }?.key
       == "architecture")
+  }
+
+  /// A relative architecture path is found beside the spec, whatever the working directory.
+  @Test func architectureBesideTheSpec() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-spec-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("arch"),
+                                            withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try CustomArchitectureSpec.json(name: "beside").write(
+      to: folder.appendingPathComponent("arch/net.json"), atomically: true, encoding: .utf8)
+    let spec = try Self.decode(#"{"architecture": "arch/net.json", "split": "none", "init_cls": 2, "increment": 2}"#)
+    let plan = try RunPlan(spec, classCount: 4, image: ImageShape(channels: 3, height: 8, width: 8),
+                           file: folder.appendingPathComponent("run.json").path)
+    #expect(plan.architecture.name == "beside")
+    #expect(Self.error { try RunPlan(spec, classCount: 4, image: .cifar, file: "elsewhere/run.json") }?
+      .key == "architecture")
   }
 }
