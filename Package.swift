@@ -51,6 +51,9 @@ let package = Package(
     // The HDF5 schema: writing and reading probe, split and verification files.
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
+    // HTML and Markdown reports with SVG charts, CSV export.
+    .target(name: "Reports", dependencies: ["Recording"]),
+
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
       "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording",
@@ -68,6 +71,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
     .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]
 )
