@@ -63,6 +63,16 @@ public struct LedgerEntry: Sendable, Equatable {
   public var exemplars: Int
   public var imageBytes: Int
 
+  public init(task: Int, modelParameters: Int, networkParameters: Int, exemplars: Int,
+              imageBytes: Int)
+  {
+    self.task = task
+    self.modelParameters = modelParameters
+    self.networkParameters = networkParameters
+    self.exemplars = exemplars
+    self.imageBytes = imageBytes
+  }
+
   public var modelBytes: Int { modelParameters * MemoryLedger.bytesPerParameter }
   public var exemplarBytes: Int { exemplars * imageBytes }
   public var totalBytes: Int { modelBytes + exemplarBytes }
@@ -74,4 +84,10 @@ public struct RunResult: Sendable, Equatable {
   /// Nil for a method without exemplars.
   public var nme: AccuracyMatrix?
   public var ledger: [LedgerEntry] = []
+
+  public init(cnn: AccuracyMatrix, nme: AccuracyMatrix?, ledger: [LedgerEntry] = []) {
+    self.cnn = cnn
+    self.nme = nme
+    self.ledger = ledger
+  }
 }

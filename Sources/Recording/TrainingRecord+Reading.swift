@@ -1,0 +1,74 @@
+import CIL
+import HDF5
+
+/// What a training record holds, read back: the input of verification's merge and of reports.
+public struct TrainingSummary: Sendable, Equatable {
+  public var path: String
+  public var method: String
+  public var split: String
+  public var architecture: String
+  public var dataset: String
+  public var seed: Int
+  public var cnn: AccuracyMatrix
+  /// Nil for a method without exemplars.
+  public var nme: AccuracyMatrix?
+  /// The ledger after each task.
+  public var modelBytes: [Int]
+  public var exemplars: [Int]
+  public var totalBytes: [Int]
+}
+
+extension TrainingRecord {
+  /// Reads a file written by `write`. A missing variable or attribute, or one of the wrong
+  /// shape, is a `RecordingError` naming the file and the variable.
+  public static func read(_ path: String) throws -> TrainingSummary {
+    let file: HDF5File
+    do {
+      file = try HDF5File.open(path)
+    } catch {
+      throw RecordingError(path: path, message: "not a readable training record: \(error)")
+    }
+    defer { try? file.close() }
+    let root = file.root
+    func variable<T: HDF5Element>(_ name: String, _ type: T.Type, count: Int) throws -> [T] {
+      guard try root.contains(name) else {
+        throw RecordingError(path: path, message: "no variable \(name); not a training record")
+      }
+      let values = try root.openDataset(name).read(T.self)
+      guard values.count == count else {
+        throw RecordingError(path: path, message:
+          "\(name) has \(values.count) values, expected \(count) (\(count) tasks)")
+      }
+      return values
+    }
+    func attribute<T: HDF5Element>(_ name: String, _ type: T.Type) throws -> T {
+      guard try root.attributes.contains(name) else {
+        throw RecordingError(path: path, message: "no attribute \(name); not a training record")
+      }
+      return try root.attributes.read(name, as: T.self)
+    }
+    for name in ["task", "accuracy_cnn"] where !(try root.contains(name)) {
+      throw RecordingError(path: path, message: "no variable \(name); not a training record")
+    }
+    let tasks = try root.openDataset("task").shape().first ?? 0
+    guard tasks >= 1 else { throw RecordingError(path: path, message: "no tasks recorded") }
+    func matrix(_ name: String) throws -> AccuracyMatrix {
+      let values = try variable("accuracy_\(name)", Double.self, count: tasks * tasks)
+      let total = try variable("accuracy_\(name)_total", Double.self, count: tasks)
+      var matrix = AccuracyMatrix(taskCount: tasks)
+      for t in 0..<tasks {
+        matrix.append(perTask: Array(values[t * tasks...t * tasks + t]), total: total[t])
+      }
+      return matrix
+    }
+    return TrainingSummary(
+      path: path, method: try attribute("method", String.self),
+      split: try attribute("split", String.self),
+      architecture: try attribute("architecture", String.self),
+      dataset: try attribute("dataset", String.self), seed: Int(try attribute("seed", Int64.self)),
+      cnn: try matrix("cnn"), nme: try root.contains("accuracy_nme") ? try matrix("nme") : nil,
+      modelBytes: try variable("model_bytes", Int.self, count: tasks),
+      exemplars: try variable("exemplars", Int.self, count: tasks),
+      totalBytes: try variable("total_bytes", Int.self, count: tasks))
+  }
+}
