@@ -1,0 +1,95 @@
+import Foundation
+
+/// Runs sweep tasks as child processes of this machine, at most `jobs` at a time. Each child gets
+/// `OMP_NUM_THREADS` = cores / jobs (at least 1), so the jobs share the cores instead of
+/// oversubscribing them. Output goes to the task's log file; a status file records the end.
+/// A task whose output already exists (`isComplete`) is not run again: a killed sweep resumes.
+public struct LocalExecutor: Sendable {
+  public var executable: String
+  public var jobs: Int
+  public var cores: Int
+
+  public init(executable: String, jobs: Int,
+              cores: Int = ProcessInfo.processInfo.activeProcessorCount)
+  {
+    self.executable = executable
+    self.jobs = max(1, jobs)
+    self.cores = max(1, cores)
+  }
+
+  /// Runs the tasks not yet complete; calls `progress` after each ends (on the caller's thread).
+  public func run(_ tasks: [SweepTask], isComplete: (SweepTask) -> Bool,
+                  progress: (SweepOutcome, _ finished: Int, _ total: Int) -> Void) throws
+    -> [SweepOutcome]
+  {
+    let pending = tasks.filter { !isComplete($0) }
+    var outcomes: [SweepOutcome] = []
+    var running: [(task: SweepTask, process: Process, start: Date)] = []
+    var next = 0
+    let threads = max(1, cores / jobs)
+    while next < pending.count || !running.isEmpty {
+      while running.count < jobs && next < pending.count {
+        let task = pending[next]
+        next += 1
+        running.append((task, try launch(task, threads: threads), Date()))
+      }
+      // Poll: Foundation's Process has no portable "wait for any child".
+      Thread.sleep(forTimeInterval: 0.05)
+      for (i, entry) in running.enumerated().reversed() where !entry.process.isRunning {
+        running.remove(at: i)
+        let outcome = Self.outcome(entry.task, entry.process, start: entry.start)
+        try Self.writeStatus(outcome, to: entry.task.statusFile)
+        outcomes.append(outcome)
+        progress(outcome, outcomes.count, pending.count)
+      }
+    }
+    return outcomes
+  }
+
+  private func launch(_ task: SweepTask, threads: Int) throws -> Process {
+    let directory = URL(fileURLWithPath: task.output).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    guard FileManager.default.createFile(atPath: task.log, contents: nil) else {
+      throw SweepError(path: task.log, message: "cannot create the task's log file")
+    }
+    let log = try FileHandle(forWritingTo: URL(fileURLWithPath: task.log))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = task.arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMP_NUM_THREADS"] = String(threads)
+    process.environment = environment
+    process.standardOutput = log
+    process.standardError = log
+    do {
+      try process.run()
+    } catch {
+      throw SweepError(path: executable, message: "cannot start \(task.name): \(error)")
+    }
+    return process
+  }
+
+  static func outcome(_ task: SweepTask, _ process: Process, start: Date) -> SweepOutcome {
+    let signaled = process.terminationReason == .uncaughtSignal
+    return SweepOutcome(name: task.name, exitCode: signaled ? nil : process.terminationStatus,
+                        signal: signaled ? process.terminationStatus : nil,
+                        seconds: Date().timeIntervalSince(start), log: task.log)
+  }
+
+  static func writeStatus(_ outcome: SweepOutcome, to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    do {
+      try encoder.encode(outcome).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw SweepError(path: path, message: "cannot write the status file: \(error)")
+    }
+  }
+}
+
+/// A sweep failure, naming the file or executable.
+public struct SweepError: Error, CustomStringConvertible {
+  public let path: String
+  public let message: String
+  public var description: String { "\(path): \(message)" }
+}
