@@ -23,23 +23,14 @@ public struct RunPlan: Sendable {
   {
     let architecture: ResNetArchitecture
     do {
-      architecture = try ArchitectureSpec.load(Self.resolve(spec.architecture, besides: file))
+      architecture = try ArchitectureSpec.load(
+        ResNetArchitecture.builtIn(spec.architecture) != nil
+          ? spec.architecture : RunSpec.resolve(spec.architecture, besides: file))
     } catch {
       throw RunSpecError(file: file, key: "architecture", message: error.description)
     }
     try self.init(spec, architecture: architecture, classCount: classCount, image: image,
                   file: file)
-  }
-
-  /// A relative architecture path is read beside the run spec when a file is there, so a spec
-  /// and its architecture can move together; otherwise it is taken from the working directory.
-  static func resolve(_ architecture: String, besides specFile: String) -> String {
-    guard ResNetArchitecture.builtIn(architecture) == nil, !architecture.hasPrefix("/") else {
-      return architecture
-    }
-    let beside = URL(fileURLWithPath: specFile).deletingLastPathComponent()
-      .appendingPathComponent(architecture).path
-    return FileManager.default.fileExists(atPath: beside) ? beside : architecture
   }
 
   /// The same with an architecture given as a value (the spec's `architecture` is not read).

@@ -10,7 +10,7 @@ extension RunSpec {
   /// version). An unknown name or a missing `data_root` is a `RunSpecError`; a missing or corrupt
   /// file is the reader's error.
   public func loadDataset(file: String) throws -> IncrementalDataset {
-    let root = dataRoot.map { URL(fileURLWithPath: $0) }
+    let root = dataRoot.map { URL(fileURLWithPath: Self.resolve($0, besides: file)) }
     switch dataset.lowercased() {
     case "fashion-mnist", "fashion_mnist", "fashionmnist", "fmnist":
       return try root.map { try IncrementalDataset.fashionMNIST(directory: $0) }

@@ -133,4 +133,27 @@ import Testing
     #expect(Self.error { try RunPlan(spec, classCount: 4, image: .cifar, file: "elsewhere/run.json") }?
       .key == "architecture")
   }
+
+  /// A derived spec keeps every key, applies the overrides and makes relative paths absolute.
+  @Test func derivedSpecs() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-derive-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("arch"),
+                                            withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try CustomArchitectureSpec.json(name: "n").write(
+      to: folder.appendingPathComponent("arch/net.json"), atomically: true, encoding: .utf8)
+    let file = folder.appendingPathComponent("run.json").path
+    try #"{"architecture": "arch/net.json", "model_name": "replay", "device": ["0"], "seed": [1]}"#
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let data = try RunSpec.derive(from: file, overrides: ["model_name": "memo", "split": "stem",
+                                                          "seed": 7])
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(json["architecture"] as? String == folder.appendingPathComponent("arch/net.json").path)
+    #expect(json["model_name"] as? String == "memo" && json["split"] as? String == "stem")
+    #expect(json["seed"] as? Int == 7 && json["device"] as? [String] == ["0"])
+    let spec = try RunSpec.decode(data, file: "derived.json")
+    #expect(spec.modelName == .memo && spec.seed == 7 && spec.warnings.count == 1)
+    #expect(throws: RunSpecError.self) { try RunSpec.derive(from: folder.path + "/none.json", overrides: [:]) }
+  }
 }

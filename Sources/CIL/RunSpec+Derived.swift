@@ -1,0 +1,44 @@
+import Foundation
+import NN
+
+extension RunSpec {
+  /// A relative path in a spec (`architecture`, `data_root`) is read beside the spec file when
+  /// something is there, so a spec and its files can move together; otherwise it is taken from
+  /// the working directory.
+  public static func resolve(_ path: String, besides specFile: String) -> String {
+    guard !path.hasPrefix("/") else { return path }
+    let beside = URL(fileURLWithPath: specFile).deletingLastPathComponent()
+      .appendingPathComponent(path).standardized.path
+    return FileManager.default.fileExists(atPath: beside) ? beside : path
+  }
+
+  /// The spec at `file` with `overrides` applied, as JSON for a new file elsewhere: a
+  /// verification candidate is the user's spec with another method, split, budget or seed.
+  /// Every key of the original is kept (unknown ones too, so their warnings stay); relative
+  /// paths become absolute so the derived file works from any folder.
+  public static func derive(from file: String, overrides: [String: Any]) throws(RunSpecError)
+    -> Data
+  {
+    let object: Any
+    do {
+      object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file)))
+    } catch {
+      throw RunSpecError(file: file, key: "", message: "cannot read as JSON: \(error.localizedDescription)")
+    }
+    guard var json = object as? [String: Any] else {
+      throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")
+    }
+    for key in ["architecture", "data_root"] {
+      guard let path = json[key] as? String else { continue }
+      if key == "architecture", ResNetArchitecture.builtIn(path) != nil { continue }
+      let resolved = resolve(path, besides: file)
+      json[key] = URL(fileURLWithPath: resolved).standardized.path
+    }
+    json.merge(overrides) { _, new in new }
+    do {
+      return try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+    } catch {
+      throw RunSpecError(file: file, key: "", message: "cannot write the derived spec: \(error)")
+    }
+  }
+}
