@@ -10,6 +10,11 @@ extension RunSpec {
   /// version). An unknown name or a missing `data_root` is a `RunSpecError`; a missing or corrupt
   /// file is the reader's error.
   public func loadDataset(file: String) throws -> IncrementalDataset {
+    let data = try loadFullDataset(file: file)
+    return trainPerClass.map { data.limitingTraining(perClass: $0) } ?? data
+  }
+
+  private func loadFullDataset(file: String) throws -> IncrementalDataset {
     let root = dataRoot.map { URL(fileURLWithPath: Self.resolve($0, besides: file)) }
     switch dataset.lowercased() {
     case "fashion-mnist", "fashion_mnist", "fashionmnist", "fmnist":

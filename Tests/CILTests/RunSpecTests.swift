@@ -156,4 +156,10 @@ import Testing
     #expect(spec.modelName == .memo && spec.seed == 7 && spec.warnings.count == 1)
     #expect(throws: RunSpecError.self) { try RunSpec.derive(from: folder.path + "/none.json", overrides: [:]) }
   }
+
+  @Test func trainPerClass() throws {
+    #expect(try Self.decode(#"{"train_per_class": 50}"#).trainPerClass == 50)
+    #expect(try Self.decode("{}").trainPerClass == nil)
+    #expect(Self.error { try Self.decode(#"{"train_per_class": 0}"#) }?.key == "train_per_class")
+  }
 }

@@ -1,0 +1,34 @@
+/// The first `perClass` images of every class of a split, in file order: a smaller, reproducible
+/// version of a data set for quick runs (the quickstart, smoke tests of a new architecture).
+/// Indices are renumbered 0..<count; everything else is the base set's.
+public struct DatasetSubset: ImageDataset {
+  public let base: any ImageDataset
+  /// Base indices of the kept images, ascending.
+  public let indices: [Int]
+  public let labels: [Int32]
+
+  public init(_ base: any ImageDataset, perClass: Int) {
+    precondition(perClass >= 1, "a subset keeps at least one image per class")
+    self.base = base
+    indices = base.indicesByClass().flatMap { $0.prefix(perClass) }.sorted()
+    labels = indices.map { base.labels[$0] }
+  }
+
+  public var count: Int { indices.count }
+  public var classNames: [String] { base.classNames }
+  public var imageShape: ImageShape? { base.imageShape }
+  public var source: String { base.source }
+
+  public func withPixels<R>(at index: Int, _ body: (ImagePixels) throws -> R) throws -> R {
+    try base.withPixels(at: indices[index], body)
+  }
+}
+
+extension IncrementalDataset {
+  /// The same data set with at most `perClass` training images per class; the test split is
+  /// kept whole, so accuracies stay comparable.
+  public func limitingTraining(perClass: Int) -> IncrementalDataset {
+    IncrementalDataset(name: name, train: DatasetSubset(train, perClass: perClass), test: test,
+                       trainAugmentation: trainAugmentation, testAugmentation: testAugmentation)
+  }
+}
