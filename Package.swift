@@ -51,9 +51,12 @@ let package = Package(
     // The HDF5 schema: writing and reading probe, split and verification files.
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
+    // Split derivation from the probes and the verification plan.
+    .target(name: "Analysis", dependencies: ["HDF5", "Data", "NN", "CIL", "Probes", "Recording"]),
+
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording",
+      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
@@ -68,6 +71,8 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
     .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes"],
+                exclude: ["Oracles"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]
 )
