@@ -70,8 +70,9 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes"],
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
+                                                   "StrataTestSupport"],
                 exclude: ["Oracles"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]

@@ -3,7 +3,7 @@ import Foundation
 import NN
 import Probes
 import Recording
-import Testing
+import StrataTestSupport
 
 /// Probe data with known block profiles: constructed sensitivities for the derivation, and
 /// probe files written by `ProbeFile` for the reader, the outputs and the command.
@@ -77,27 +77,9 @@ enum ProbeFixture {
     return directory.path
   }
 
-  /// Runs an oracle script from Oracles/ with Debian's /usr/bin/python3 (h5py, xarray) and
-  /// parses its JSON; records an issue naming the missing modules when it cannot run.
+  /// Runs an oracle script from Oracles/ (Debian's /usr/bin/python3: h5py, xarray).
   static func python(_ script: String, _ arguments: [String]) throws -> [String: Any] {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Oracles/" + script).path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [path] + arguments
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-          let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else {
-      Issue.record("\(script) failed (h5py/xarray missing? run scripts/install-deps): \(stderr)")
-      throw CancellationError()
-    }
-    return json
+    try PythonOracle.json(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Oracles/" + script).path, arguments)
   }
 }
