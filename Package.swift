@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
                                                    "StrataTestSupport"],
-                exclude: ["Oracles"]),
+                exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]
 )

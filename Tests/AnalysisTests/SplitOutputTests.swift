@@ -115,6 +115,16 @@ import Testing
     #expect(xarray["exemplars_at_recommended"] as? Int
             == report.candidates.first { $0.split == "stage3.block1" }?.exemplars)
 
+    // The layout against a golden file; re-record on purpose with STRATA_RECORD_GOLDEN=1.
+    let schema = try #require(out["schema"] as? [String]).joined(separator: "\n") + "\n"
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Golden/split-schema.txt")
+    if ProcessInfo.processInfo.environment["STRATA_RECORD_GOLDEN"] == "1" {
+      try schema.write(to: golden, atomically: true, encoding: .utf8)
+    }
+    #expect(schema == (try String(contentsOf: golden, encoding: .utf8)),
+            "split.h5 layout changed; re-record on purpose with STRATA_RECORD_GOLDEN=1")
+
     let decoded = try #require(out["json"] as? [String: Any])
     #expect(decoded["recommended_split"] as? String == "stage3.block1")
     let candidates = try #require(decoded["candidates"] as? [[String: Any]])

@@ -1,6 +1,7 @@
 """Reads what `strata split` wrote with Debian's /usr/bin/python3: split.h5 with h5py and with
 xarray (group "split", engine h5netcdf), and split.json with the json module in strict mode (a
-NaN or Infinity literal is an error). Prints one JSON object for the Swift test to check."""
+NaN or Infinity literal is an error). Prints one JSON object for the Swift test to check, with the layout as text lines (variables,
+dimensions, attribute names) for the golden file."""
 import json, math, sys
 import h5py
 import xarray as xr
@@ -35,6 +36,10 @@ with h5py.File(h5_path, "r") as f:
                                          "_Netcdf4Dimid")),
             "dtype": d.dtype.kind,
         }
+    out["schema"] = [f"{n} ({', '.join(v['dims'])}) {v['dtype']}: {', '.join(v['attrs'])}"
+                     for n, v in sorted(out["variables"].items())]
+    out["schema"].append("/split: " + ", ".join(sorted(g.attrs.keys())))
+    out["schema"].append("/: " + ", ".join(sorted(f.attrs.keys())))
     for k, v in g.attrs.items():
         out["group_attributes"][k] = plain(v.item() if hasattr(v, "item") else v)
     for k, v in f.attrs.items():
