@@ -52,7 +52,7 @@ let package = Package(
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
     // Split derivation from the probes and the verification plan.
-    .target(name: "Analysis", dependencies: ["HDF5", "Data", "NN", "CIL", "Probes", "Recording"]),
+    .target(name: "Analysis", dependencies: ["Data", "NN", "CIL", "Recording"]),
 
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
