@@ -51,12 +51,15 @@ let package = Package(
     // The HDF5 schema: writing and reading probe, split and verification files.
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
+    // Split derivation from the probes and the verification plan.
+    .target(name: "Analysis", dependencies: ["Data", "NN", "CIL", "Recording"]),
+
     // HTML and Markdown reports with SVG charts, CSV export.
-    .target(name: "Reports", dependencies: ["Recording"]),
+    .target(name: "Reports", dependencies: ["Recording", "Analysis"]),
 
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording",
+      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
@@ -70,7 +73,10 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
+                                                   "StrataTestSupport"],
+                exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]

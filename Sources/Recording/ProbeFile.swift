@@ -52,7 +52,7 @@ public struct ProbeFile: Sendable {
       try attributes.write("probe_set", settings.probeSet)
       try attributes.write("clamped", Int32(0))
     }
-    try writeProvenance(provenance, to: file.attributes)
+    try provenance.write(to: file.attributes)
     try file.close()
     try replaceAtomically(path, with: partial)
     return ProbeFile(path: path)
@@ -107,18 +107,6 @@ public struct ProbeFile: Sendable {
   public func tasks() throws -> [Int] {
     let file = try HDF5File.open(path)
     return try file.root.openDataset("task").read(Int32.self).map(Int.init)
-  }
-
-
-  private static func writeProvenance(_ p: Provenance, to attributes: HDF5Attributes) throws {
-    try attributes.write("strata_version", p.strataVersion)
-    try attributes.write("git_commit", p.gitCommit)
-    try attributes.write("command_line", p.commandLine)
-    try attributes.write("spec", p.spec)
-    try attributes.write("seed", p.seed)
-    try attributes.write("threads", p.threads)
-    let libraries = p.libraries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-    try attributes.write("library_versions", libraries.joined(separator: "; "))
   }
 
 }

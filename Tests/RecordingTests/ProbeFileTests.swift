@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+import StrataTestSupport
 import Testing
 @testable import Recording
 
@@ -49,25 +50,8 @@ import Testing
   }
 
   static func readWithPython(_ path: String) throws -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Oracles/read_probes.py").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [script, path]
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-          let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else {
-      Issue.record("h5py/xarray could not read \(path) (run scripts/install-deps): \(stderr)")
-      throw CancellationError()
-    }
-    return json
+    try PythonOracle.json(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Oracles/read_probes.py").path, [path])
   }
 
   @Test func h5pyAndXarrayReadEveryVariable() throws {

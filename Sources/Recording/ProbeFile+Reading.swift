@@ -1,0 +1,107 @@
+import Foundation
+import HDF5
+
+/// A probe file read back: every variable of `ProbeSchema`, indexed [task][epoch][block] or
+/// [task][block], NaN where nothing was measured, with the CKA notes and the provenance.
+public struct ProbeRecord: Sendable {
+  public var path: String
+  /// Block names in forward order (`stem`, …, `head`).
+  public var blocks: [String]
+  /// 1-based tasks recorded (t ≥ 1), in file order.
+  public var tasks: [Int]
+  public var epochs: Int
+  /// Length of the `task_seen` axis: the number of tasks of the run, base task included.
+  public var runTasks: Int
+  /// [task][epoch][block]; epochs a task did not run are NaN.
+  public var gradientNorm: [[[Double]]]
+  public var gradientNormNormalized: [[[Double]]]
+  public var epochShift: [[[Double]]]
+  /// [task][block].
+  public var shift: [[Double]]
+  public var cosineDistance: [[Double]]
+  public var statisticsShift: [[Double]]
+  public var ckaOld: [[Double]]
+  public var ckaNew: [[Double]]
+  /// Why a CKA value is NaN ("" where it is defined), [task][block].
+  public var ckaOldNote: [[String]]
+  public var ckaNewNote: [[String]]
+  /// [task][task_seen].
+  public var accuracy: [[Double]]
+  public var provenance: Provenance
+}
+
+extension ProbeFile {
+  /// An existing probe file; throws naming `path` when there is nothing there.
+  public static func open(_ path: String) throws -> ProbeFile {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+          !isDirectory.boolValue
+    else {
+      throw RecordingError(path: path, message: "no such probe file")
+    }
+    return ProbeFile(path: path)
+  }
+
+  /// Reads every variable. A file that is not HDF5, lacks a variable of the schema or has one of
+  /// the wrong shape is an error naming the file and the variable.
+  public func read() throws -> ProbeRecord {
+    let file: HDF5File
+    do {
+      file = try HDF5File.open(path)
+    } catch {
+      throw RecordingError(path: path, message: "not a readable HDF5 file (\(error))")
+    }
+    defer { try? file.close() }
+    let root = file.root
+    let expected = ["task", "epoch", "block", "task_seen"] + ProbeSchema.variables.map(\.name)
+      + ProbeSchema.notes
+    for name in expected where !(try root.contains(name)) {
+      throw RecordingError(path: path, message: "no variable '\(name)'; not a Strata probe file "
+                           + "(expected \(expected.joined(separator: ", ")))")
+    }
+    let tasks = try root.openDataset("task").read(Int32.self).map(Int.init)
+    let blocks = try root.openDataset("block").read(String.self)
+    let epochs = try root.openDataset("epoch").shape()[0]
+    let seen = try root.openDataset("task_seen").shape()[0]
+    let sizes = ["task": tasks.count, "epoch": epochs, "block": blocks.count, "task_seen": seen]
+
+    func values<T: HDF5Element>(_ name: String, _ type: T.Type) throws -> (values: [T], row: Int) {
+      let dimensions = ProbeSchema.variables.first { $0.name == name }?.dimensions
+        ?? ["task", "block"]
+      let shape = dimensions.map { sizes[$0]! }
+      let dataset = try root.openDataset(name)
+      let stored = try dataset.shape()
+      guard stored == shape else {
+        throw RecordingError(path: path, message: "variable '\(name)' has shape \(stored), "
+                             + "expected \(shape) (\(dimensions.joined(separator: ", ")))")
+      }
+      return (try dataset.read(T.self), shape.dropFirst().reduce(1, *))
+    }
+    func matrix(_ name: String) throws -> [[Double]] {
+      let (flat, row) = try values(name, Double.self)
+      return chunks(flat, row)
+    }
+    func cube(_ name: String) throws -> [[[Double]]] {
+      try matrix(name).map { chunks($0, blocks.count) }
+    }
+    func notes(_ name: String) throws -> [[String]] {
+      let (flat, row) = try values(name, String.self)
+      return chunks(flat, row)
+    }
+    return ProbeRecord(
+      path: path, blocks: blocks, tasks: tasks, epochs: epochs, runTasks: seen,
+      gradientNorm: try cube("grad_norm"), gradientNormNormalized: try cube("grad_norm_normalized"),
+      epochShift: try cube("param_shift_epoch"), shift: try matrix("param_shift"),
+      cosineDistance: try matrix("param_cosine_distance"),
+      statisticsShift: try matrix("bn_stat_shift"), ckaOld: try matrix("cka_old"),
+      ckaNew: try matrix("cka_new"), ckaOldNote: try notes("cka_old_note"),
+      ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"),
+      provenance: try Provenance(reading: file.attributes, path: path))
+  }
+}
+
+/// Row-major `flat` cut into rows of `length` (no rows when `length` is 0).
+private func chunks<T>(_ flat: [T], _ length: Int) -> [[T]] {
+  guard length > 0 else { return [] }
+  return stride(from: 0, to: flat.count, by: length).map { Array(flat[$0..<($0 + length)]) }
+}

@@ -1,0 +1,125 @@
+import Analysis
+import ArgumentParser
+import CIL
+import Data
+import Foundation
+import HDF5
+import NN
+import Recording
+
+/// `strata split PROBES.h5`: where to split the network, with evidence, from a probe file.
+public struct SplitCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "split",
+    abstract: "Derive the split point from a probe file: block scores, candidate splits, "
+      + "uncertainty and the verification plan.",
+    discussion: """
+      Each block gets a sensitivity score from three probes: the size-normalized gradient \
+      norm (mean over the task's epochs), the relative parameter shift over the task, and \
+      1 − CKA between the block's output before and after the task on old-class probe images \
+      (--cka new for new-class images). Per task, each metric is min–max normalized over the \
+      body blocks (0 = least, 1 = most sensitive); a block's score is the mean of its metrics, \
+      averaged over the tasks. The split is the two-segment change point of the scores in \
+      block order: the boundary with the least within-segment squared error among steps that \
+      rise, shared blocks below, specialized above, named by the first specialized block. \
+      The head is reported but never a split.
+
+      The table lists every legal split with its change-point cost, the variance the step \
+      explains, its contrast, which metrics pick it on their own, how often resampling the \
+      tasks picks it (--bootstrap resamples; the probe file keeps one value per task, so \
+      tasks are the only unit resampled), and the memory ledger: parameters shared (G) and \
+      specialized (S), one copy in exemplars, and the exemplars left at the verification \
+      budget (--budget; default the run spec's memory_budget, else DER's: a backbone per task \
+      plus the spec's exemplars).
+
+      The architecture and the stored image come from the run spec in the probe file's \
+      provenance; --architecture and --image override them.
+
+      Writes split.json and split.h5 (group /split, dimension scales block and candidate) to \
+      --output-dir (default: the probe file's folder), each written whole or not at all.
+
+      Example:
+        strata split runs/fmnist/probes.h5 --output-dir analyses/fmnist
+      """)
+
+  @Argument(help: "The probe file written by strata probe.")
+  public var probes: String
+
+  @Option(help: ArgumentHelp("Folder for split.json and split.h5 (default: the probe file's).",
+                             valueName: "DIR"))
+  public var outputDir: String?
+
+  @Option(help: ArgumentHelp("The run's architecture: a built-in name or a JSON spec (default: "
+                             + "the run spec's).", valueName: "NAME|SPEC"))
+  public var architecture: String?
+
+  @Option(help: ArgumentHelp("Stored image as HxWxC (default: the run's data set's).",
+                             valueName: "HxWxC"))
+  public var image: String?
+
+  @Option(help: ArgumentHelp("Total memory budget of the verification plan: bytes, or DER:N "
+                             + "(a backbone per task + N exemplars).", valueName: "BYTES|DER:N"))
+  public var budget: String?
+
+  @Option(help: ArgumentHelp("Probe images of the CKA metric: old or new classes.",
+                             valueName: "old|new"))
+  public var cka: String = "old"
+
+  @Option(help: "Bootstrap resamples of the tasks.")
+  public var bootstrap: Int = 1000
+
+  @Option(help: "Seed of the bootstrap.")
+  public var seed: UInt64 = 1993
+
+  public init() {}
+
+  public func validate() throws {
+    guard CKAProbeSet(rawValue: cka) != nil else {
+      throw ValidationError("--cka must be old or new, not \(cka)")
+    }
+    guard bootstrap >= 1 else {
+      throw ValidationError("--bootstrap must be at least 1, not \(bootstrap)")
+    }
+    if let budget, MemoryLedger.Budget(parsing: budget) == nil {
+      throw ValidationError(
+        "--budget must be a number of bytes (24684160) or DER:N (DER:2000), not \(budget)")
+    }
+    if let image, parseImageShape(image) == nil {
+      throw ValidationError("--image must be HxWxC with positive sizes, e.g. 28x28x1, not \(image)")
+    }
+  }
+
+  /// Reads the probe file and derives everything; writes nothing.
+  public func analyze() throws -> (report: SplitReport, derivation: SplitDerivation) {
+    let record = try ProbeFile.open(probes).read()
+    let shape = image.flatMap(parseImageShape).map {
+      ImageShape(channels: $0[0], height: $0[1], width: $0[2])
+    }
+    let run = try ProbeRun(record, architecture: architecture, image: shape)
+    let settings = SplitDerivation.Settings(probeSet: CKAProbeSet(rawValue: cka)!,
+                                            bootstrapSamples: bootstrap, bootstrapSeed: seed)
+    let derivation = SplitDerivation(try BlockSensitivities(record, probeSet: settings.probeSet),
+                                     settings: settings)
+    let request = try budget.flatMap(MemoryLedger.Budget.init(parsing:))
+      ?? run.defaultBudget(file: probes)
+    let recommended = derivation.recommended.map { SplitPoint(derivation.candidates[$0]) }
+    let plan = VerificationPlan(ledger: run.ledger, tasks: run.tasks, recommended: recommended,
+                                budget: request)
+    return (SplitReport(derivation, run: run, plan: plan, record: record), derivation)
+  }
+
+  public func run() throws {
+    let (report, derivation) = try analyze()
+    let directory = outputDir ?? URL(fileURLWithPath: probes).deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let json = directory + "/split.json", hdf5 = directory + "/split.h5"
+    try report.writeJSON(to: json)
+    let provenance = Provenance(
+      strataVersion: StrataVersion.string, gitCommit: buildCommit(),
+      commandLine: CommandLine.arguments.joined(separator: " "), spec: report.probeProvenance.spec,
+      seed: Int64(bitPattern: seed), libraries: ["HDF5": HDF5Library.version], threads: 1)
+    try SplitFile.write(report.record(derivation, provenance: provenance), to: hdf5)
+    print(SplitTable(report).rendered, terminator: "")
+    print("wrote \(json)\nwrote \(hdf5)")
+  }
+}

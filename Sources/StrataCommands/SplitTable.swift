@@ -1,0 +1,74 @@
+import Analysis
+
+/// The terminal form of a split report: the block scores, the candidate splits, the
+/// recommendation with its evidence and uncertainty, and the verification plan.
+struct SplitTable {
+  let report: SplitReport
+
+  init(_ report: SplitReport) { self.report = report }
+
+  var rendered: String {
+    let r = report, plan = r.verificationPlan
+    var text = "\(r.probeFile): \(r.architecture), tasks \(r.tasks.map(String.init).joined(separator: ", ")) "
+      + "of \(plan.tasks); CKA on \(r.method.ckaProbeSet)-class probe images\n\n"
+
+    var blocks = TextTable(["block", "parameters"] + r.method.metrics + ["score", "role"],
+                           leftAligned: [0, r.method.metrics.count + 3])
+    for b in r.blocks {
+      blocks.add([b.block, grouped(b.parameters)] + b.metrics.map { number($0.normalized) }
+                 + [number(b.score), b.role == "head" ? "head (not a split)" : b.role])
+    }
+    text += "block scores (each metric min–max normalized per task over the body blocks, "
+      + "mean over tasks)\n" + blocks.rendered + "\n"
+
+    var candidates = TextTable(["split", "cost", "explained", "contrast", "metrics", "bootstrap",
+                                "shared G", "specialized S", "S in exemplars", "exemplars",
+                                "plan"], leftAligned: [0, 4, 10])
+    for c in r.candidates {
+      candidates.add([
+        c.split, number(c.changePointCost), number(c.explainedVariance), number(c.contrast),
+        c.metricVotes.isEmpty ? "–" : "\(c.metricVotes.count)", percent(c.bootstrapFrequency),
+        grouped(c.sharedParameters), grouped(c.specializedParameters),
+        grouped(c.specializedExemplarEquivalents, decimals: 1), c.exemplars.map(grouped) ?? "—",
+        c.planRoles.joined(separator: ", "),
+      ])
+    }
+    text += "candidate splits (exemplars at \(plan.budget) = \(grouped(plan.budgetBytes)) bytes "
+      + "after \(plan.tasks) tasks, \(grouped(plan.imageBytes)) bytes per exemplar)\n"
+      + candidates.rendered + "\n"
+
+    text += "recommended split: \(r.recommendedSplit ?? "none found") (confidence: \(r.confidence))\n"
+    for line in r.evidence { text += "  + \(line)\n" }
+    for line in r.caveats { text += "  - \(line)\n" }
+    let u = r.uncertainty
+    if let interval = u.interval {
+      text += "  bootstrap over tasks (\(u.samples) resamples, seed \(u.seed)): "
+        + "\(Int((u.level * 100).rounded()))% of the choices fall in \(interval[0]) … \(interval[1])"
+        + (u.noSplitFrequency > 0 ? "; no split in \(percent(u.noSplitFrequency))" : "") + "\n"
+    }
+    text += "  metrics alone: " + r.metricSplits.map { "\($0.metric) → \($0.split ?? "no step")" }
+      .joined(separator: ", ") + "\n"
+    text += "  rank correlation across body blocks: " + r.rankCorrelations.map {
+      "\($0.metrics.joined(separator: " ~ ")) \(number($0.spearman))"
+    }.joined(separator: ", ") + "\n\n"
+
+    text += "verification plan (\(plan.architecture), \(plan.tasks) tasks, \(plan.budget)):\n"
+    var rows = TextTable(["split", "learner", "roles", "model bytes", "exemplars"],
+                         leftAligned: [0, 1, 2])
+    for c in plan.candidates {
+      rows.add([c.split, c.learner, c.roles.joined(separator: ", "), grouped(c.modelBytes),
+                c.exemplars.map(grouped) ?? "— (model exceeds the budget)"])
+    }
+    text += rows.rendered
+    if !r.notes.isEmpty {
+      text += "\nnotes:\n" + r.notes.map { "  \($0)\n" }.joined()
+    }
+    return text
+  }
+
+  private func number(_ x: Double?) -> String {
+    x.map { grouped($0, decimals: 3) } ?? "NaN"
+  }
+
+  private func percent(_ x: Double) -> String { "\(grouped(100 * x, decimals: 1))%" }
+}
