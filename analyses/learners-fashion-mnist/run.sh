@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Trains every learner on Fashion-MNIST (5 tasks of 2 classes, ResNet-14 at 28×28×1, 4 epochs
-# per task, 2,000 exemplars) and writes the table in README.md here.
+# Trains every learner on Fashion-MNIST (5 tasks of 2 classes, the first 1,500 training images
+# of each class, ResNet-14 at 28×28×1, 4 epochs per task, 2,000 exemplars) and writes the table in README.md here.
 # Usage (from the repository root): analyses/learners-fashion-mnist/run.sh [strata binary]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
