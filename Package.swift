@@ -59,7 +59,7 @@ let package = Package(
 
     // The command-line commands; `strata` is only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
-      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis",
+      "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis", "Reports",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),

@@ -15,7 +15,8 @@ extension RunSpec {
   /// The spec at `file` with `overrides` applied, as JSON for a new file elsewhere: a
   /// verification candidate is the user's spec with another method, split, budget or seed.
   /// Every key of the original is kept (unknown ones too, so their warnings stay); relative
-  /// paths become absolute so the derived file works from any folder.
+  /// paths become absolute so the derived file works from any folder. An `NSNull` override
+  /// removes the key.
   public static func derive(from file: String, overrides: [String: Any]) throws(RunSpecError)
     -> Data
   {
@@ -34,7 +35,9 @@ extension RunSpec {
       let resolved = resolve(path, besides: file)
       json[key] = URL(fileURLWithPath: resolved).standardized.path
     }
-    json.merge(overrides) { _, new in new }
+    for (key, value) in overrides {
+      json[key] = value is NSNull ? nil : value
+    }
     do {
       return try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
     } catch {

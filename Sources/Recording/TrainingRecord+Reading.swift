@@ -16,6 +16,23 @@ public struct TrainingSummary: Sendable, Equatable {
   public var modelBytes: [Int]
   public var exemplars: [Int]
   public var totalBytes: [Int]
+
+  public init(path: String, method: String, split: String, architecture: String,
+              dataset: String, seed: Int, cnn: AccuracyMatrix, nme: AccuracyMatrix?,
+              modelBytes: [Int], exemplars: [Int], totalBytes: [Int])
+  {
+    self.path = path
+    self.method = method
+    self.split = split
+    self.architecture = architecture
+    self.dataset = dataset
+    self.seed = seed
+    self.cnn = cnn
+    self.nme = nme
+    self.modelBytes = modelBytes
+    self.exemplars = exemplars
+    self.totalBytes = totalBytes
+  }
 }
 
 extension TrainingRecord {

@@ -12,7 +12,8 @@ public struct Strata: ParsableCommand {
       retraining under one memory budget.
       """,
     version: StrataVersion.string,
-    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, SplitCommand.self, Bench.self]
+    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, SplitCommand.self,
+                  VerifyCommand.self, Bench.self]
   )
 
   public init() {}

@@ -1,0 +1,94 @@
+import CIL
+import Foundation
+import Recording
+
+/// Verification's grid — candidate splits × budgets × seeds — as sweep tasks: one derived run
+/// spec and one `strata train` per point, each writing its own training record under
+/// `directory/runs/`. The same tasks run locally or, later, as a job array; merging reads only
+/// the files.
+public struct VerificationSweep: Sendable {
+  /// A split to retrain, the learner that trains it (DER at `stem`, MEMO elsewhere) and why it
+  /// is compared.
+  public struct Candidate: Sendable, Equatable {
+    public var split: String
+    public var learner: LearnerKind
+    public var role: String
+    public init(split: String, learner: LearnerKind, role: String) {
+      self.split = split
+      self.learner = learner
+      self.role = role
+    }
+  }
+
+  public struct Point: Sendable, Equatable {
+    public var candidate: String
+    public var learner: LearnerKind
+    public var budget: Int
+    public var seed: Int
+    /// File-name stem: `stage3.block1__b24684160__s1993`.
+    public var name: String { "\(candidate)__b\(budget)__s\(seed)" }
+  }
+
+  public var specFile: String
+  public var directory: String
+  public var candidates: [Candidate]
+  public var budgets: [Int]
+  public var seeds: [Int]
+
+  public init(specFile: String, directory: String, candidates: [Candidate], budgets: [Int],
+              seeds: [Int])
+  {
+    self.specFile = specFile
+    self.directory = directory
+    self.candidates = candidates
+    self.budgets = budgets
+    self.seeds = seeds
+  }
+
+  public var points: [Point] {
+    candidates.flatMap { c in
+      budgets.flatMap { b in
+        seeds.map { Point(candidate: c.split, learner: c.learner, budget: b, seed: $0) }
+      }
+    }
+  }
+
+  public var runsDirectory: String { directory + "/runs" }
+
+  public func output(_ point: Point) -> String { "\(runsDirectory)/\(point.name).h5" }
+
+  /// Writes every point's derived spec (the candidate's learner and split, the budget in bytes,
+  /// the seed) and returns the tasks that train them.
+  public func prepareTasks() throws -> [SweepTask] {
+    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+    return try points.map { point in
+      let spec = "\(runsDirectory)/\(point.name).json"
+      let data = try RunSpec.derive(from: specFile, overrides: [
+        "model_name": point.learner.rawValue,
+        "split": point.learner == .memo ? point.candidate : NSNull(),
+        "memory_budget": point.budget, "seed": point.seed,
+      ])
+      do {
+        try data.write(to: URL(fileURLWithPath: spec), options: .atomic)
+      } catch {
+        throw SweepError(path: spec, message: "cannot write the candidate's spec: \(error)")
+      }
+      return SweepTask(name: point.name,
+                       arguments: ["train", spec, "--output", output(point), "--quiet"],
+                       output: output(point))
+    }
+  }
+
+  /// Whether a point's record exists and reads back whole.
+  public func isComplete(_ task: SweepTask) -> Bool {
+    (try? TrainingRecord.read(task.output)) != nil
+  }
+
+  /// The records of every point; a missing or unreadable one is an error naming it.
+  public func collect() throws -> [VerificationRecord.Run] {
+    try points.map { point in
+      VerificationRecord.Run(candidate: point.candidate, budget: point.budget, seed: point.seed,
+                             summary: try TrainingRecord.read(output(point)))
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import Analysis
+import ArgumentParser
+import CIL
+import Foundation
+import HDF5
+import NN
+import Recording
+
+/// `strata verify SPEC`: retrains the recommended split, its neighbours, DER and one backbone
+/// at one total memory budget and says whether the recommendation holds.
+public struct VerifyCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Retrain candidate splits at equal memory and judge the recommended split.",
+    discussion: """
+      SPEC is the run spec of the probe run (data, tasks, schedule). The candidates are, with \
+      --splits auto (the default), MEMO at the split recommended in split.json and at its two \
+      neighbours, DER (stem: a backbone per task) and one backbone (none); further names add \
+      splits of your choice. Every candidate gets the same total budget of model bytes \
+      (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
+      parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
+      Every candidate is trained with every seed of --seeds (the seed also sets the class \
+      order, as in PyCIL).
+
+      Each candidate × budget × seed is one `strata train` process writing its own file \
+      under DIR/runs/ (--jobs at a time; the cores are shared between them), so a sweep can \
+      be resumed (--resume reruns only what is missing or failed) and spread over machines. \
+      The files are merged into DIR/verify.h5 with the accuracy matrices, average \
+      incremental and last accuracy, forgetting, model bytes and exemplars of every run, \
+      and the verdict: "verified" when the recommended split's mean accuracy at the first \
+      budget is within --tolerance of the best candidate's, otherwise "not verified" with \
+      the better split named. With several --budget values verify.h5 also holds the area \
+      under accuracy against memory (MB) of each candidate.
+
+      Example:
+        strata verify analyses/quickstart-fashion-mnist.json --split-file runs/q/split.json \\
+          --output-dir runs/q --jobs 2
+      """)
+
+  @Argument(help: "The run spec (JSON), as given to strata probe.")
+  public var spec: String
+
+  @Option(help: ArgumentHelp("split.json from strata split (default: DIR/split.json).",
+                             valueName: "FILE"))
+  public var splitFile: String?
+
+  @Option(help: ArgumentHelp("Candidates, comma-separated: auto (the recommendation, its "
+                             + "neighbours, stem and none) and/or split names.",
+                             valueName: "auto,SPLIT,…"))
+  public var splits: String = "auto"
+
+  @Option(help: ArgumentHelp("Total budgets, comma-separated: bytes or DER:N (default: the "
+                             + "spec's memory_budget, else DER with its memory_size).",
+                             valueName: "BYTES|DER:N,…"))
+  public var budget: String?
+
+  @Option(help: ArgumentHelp("Seeds, comma-separated (default: the spec's seed).",
+                             valueName: "S,…"))
+  public var seeds: String?
+
+  @Option(name: .customLong("output-dir"), help: ArgumentHelp("Folder of runs/ and verify.h5.",
+                                                              valueName: "DIR"))
+  public var outputDirectory: String = "verify"
+
+  @Option(help: "Candidate runs at a time.")
+  public var jobs: Int = 1
+
+  @Flag(help: "Continue an earlier verification in DIR: rerun only missing or failed runs.")
+  public var resume = false
+
+  @Option(help: ArgumentHelp("Largest shortfall of the recommended split that still counts as "
+                             + "verified (fraction of accuracy)."))
+  public var tolerance: Double = Verdict.defaultTolerance
+
+  @Option(help: ArgumentHelp("Metric of the verdict.", valueName: "average|last"))
+  public var metric: String = "average"
+
+  @Flag(help: "Print the candidates and the runs without training.")
+  public var dryRun = false
+
+  public init() {}
+
+  var verdictMetric: Verdict.Metric? {
+    ["average": .averageIncrementalAccuracy, "last": .lastAccuracy][metric]
+  }
+
+  public func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard verdictMetric != nil else { throw ValidationError("--metric is average or last, not \(metric)") }
+    guard tolerance >= 0 && tolerance < 1 else {
+      throw ValidationError("--tolerance is a fraction in [0, 1), not \(tolerance)")
+    }
+    for text in list(budget) where MemoryLedger.Budget(parsing: text) == nil {
+      throw ValidationError("--budget: \(text) is neither bytes nor DER:N")
+    }
+    for text in list(seeds) where Int(text) == nil {
+      throw ValidationError("--seeds: \(text) is not an integer")
+    }
+  }
+
+  func list(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+  }
+
+  /// The sweep and the recommendation it checks: reads the spec, its data's shape and
+  /// split.json; trains nothing.
+  func plan() throws -> (sweep: VerificationSweep, recommended: String?, budgets: [MemoryLedger.Budget]) {
+    let runSpec = try RunSpec.load(spec)
+    let data = try runSpec.loadDataset(file: spec)
+    guard let image = data.train.imageShape else {
+      throw ValidationError("\(data.name): images of varying size are not supported")
+    }
+    let runPlan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
+    let architecture = runPlan.architecture
+    let names = list(splits)
+    var recommended: String?
+    if names.contains("auto") {
+      let file = splitFile ?? outputDirectory + "/split.json"
+      let report = try SplitReport.readJSON(file)
+      guard let split = report.recommendedSplit else {
+        throw SplitError(file: file, message: "no recommended split (confidence "
+          + "\(report.confidence)); name the candidates with --splits")
+      }
+      recommended = split
+    }
+    let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
+    let requested = budgets.isEmpty
+      ? [runSpec.memoryBudget ?? .der(exemplars: runSpec.memorySize)] : budgets
+    let first = runPlan.ledger.bytes(of: requested[0], tasks: runPlan.stream.count)
+    let plan = VerificationPlan(ledger: runPlan.ledger, tasks: runPlan.stream.count,
+                                recommended: recommended.map(SplitPoint.init), budget: .bytes(first))
+    var candidates: [VerificationSweep.Candidate] = []
+    if names.contains("auto") {
+      candidates = plan.candidates.map {
+        .init(split: $0.split.description, learner: $0.learner,
+              role: $0.roles.map(\.rawValue).joined(separator: ", "))
+      }
+    }
+    for name in names where name != "auto" && !candidates.contains(where: { $0.split == name }) {
+      let split = try architecture.split(named: name, file: spec, keyPath: "--splits")
+      candidates.append(.init(split: split.description, learner: split == .at("stem") ? .der : .memo,
+                              role: "requested"))
+    }
+    let order = architecture.legalSplits.map(\.description)
+    candidates.sort { order.firstIndex(of: $0.split)! < order.firstIndex(of: $1.split)! }
+    let bytes = requested.map { runPlan.ledger.bytes(of: $0, tasks: runPlan.stream.count) }
+    let seedList = list(seeds).compactMap { Int($0) }
+    let sweep = VerificationSweep(specFile: spec, directory: outputDirectory,
+                                  candidates: candidates, budgets: bytes,
+                                  seeds: seedList.isEmpty ? [runSpec.seed] : seedList)
+    return (sweep, recommended, requested)
+  }
+
+  public func run() throws {
+    let console = Console()
+    let (sweep, recommended, _) = try plan()
+    let output = outputDirectory + "/verify.h5"
+    if !resume && !dryRun {
+      let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
+      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") }) {
+        throw ValidationError("\(outputDirectory) already holds a verification; use --resume "
+                              + "to continue it or another --output-dir")
+      }
+    }
+    console.info("verifying \(recommended ?? "the named splits") with \(sweep.candidates.count) "
+      + "candidates × \(sweep.budgets.count) budgets × \(sweep.seeds.count) seeds")
+    for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
+    let tasks = try sweep.prepareTasks()
+    if dryRun {
+      for task in tasks { print("strata " + task.arguments.joined(separator: " ")) }
+      return
+    }
+    let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs)
+    let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
+      let status = outcome.succeeded ? "done" : "FAILED"
+      console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
+                   + ProgressBar.duration(outcome.seconds), ["run": outcome.name, "seconds": outcome.seconds])
+    }
+    let failures = outcomes.filter { !$0.succeeded }
+    guard failures.isEmpty else {
+      for failure in failures { console.log(.error, failure.failureDescription) }
+      throw ExitCode(1)
+    }
+    let runs = try sweep.collect()
+    let candidateNames = sweep.candidates.map(\.split)
+    let verdict = Verdict.judge(runs, candidates: candidateNames,
+                                recommended: recommended ?? candidateNames[0],
+                                budget: sweep.budgets[0], metric: verdictMetric!,
+                                tolerance: tolerance)
+    let provenance = Provenance(
+      strataVersion: StrataVersion.string, gitCommit: buildCommit(),
+      commandLine: CommandLine.arguments.joined(separator: " "),
+      spec: (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "",
+      seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],
+      threads: Int32(max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)))
+    let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
+                                    budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
+                                    verdict: verdict, provenance: provenance)
+    try VerifyFile.write(record, to: output)
+    print(VerifyTable(record).rendered, terminator: "")
+    print("wrote \(output)")
+  }
+}
