@@ -11,7 +11,8 @@ extension RunSpec {
   /// file is the reader's error.
   public func loadDataset(file: String) throws -> IncrementalDataset {
     let data = try loadFullDataset(file: file)
-    return trainPerClass.map { data.limitingTraining(perClass: $0) } ?? data
+    return trainPerClass == nil && testPerClass == nil
+      ? data : data.limiting(train: trainPerClass, test: testPerClass)
   }
 
   private func loadFullDataset(file: String) throws -> IncrementalDataset {

@@ -11,13 +11,16 @@ import NN
 /// stage: `stage3.block1` for ResNet-32), `train_shared` (alias of PyCIL's `train_base`),
 /// `memory_budget` (a total budget in bytes, or `DER:<exemplars>`, that the memory ledger turns
 /// into exemplars after the model's bytes), `data_root`, `T` (iCaRL's temperature),
-/// `train_per_class` (keep only the first N training images of each class, for quick runs).
+/// `train_per_class` and `test_per_class` (keep only the first N training or test images of
+/// each class, for quick runs).
 public struct RunSpec: Sendable, Equatable {
   public var modelName: LearnerKind = .memo
   public var dataset = "cifar100"
   public var dataRoot: String?
   /// At most this many training images per class (the first in file order); nil keeps all.
   public var trainPerClass: Int?
+  /// At most this many test images per class; nil keeps all (the accuracies papers report).
+  public var testPerClass: Int?
   /// A built-in architecture or an architecture spec file.
   public var architecture = "resnet32"
   public var split: String?
@@ -60,6 +63,7 @@ public struct RunSpec: Sendable, Equatable {
     "seed", "init_epoch", "init_lr", "init_milestones", "init_weight_decay", "init_lr_decay",
     "epochs", "lrate", "milestones", "weight_decay", "lrate_decay", "batch_size", "scheduler",
     "train_base", "train_shared", "alpha_aux", "T", "train_per_class",
+    "test_per_class",
   ]
 
   /// PyCIL keys without an effect here (devices, logging, resuming PyCIL's own checkpoints).
@@ -100,6 +104,7 @@ public struct RunSpec: Sendable, Equatable {
     spec.dataset = try reader.string("dataset") ?? spec.dataset
     spec.dataRoot = try reader.string("data_root")
     spec.trainPerClass = try reader.int("train_per_class", minimum: 1)
+    spec.testPerClass = try reader.int("test_per_class", minimum: 1)
     if let convnet = try reader.string("convnet_type") {
       // PyCIL names MEMO's and DER's backbones memo_resnet32, and cosine classifiers cosine_….
       var name = convnet

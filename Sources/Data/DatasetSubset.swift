@@ -25,10 +25,11 @@ public struct DatasetSubset: ImageDataset {
 }
 
 extension IncrementalDataset {
-  /// The same data set with at most `perClass` training images per class; the test split is
-  /// kept whole, so accuracies stay comparable.
-  public func limitingTraining(perClass: Int) -> IncrementalDataset {
-    IncrementalDataset(name: name, train: DatasetSubset(train, perClass: perClass), test: test,
+  /// The same data set with at most `train` training and `test` test images per class (nil
+  /// keeps a split whole).
+  public func limiting(train: Int?, test: Int?) -> IncrementalDataset {
+    IncrementalDataset(name: name, train: train.map { DatasetSubset(self.train, perClass: $0) } ?? self.train,
+                       test: test.map { DatasetSubset(self.test, perClass: $0) } ?? self.test,
                        trainAugmentation: trainAugmentation, testAugmentation: testAugmentation)
   }
 }

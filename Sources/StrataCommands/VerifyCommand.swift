@@ -16,7 +16,7 @@ public struct VerifyCommand: ParsableCommand {
       SPEC is the run spec of the probe run (data, tasks, schedule). The candidates are, with \
       --splits auto (the default), MEMO at the split recommended in split.json and at its two \
       neighbours, DER (stem: a backbone per task) and one backbone (none); further names add \
-      splits of your choice. Every candidate gets the same total budget of model bytes \
+      splits of your choice. Without auto, the first named split is the one judged. Every candidate gets the same total budget of model bytes \
       (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
       parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
       Every candidate is trained with every seed of --seeds (the seed also sets the class \
@@ -25,6 +25,8 @@ public struct VerifyCommand: ParsableCommand {
       Each candidate × budget × seed is one `strata train` process writing its own file \
       under DIR/runs/ (--jobs at a time; the cores are shared between them), so a sweep can \
       be resumed (--resume reruns only what is missing or failed) and spread over machines. \
+      Every run of a sweep uses the thread count of its first start (cores / --jobs), so a \
+      resumed run reproduces the one it replaces bit for bit. \
       The files are merged into DIR/verify.h5 with the accuracy matrices, average \
       incremental and last accuracy, forgetting, model bytes and exemplars of every run, \
       and the verdict: "verified" when the recommended split's mean accuracy at the first \
@@ -171,7 +173,9 @@ public struct VerifyCommand: ParsableCommand {
       for task in tasks { print("strata " + task.arguments.joined(separator: " ")) }
       return
     }
-    let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs)
+    let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
+    let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
+                                 threads: threads)
     let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
       let status = outcome.succeeded ? "done" : "FAILED"
       console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
@@ -185,7 +189,7 @@ public struct VerifyCommand: ParsableCommand {
     let runs = try sweep.collect()
     let candidateNames = sweep.candidates.map(\.split)
     let verdict = Verdict.judge(runs, candidates: candidateNames,
-                                recommended: recommended ?? candidateNames[0],
+                                recommended: recommended ?? list(splits)[0],
                                 budget: sweep.budgets[0], metric: verdictMetric!,
                                 tolerance: tolerance)
     let provenance = Provenance(
@@ -193,7 +197,7 @@ public struct VerifyCommand: ParsableCommand {
       commandLine: CommandLine.arguments.joined(separator: " "),
       spec: (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "",
       seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],
-      threads: Int32(max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)))
+      threads: Int32(threads))
     let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
                                     budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
                                     verdict: verdict, provenance: provenance)

@@ -159,6 +159,7 @@ import Testing
 
   @Test func trainPerClass() throws {
     #expect(try Self.decode(#"{"train_per_class": 50}"#).trainPerClass == 50)
+    #expect(try Self.decode(#"{"test_per_class": 7}"#).testPerClass == 7)
     #expect(try Self.decode("{}").trainPerClass == nil)
     #expect(Self.error { try Self.decode(#"{"train_per_class": 0}"#) }?.key == "train_per_class")
   }

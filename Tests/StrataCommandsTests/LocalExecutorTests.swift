@@ -23,7 +23,8 @@ import Testing
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try "before\n".write(toFile: tasks[3].output, atomically: true, encoding: .utf8)
     var seen: [String] = []
-    let executor = LocalExecutor(executable: "/bin/sh", jobs: 2, cores: 4)
+    let executor = LocalExecutor(executable: "/bin/sh", jobs: 2,
+                                 threads: LocalExecutor.threads(jobs: 2, cores: 4))
     let outcomes = try executor.run(
       tasks, isComplete: { FileManager.default.fileExists(atPath: $0.output) },
       progress: { outcome, finished, total in
@@ -32,6 +33,7 @@ import Testing
       })
     #expect(Set(seen) == ["a", "b", "c"])
     #expect(try String(contentsOfFile: tasks[0].output, encoding: .utf8) == "2\n", "4 cores / 2 jobs")
+    #expect(LocalExecutor.threads(jobs: 3, cores: 2) == 1)
     #expect(try String(contentsOfFile: tasks[3].output, encoding: .utf8) == "before\n", "not rerun")
     let failed = try #require(outcomes.first { $0.name == "b" })
     #expect(failed.exitCode == 3 && !failed.succeeded)

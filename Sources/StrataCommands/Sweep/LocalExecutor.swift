@@ -1,20 +1,26 @@
 import Foundation
 
 /// Runs sweep tasks as child processes of this machine, at most `jobs` at a time. Each child gets
-/// `OMP_NUM_THREADS` = cores / jobs (at least 1), so the jobs share the cores instead of
-/// oversubscribing them. Output goes to the task's log file; a status file records the end.
+/// `OMP_NUM_THREADS` = `threads`: the sweep fixes it once (cores / jobs by default), because
+/// results are bitwise reproducible only at the same thread count, and a resumed sweep must
+/// match the runs it kept. Output goes to the task's log file; a status file records the end.
 /// A task whose output already exists (`isComplete`) is not run again: a killed sweep resumes.
 public struct LocalExecutor: Sendable {
   public var executable: String
   public var jobs: Int
-  public var cores: Int
+  public var threads: Int
 
-  public init(executable: String, jobs: Int,
-              cores: Int = ProcessInfo.processInfo.activeProcessorCount)
-  {
+  public init(executable: String, jobs: Int, threads: Int) {
     self.executable = executable
     self.jobs = max(1, jobs)
-    self.cores = max(1, cores)
+    self.threads = max(1, threads)
+  }
+
+  /// The cores shared out between `jobs` processes.
+  public static func threads(jobs: Int,
+                             cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int
+  {
+    max(1, cores / max(1, jobs))
   }
 
   /// Runs the tasks not yet complete; calls `progress` after each ends (on the caller's thread).
@@ -26,7 +32,6 @@ public struct LocalExecutor: Sendable {
     var outcomes: [SweepOutcome] = []
     var running: [(task: SweepTask, process: Process, start: Date)] = []
     var next = 0
-    let threads = max(1, cores / jobs)
     while next < pending.count || !running.isEmpty {
       while running.count < jobs && next < pending.count {
         let task = pending[next]

@@ -55,6 +55,25 @@ public struct VerificationSweep: Sendable {
 
   public var runsDirectory: String { directory + "/runs" }
 
+  /// Records the sweep's thread count on its first run; later runs (`--resume`) read it back,
+  /// so every run of the sweep trains at the same thread count and the results stay
+  /// reproducible whatever `--jobs` the resume uses.
+  public func threads(proposed: Int) throws -> Int {
+    let manifest = runsDirectory + "/threads"
+    if let text = try? String(contentsOfFile: manifest, encoding: .utf8) {
+      guard let threads = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), threads >= 1
+      else { throw SweepError(path: manifest, message: "not a thread count: \(text)") }
+      return threads
+    }
+    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+    do {
+      try "\(proposed)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+    } catch {
+      throw SweepError(path: manifest, message: "cannot record the thread count: \(error)")
+    }
+    return proposed
+  }
+
   public func output(_ point: Point) -> String { "\(runsDirectory)/\(point.name).h5" }
 
   /// Writes every point's derived spec (the candidate's learner and split, the budget in bytes,
