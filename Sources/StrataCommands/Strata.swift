@@ -13,7 +13,7 @@ public struct Strata: ParsableCommand {
       """,
     version: StrataVersion.string,
     subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, SplitCommand.self,
-                  VerifyCommand.self, Bench.self]
+                  VerifyCommand.self, ReportCommand.self, Bench.self]
   )
 
   public init() {}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Writes a report folder: `report.html` (self-contained), `report.md` with its charts as
+/// `charts/*.svg`, and every table as `tables/*.csv`. Each file is written to `<name>.partial`
+/// and renamed, so a reader never sees half a report file.
+public enum ReportWriter {
+  /// Writes into `directory` (created if needed); returns the files written.
+  @discardableResult
+  public static func write(_ report: RunReport, to directory: String) throws -> [String] {
+    let content = ReportContent(report)
+    let manager = FileManager.default
+    for folder in [directory, directory + "/charts", directory + "/tables"] {
+      try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+    var written: [String] = []
+    func save(_ text: String, _ path: String) throws {
+      let partial = path + ".partial"
+      do {
+        try text.write(toFile: partial, atomically: false, encoding: .utf8)
+      } catch {
+        throw ReportError(path: path, message: "cannot write: \(error.localizedDescription)")
+      }
+      guard rename(partial, path) == 0 else {
+        throw ReportError(path: path, message: "cannot rename \(partial) over it: "
+                          + String(cString: strerror(errno)))
+      }
+      written.append(path)
+    }
+
+    var html = HTMLDocument(title: content.title)
+    var markdown = "# \(content.title)\n"
+    for section in content.sections {
+      html.heading(section.title)
+      markdown += "\n## \(section.title)\n\n"
+      for line in section.text {
+        html.paragraph(line)
+        markdown += line + "\n\n"
+      }
+      for (name, svg) in section.charts {
+        html.figure(svg)
+        try save(svg, "\(directory)/charts/\(name).svg")
+        markdown += "![\(name)](charts/\(name).svg)\n\n"
+      }
+      for (name, table) in section.tables {
+        html.table(table)
+        try save(table.csv, "\(directory)/tables/\(name).csv")
+        markdown += table.markdown + "\n"
+      }
+    }
+    try save(html.html, directory + "/report.html")
+    try save(markdown, directory + "/report.md")
+    return written
+  }
+}
+
+/// A report failure, naming the file.
+public struct ReportError: Error, CustomStringConvertible {
+  public let path: String
+  public let message: String
+  public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,50 @@
+import Analysis
+import Foundation
+import NN
+import Recording
+
+/// Everything a report shows, read from a run folder: `probes.h5` (required), `split.json` and
+/// `verify.h5` (each shown when present). Nothing is recomputed: a report only presents what the
+/// files hold, so every number in it can be traced to a variable.
+public struct RunReport: Sendable {
+  public let directory: String
+  public let probes: ProbeRecord
+  public let split: SplitReport?
+  public let verification: VerificationRecord?
+  /// The block registry of the run's architecture (parameters, multiply-accumulates).
+  public let registry: BlockRegistry?
+
+  public init(directory: String) throws {
+    self.directory = directory
+    probes = try ProbeFile.open(directory + "/probes.h5").read()
+    let splitPath = directory + "/split.json"
+    split = FileManager.default.fileExists(atPath: splitPath)
+      ? try SplitReport.readJSON(splitPath) : nil
+    let verifyPath = directory + "/verify.h5"
+    verification = FileManager.default.fileExists(atPath: verifyPath)
+      ? try VerifyFile.read(verifyPath) : nil
+    registry = (try? ProbeRun(probes)).map { BlockRegistry($0.architecture) }
+  }
+
+  /// The first specialized block of the recommendation, if any.
+  public var recommendedSplit: String? { split?.recommendedSplit }
+
+  /// Mean over a task's epochs of an [epoch][block] matrix, NaN epochs left out.
+  static func epochMean(_ matrix: [[Double]]) -> [Double] {
+    guard let width = matrix.first?.count else { return [] }
+    return (0..<width).map { b in
+      let values = matrix.map { $0[b] }.filter { !$0.isNaN }
+      return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+  }
+}
+
+/// Numbers as reports print them: six significant digits (enough to match the file to 1e-6
+/// relative), NaN spelled out.
+func formatted(_ value: Double) -> String {
+  value.isNaN ? "NaN" : String(format: "%.6g", value)
+}
+
+func percent(_ value: Double) -> String {
+  value.isNaN ? "NaN" : String(format: "%.2f", 100 * value)
+}
