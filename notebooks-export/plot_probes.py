@@ -60,17 +60,22 @@ def cka_heatmap(ds, out):
     return path
 
 
+def figures(probes, out):
+    """Draws every figure of a probe file into the folder `out`; returns the PNG paths."""
+    os.makedirs(out, exist_ok=True)
+    with xr.open_dataset(probes, engine="h5netcdf") as ds:
+        if ds.sizes.get("task", 0) == 0:
+            raise SystemExit(f"{probes}: no tasks recorded yet")
+        return [block_panels(ds, out), cka_heatmap(ds, out)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("probes", help="a probes.h5 written by strata probe")
     parser.add_argument("--out", default=".", help="folder for the PNG files")
     args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    with xr.open_dataset(args.probes, engine="h5netcdf") as ds:
-        if ds.sizes.get("task", 0) == 0:
-            raise SystemExit(f"{args.probes}: no tasks recorded yet")
-        for path in (block_panels(ds, args.out), cka_heatmap(ds, args.out)):
-            print(path)
+    for path in figures(args.probes, args.out):
+        print(path)
 
 
 if __name__ == "__main__":
