@@ -12,7 +12,7 @@ public struct Strata: ParsableCommand {
       retraining under one memory budget.
       """,
     version: StrataVersion.string,
-    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, Bench.self]
+    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self, Bench.self]
   )
 
   public init() {}
