@@ -61,13 +61,13 @@ let package = Package(
     .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Oracles"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
-    .testTarget(name: "CILTests", dependencies: ["CIL"]),
-    // Fixtures shared by the test targets (seeded random tensors); only tests depend on it.
-    .target(name: "StrataTestSupport", dependencies: ["Tensor"], path: "Tests/StrataTestSupport"),
+    .testTarget(name: "CILTests", dependencies: ["CIL", "StrataTestSupport"]),
+    // Fixtures shared by the test targets (seeded random tensors, a tiny CIL run); only tests use it.
+    .target(name: "StrataTestSupport", dependencies: ["Tensor", "CIL"], path: "Tests/StrataTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]
 )

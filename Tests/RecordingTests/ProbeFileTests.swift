@@ -49,8 +49,13 @@ import Testing
   }
 
   static func readWithPython(_ path: String) throws -> [String: Any] {
+    try runOracle("read_probes.py", path)
+  }
+
+  /// Runs Oracles/`script` with Debian's /usr/bin/python3 (h5py, xarray) on `path`; its JSON.
+  static func runOracle(_ script: String, _ path: String) throws -> [String: Any] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Oracles/read_probes.py").path
+      .appendingPathComponent("Oracles/\(script)").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
     process.arguments = [script, path]
