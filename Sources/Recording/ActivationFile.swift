@@ -68,7 +68,8 @@ public struct ActivationFile: Sendable {
       try attributes.write("description", "probe-set activations before (theta(t-1)) and after "
         + "(theta(t)) task t, as the CKA estimator of the probe file saw them: group "
         + "task<t>/old and task<t>/new, variables <block>.before and <block>.after [image, "
-        + "<block>.feature]; consecutive runs of cka_batch_size rows are the estimator's batches")
+        + "<block>.feature]; consecutive runs of cka_batch_size rows are the estimator's batches "
+        + "(0: all rows are one batch)")
       try attributes.write("blocks", blocks.joined(separator: ","))
       try attributes.write("cka_batch_size", Int64(settings.ckaBatchSize))
       try attributes.write("features", settings.ckaFeatures)

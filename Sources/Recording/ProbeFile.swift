@@ -41,7 +41,9 @@ public struct ProbeFile: Sendable {
       for name in ["cka_old", "cka_new"] {
         let attributes = try root.openDataset(name).attributes
         try attributes.write("estimator", "minibatch linear CKA, unbiased HSIC_1 (Song et al. 2012; "
-                             + "Nguyen, Raghu, Kornblith 2021)")
+                             + "Nguyen, Raghu, Kornblith 2021)" + (settings.ckaBatchSize == 0
+                               ? "; batch_size 0: one batch holding every probe image of the "
+                                 + "subset, which is Kornblith's debiased CKA" : ""))
         try attributes.write("centering", "per-batch feature mean subtracted before the Gram matrices")
         try attributes.write("accumulation", "Float64")
         try attributes.write("batch_size", Int64(settings.ckaBatchSize))

@@ -28,13 +28,13 @@ extension ProbeRecorder {
     }
     let seed = UInt32(truncatingIfNeeded: plan.spec.seed)
     let settings = ProbeSettings(
-      probeImagesPerClass: probeImagesPerClass, ckaBatchSize: options.ckaBatch,
+      probeImagesPerClass: probeImagesPerClass, ckaBatchSize: options.ckaBatch ?? 0,
       ckaFeatures: options.features.rawValue,
       probeSet: "\(probeImagesPerClass) test-split images per class, drawn once with numpy's "
         + "legacy np.random.RandomState(\(seed)) (per class: sorted rs.choice(indices, n, "
         + "replace=False)); for task t, the old-class and the new-class images are each put in "
         + "the order of RandomState(\(seed) + t).permutation(n) and cut to whole batches of "
-        + "batch_size, so that batches mix classes")
+        + "batch_size (0: one batch holding the whole subset), so that batches mix classes")
     let file = try ProbeFile.create(
       at: output, blocks: blocks, epochs: plan.spec.epochs, tasks: plan.stream.count,
       settings: settings, provenance: provenance, perIteration: options.perIteration,

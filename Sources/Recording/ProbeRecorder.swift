@@ -20,8 +20,10 @@ import Tensor
 /// `ProbedBlocks.headLimit` (see `ProbeSchema`).
 public final class ProbeRecorder: TrainingObserver {
   public struct Options: Sendable {
-    /// Images per estimator batch (≥ 4); a probe subset is cut to whole batches.
-    public var ckaBatch = 50
+    /// Images per estimator batch (≥ 4); a probe subset is cut to whole batches. Nil: one batch
+    /// holding the whole subset, which is Kornblith's debiased full-batch CKA (for small probe
+    /// sets: the Grams are n × n and one forward holds every image).
+    public var ckaBatch: Int? = 50
     public var features: BlockCKA.Features = .flatten
     /// Also record every iteration's gradient norms.
     public var perIteration = false
@@ -54,11 +56,11 @@ public final class ProbeRecorder: TrainingObserver {
   private var probes = TaskProbes(task: 0, gradientNorm: [], gradientNormNormalized: [],
                                   epochShift: [], shift: [], ckaOld: [], ckaNew: [], accuracy: [])
 
-  /// - Precondition: `options.ckaBatch ≥ 4`; `activations` exports blocks of `blocks`.
+  /// - Precondition: `options.ckaBatch` is nil or ≥ 4; `activations` exports blocks of `blocks`.
   public init(file: ProbeFile, blocks: [String], data: IncrementalDataset, probeSet: ProbeSet,
               options: Options, activations: ActivationFile? = nil, context: ComputeContext)
   {
-    precondition(options.ckaBatch >= 4, "CKA batches of at least 4 images")
+    precondition((options.ckaBatch ?? 4) >= 4, "CKA batches of at least 4 images")
     precondition(Set(activations?.blocks ?? []).isSubset(of: blocks),
                  "activations of unknown blocks: \(activations?.blocks ?? []) not all in \(blocks)")
     self.file = file
@@ -145,7 +147,7 @@ public final class ProbeRecorder: TrainingObserver {
                           task: Int, subset: String, into subsets: inout [ActivationFile.Subset])
     throws -> [CKAResult]
   {
-    let batch = options.ckaBatch
+    let batch = options.ckaBatch ?? max(images.count, 4)
     let ordered = Self.estimatorOrder(images, batch: batch, seed: probeSet.seed &+ UInt32(task))
     guard !ordered.isEmpty else {
       let reason = "\(images.count) \(subset)-class probe images, fewer than one CKA batch of \(batch)"

@@ -59,6 +59,7 @@ public struct IterationGradientNorm: Sendable, Equatable {
 /// How the probes were measured; written next to the numbers.
 public struct ProbeSettings: Sendable, Equatable {
   public var probeImagesPerClass: Int
+  /// Images per estimator batch; 0 for one batch holding the whole subset (debiased CKA).
   public var ckaBatchSize: Int
   /// "flatten" (C·H·W features) or "global_average_pool" (C features).
   public var ckaFeatures: String

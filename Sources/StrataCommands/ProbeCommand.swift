@@ -29,7 +29,8 @@ public struct ProbeCommand: ParsableCommand {
 
       CKA is the minibatch estimator with the unbiased HSIC₁ (per-batch mean subtracted, \
       Float64 sums, batches of --cka-batch images, never clamped; a block without variance \
-      gives NaN and a note). The probe set is --probe-per-class test images per class, drawn \
+      gives NaN and a note); --cka-batch all makes each subset one batch, which is \
+      Kornblith's debiased full-batch CKA (for small probe sets). The probe set is --probe-per-class test images per class, drawn \
       with the spec's seed; each subset is shuffled so batches mix classes and cut to whole \
       batches.
 
@@ -55,8 +56,10 @@ public struct ProbeCommand: ParsableCommand {
   @Option(help: "Probe images per class, from the test split.")
   public var probePerClass = 100
 
-  @Option(help: "Images per CKA estimator batch (at least 4).")
-  public var ckaBatch = 50
+  @Option(help: ArgumentHelp("Images per CKA estimator batch (at least 4), or all: one batch "
+                             + "per subset, the debiased full-batch CKA (for small probe sets).",
+                             valueName: "n|all"))
+  public var ckaBatch: CKABatch = .size(50)
 
   @Option(help: ArgumentHelp("How a block's output becomes features for CKA: every value of the "
                              + "map, or the channel means.", valueName: "flatten|pooled"))
@@ -84,10 +87,24 @@ public struct ProbeCommand: ParsableCommand {
     var features: BlockCKA.Features { self == .flatten ? .flatten : .globalAveragePool }
   }
 
+  public enum CKABatch: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
+    case size(Int), all
+
+    public init?(argument: String) {
+      if argument == "all" { self = .all } else if let n = Int(argument) { self = .size(n) } else {
+        return nil
+      }
+    }
+
+    var images: Int? { if case .size(let n) = self { n } else { nil } }
+    public var description: String { images.map(String.init) ?? "all" }
+    public var defaultValueDescription: String { description }
+  }
+
   public init() {}
 
   public func validate() throws {
-    guard ckaBatch >= 4 else {
+    guard (ckaBatch.images ?? 4) >= 4 else {
       throw ValidationError("--cka-batch \(ckaBatch): the unbiased HSIC estimator needs at least 4")
     }
     guard probePerClass >= 1 else { throw ValidationError("--probe-per-class must be at least 1") }
@@ -125,7 +142,7 @@ public struct ProbeCommand: ParsableCommand {
     for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
     let context = try ComputeContext.shared()
     var options = ProbeRecorder.Options()
-    options.ckaBatch = ckaBatch
+    options.ckaBatch = ckaBatch.images
     options.features = ckaFeatures.features
     options.perIteration = perIteration
     let recorder = try ProbeRecorder.start(

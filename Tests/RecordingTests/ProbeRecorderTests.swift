@@ -55,7 +55,7 @@ import Testing
   /// A run of `kind` on the bar images with a recorder attached (probe sets of 10 images per
   /// class, CKA batches of 5, per-iteration norms, `exported` blocks' activations).
   static func probeRun(_ kind: LearnerKind = .replay, increment: Int = 2, epochs: Int = 2,
-                       in directory: String,
+                       ckaBatch: Int? = 5, in directory: String,
                        configure: (inout RunSpec) -> Void = { _ in }) throws
     -> (run: ClassIncrementalRun, recorder: ProbeRecorder)
   {
@@ -69,7 +69,7 @@ import Testing
     let run = try ClassIncrementalRun(plan: plan, data: data, context: CILTest.context)
     run.learner.prefetchesBatches = false
     var options = ProbeRecorder.Options()
-    (options.ckaBatch, options.forwardImages, options.perIteration) = (5, 10, true)
+    (options.ckaBatch, options.forwardImages, options.perIteration) = (ckaBatch, 10, true)
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: directory + "/probes.h5", probeImagesPerClass: 10,
       options: options, exportBlocks: exported, provenance: ProbeFileTests.provenance,
@@ -181,6 +181,30 @@ import Testing
       let dims = try #require(group["dims"] as? [String: Int])
       #expect(dims["image"] == 20 && dims["stage2.block1.feature"] == 8 * 4 * 4, "\(dims)")
       #expect((group["variables"] as? [String])?.contains("head.before") == true)
+    }
+  }
+
+  /// With one batch per subset the recorded CKA is Kornblith's debiased CKA of the features.
+  @Test func oneBatchPerSubsetIsDebiasedCKA() throws {
+    try Self.withDirectory { directory in
+      let (run, recorder) = try Self.probeRun(epochs: 1, ckaBatch: nil, in: directory)
+      _ = try run.run()
+      let activations = try HDF5File.open(try #require(recorder.activations).path)
+      #expect(try activations.attributes.read("cka_batch_size", as: Int64.self) == 0)
+      let nb = recorder.blocks.count
+      for (t, subset) in [(1, "old"), (2, "old"), (2, "new")] {
+        let group = try activations.root.openGroup("task\(t)/\(subset)")
+        #expect(try group.openDataset("image").shape() == [subset == "old" ? 20 * t : 20])
+        for block in Self.exported {
+          let x = try group.openDataset("\(block).before").read(Float.self)
+          let y = try group.openDataset("\(block).after").read(Float.self)
+          let width = try group.openDataset("\(block).feature").shape()[0]
+          let expected = DebiasedCKA.value(x: x, xWidth: width, y: y, yWidth: width)
+          let b = try #require(recorder.blocks.firstIndex(of: block))
+          let recorded = try Self.read(recorder.file.path, "cka_\(subset)")[(t - 1) * nb + b]
+          #expect(abs(recorded - expected) < 1e-10, "task \(t) \(subset) \(block)")
+        }
+      }
     }
   }
 

@@ -18,7 +18,8 @@ import Testing
       "--activations-output", "a.h5", "--force",
     ])
     #expect(command.spec == "run.json" && command.output == "p.h5")
-    #expect(command.probePerClass == 20 && command.ckaBatch == 10)
+    #expect(command.probePerClass == 20 && command.ckaBatch == .size(10))
+    #expect(try Self.command(["run.json", "--cka-batch", "all"]).ckaBatch.images == nil)
     #expect(command.ckaFeatures == .pooled && command.ckaFeatures.features == .globalAveragePool)
     #expect(command.perIteration && command.force && command.activationsOutput == "a.h5")
     let defaults = try Self.command(["run.json"])

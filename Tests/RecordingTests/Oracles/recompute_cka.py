@@ -26,6 +26,7 @@ with h5py.File(path, "r") as f:
                 x = g[block + ".before"][()].astype(np.float64)
                 y = g[block + ".after"][()].astype(np.float64)
                 n = x.shape[0]
+                batch = batch or n  # 0: one batch of every row (debiased CKA)
                 xs = [x[i:i + batch] for i in range(0, n, batch)]
                 ys = [y[i:i + batch] for i in range(0, n, batch)]
                 out["cka"][f"{task}/{subset}/{block}"] = minibatch_cka(xs, ys)
