@@ -112,20 +112,13 @@ public struct ProbeCommand: ParsableCommand {
 
   /// Reads and checks the spec and loads its data: everything that can fail before training.
   func prepare() throws -> (plan: RunPlan, data: IncrementalDataset, specText: String) {
-    var runSpec = try RunSpec.load(spec)
-    if let dataRoot { runSpec.dataRoot = dataRoot }
-    guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
-      throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
-        + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach to "
-        + "other learners from code, through ProbeRecorder)")
+    try RunPlan.load(spec: spec, dataRoot: dataRoot) { runSpec in
+      guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
+        throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
+          + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach "
+          + "to other learners from code, through ProbeRecorder)")
+      }
     }
-    let data = try runSpec.loadDataset(file: spec)
-    guard let image = data.train.imageShape else {
-      throw ValidationError("\(data.name): images of varying size are not supported by probe")
-    }
-    let plan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
-    let specText = (try? String(contentsOfFile: spec, encoding: .utf8)) ?? ""
-    return (plan, data, specText)
   }
 
   /// The blocks named by --export-activations (all of them for `all`).
