@@ -68,8 +68,8 @@ let package = Package(
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "CILTests", dependencies: ["CIL", "StrataTestSupport"]),
-    // Fixtures shared by the test targets (seeded random tensors); only tests depend on it.
-    .target(name: "StrataTestSupport", dependencies: ["Tensor"], path: "Tests/StrataTestSupport"),
+    // Fixtures shared by the test targets (seeded random tensors, a tiny CIL run); only tests use it.
+    .target(name: "StrataTestSupport", dependencies: ["Tensor", "CIL"], path: "Tests/StrataTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),

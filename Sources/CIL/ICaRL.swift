@@ -18,7 +18,7 @@ public final class ICaRL: Learner {
     guard let oldNetwork, knownClasses > 0 else { return (ce, dLogits, nil) }
     let targets = try oldNetwork(input, recording: false).logits
     let n = labels.count
-    let current = try columns(output.logits, 0..<knownClasses)
+    let current = try output.logits.columns(0..<knownClasses, context: context)
     let (kd, dOld) = try Distillation.forwardBackward(
       logits: current, targets: targets, temperature: plan.spec.temperature, context: context)
     // dLogits is plain N×C (SoftmaxCrossEntropy's own); add the old columns' KD gradient.
@@ -29,25 +29,9 @@ public final class ICaRL: Learner {
     return (ce + kd, dLogits, nil)
   }
 
-  /// Columns `range` of an N×C tensor, as a plain tensor.
-  private func columns(_ t: Tensor, _ range: Range<Int>) throws -> Tensor {
-    let (n, k) = (t.shape[0], t.shape[1])
-    let values = try t.scalars(context: context)
-    var out: [Float] = []
-    out.reserveCapacity(n * range.count)
-    for row in 0..<n { out += values[(row * k + range.lowerBound)..<(row * k + range.upperBound)] }
-    return try Tensor(shape: [n, range.count], scalars: out, context: context)
-  }
-
   /// Keeps a frozen copy of the network for the next task's distillation.
   override public func afterTask() throws {
     try super.afterTask()
-    let copy = try ExpandableNetwork(plan.architecture, split: plan.split, seed: 0,
-                                     context: context)
-    for size in network.taskSizes { try copy.addTask(classes: size) }
-    copy.copyState(from: network)
-    copy.setTrainable(false)
-    copy.setTraining(false)
-    oldNetwork = copy
+    oldNetwork = try network.frozenCopy()
   }
 }

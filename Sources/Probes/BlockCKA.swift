@@ -15,11 +15,14 @@ public enum BlockCKA {
   /// One `CKAResult` per block in `namedBlocks` order. Both networks run without recording on
   /// each forward batch; the estimator takes its rows `estimatorBatch` at a time (every forward
   /// batch by default), so forwards can be large for speed while the estimator's batches stay
-  /// of one size (≥ 4) that divides them.
+  /// of one size (≥ 4) that divides them. `observe`, if given, sees every forward batch's
+  /// feature rows of every block (its index, before, after), exactly as the estimator gets them:
+  /// what an activation export writes.
   public static func compare(_ before: any BlockNetwork, _ after: any BlockNetwork,
                              batches: [Tensor], features: Features = .flatten,
-                             estimatorBatch: Int? = nil,
-                             context: ComputeContext) throws -> [CKAResult]
+                             estimatorBatch: Int? = nil, context: ComputeContext,
+                             observe: ((Int, FeatureRows, FeatureRows) throws -> Void)? = nil)
+    throws -> [CKAResult]
   {
     let blocks = before.namedBlocks.map(\.name)
     precondition(after.namedBlocks.map(\.name) == blocks, "CKA between different block lists")
@@ -30,6 +33,7 @@ public enum BlockCKA {
       let rows = batch.shape[0], step = estimatorBatch ?? rows
       precondition(rows % step == 0, "estimator batches of \(step) do not divide \(rows) images")
       for b in blocks.indices {
+        try observe?(b, x[b], y[b])
         for start in stride(from: 0, to: rows, by: step) {
           let (xw, yw) = (x[b].width, y[b].width)
           try estimators[b].add(x: Array(x[b].values[(start * xw)..<((start + step) * xw)]),
@@ -42,11 +46,14 @@ public enum BlockCKA {
     return estimators.map(\.result)
   }
 
+  /// One block's output on one batch as rows of features, row-major.
+  public typealias FeatureRows = (values: [Float], width: Int)
+
   /// Every block's output as rows of features, copied out of the engine's layout.
   static func outputs(_ network: any BlockNetwork, _ batch: Tensor, features: Features,
-                      context: ComputeContext) throws -> [(values: [Float], width: Int)]
+                      context: ComputeContext) throws -> [FeatureRows]
   {
-    var result: [(values: [Float], width: Int)] = []
+    var result: [FeatureRows] = []
     try network.observeBlocks(batch) { _, output in
       let values = try output.scalars(context: context)
       let n = output.shape[0], width = values.count / n

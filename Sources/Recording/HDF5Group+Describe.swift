@@ -21,3 +21,41 @@ func replaceAtomically(_ path: String, with partial: String) throws {
                          + String(cString: strerror(errno)))
   }
 }
+
+/// Writes a new file at `path` atomically: `write` fills `<path>.partial`, which is closed and
+/// renamed over `path`. Refuses to replace an existing file unless `overwrite`.
+func createAtomically(_ path: String, overwrite: Bool, _ write: (HDF5File) throws -> Void)
+  throws
+{
+  if !overwrite && FileManager.default.fileExists(atPath: path) {
+    throw RecordingError(path: path, message: "already exists; not replacing earlier results")
+  }
+  let partial = path + ".partial"
+  try? FileManager.default.removeItem(atPath: partial)
+  let file = try HDF5File.create(partial)
+  try write(file)
+  try file.close()
+  try replaceAtomically(path, with: partial)
+}
+
+/// Changes the file at `path` atomically: `change` writes a copy, `<path>.partial`, which is
+/// closed and renamed over the original. If `change` fails, the original is left as it was.
+func modifyAtomically(_ path: String, _ change: (HDF5File) throws -> Void) throws {
+  let partial = path + ".partial"
+  try? FileManager.default.removeItem(atPath: partial)
+  do {
+    try FileManager.default.copyItem(atPath: path, toPath: partial)
+  } catch {
+    throw RecordingError(path: path, message: "cannot copy to \(partial): \(error.localizedDescription)")
+  }
+  let file = try HDF5File.open(partial, mode: .readWrite)
+  do {
+    try change(file)
+  } catch {
+    try? file.close()
+    try? FileManager.default.removeItem(atPath: partial)
+    throw error
+  }
+  try file.close()
+  try replaceAtomically(path, with: partial)
+}

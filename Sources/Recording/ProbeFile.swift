@@ -12,95 +12,116 @@ public struct ProbeFile: Sendable {
   public let path: String
 
   /// Creates an empty file (no tasks yet) with its coordinates, variables, estimator settings
-  /// and provenance. Refuses to replace an existing file unless `overwrite`.
+  /// and provenance. Refuses to replace an existing file unless `overwrite`. With
+  /// `perIteration`, the file also holds every iteration's gradient norms
+  /// (`ProbeSchema.iterationVariables` over an unlimited `iteration` axis).
   public static func create(at path: String, blocks: [String], epochs: Int, tasks: Int,
                             settings: ProbeSettings, provenance: Provenance,
-                            overwrite: Bool = false) throws -> ProbeFile
+                            perIteration: Bool = false, overwrite: Bool = false) throws
+    -> ProbeFile
   {
-    if !overwrite && FileManager.default.fileExists(atPath: path) {
-      throw RecordingError(path: path, message: "already exists; not replacing earlier results")
+    try createAtomically(path, overwrite: overwrite) { file in
+      let root = file.root
+      try root.createCoordinate("task", values: [Int32](), extendable: true)
+      try root.createCoordinate("epoch", values: (1...max(epochs, 1)).map(Int32.init))
+      try root.createCoordinate("block", values: blocks)
+      try root.createCoordinate("task_seen", values: (0..<max(tasks, 1)).map(Int32.init))
+      try root.describe("task", "incremental task", "1", "1-based index of the task (t >= 1)")
+      try root.describe("epoch", "epoch within the task", "1", "1-based")
+      try root.describe("block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
+      try root.describe("task_seen", "evaluated task", "1", "0-based task whose classes are scored")
+      for variable in ProbeSchema.variables {
+        try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
+        try root.describe(variable.name, variable.longName, variable.units, variable.description)
+      }
+      for (note, variable) in zip(ProbeSchema.notes, ["cka_old", "cka_new"]) {
+        try root.createVariable(note, of: String.self, dimensions: ["task", "block"])
+        try root.describe(note, "why \(variable) is NaN", "", "empty where the value is defined")
+      }
+      for name in ["cka_old", "cka_new"] {
+        let attributes = try root.openDataset(name).attributes
+        try attributes.write("estimator", "minibatch linear CKA, unbiased HSIC_1 (Song et al. 2012; "
+                             + "Nguyen, Raghu, Kornblith 2021)" + (settings.ckaBatchSize == 0
+                               ? "; batch_size 0: one batch holding every probe image of the "
+                                 + "subset, which is Kornblith's debiased CKA" : ""))
+        try attributes.write("centering", "per-batch feature mean subtracted before the Gram matrices")
+        try attributes.write("accumulation", "Float64")
+        try attributes.write("batch_size", Int64(settings.ckaBatchSize))
+        try attributes.write("features", settings.ckaFeatures)
+        try attributes.write("probe_images_per_class", Int64(settings.probeImagesPerClass))
+        try attributes.write("probe_set", settings.probeSet)
+        try attributes.write("clamped", Int32(0))
+      }
+      if perIteration {
+        try root.createCoordinate("iteration", values: [Int32](), extendable: true)
+        try root.describe("iteration", "recorded training iteration", "1",
+                          "1-based count of the iterations recorded in this file (tasks t >= 1)")
+        for variable in ProbeSchema.iterationVariables {
+          if variable.dimensions == ["iteration"] {
+            try root.createVariable(variable.name, of: Int32.self, dimensions: variable.dimensions)
+          } else {
+            try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
+          }
+          try root.describe(variable.name, variable.longName, variable.units, variable.description)
+        }
+      }
+      try provenance.write(to: file.attributes)
     }
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    let file = try HDF5File.create(partial)
-    let root = file.root
-    try root.createCoordinate("task", values: [Int32](), extendable: true)
-    try root.createCoordinate("epoch", values: (1...max(epochs, 1)).map(Int32.init))
-    try root.createCoordinate("block", values: blocks)
-    try root.createCoordinate("task_seen", values: (0..<max(tasks, 1)).map(Int32.init))
-    try root.describe("task", "incremental task", "1", "1-based index of the task (t >= 1)")
-    try root.describe("epoch", "epoch within the task", "1", "1-based")
-    try root.describe("block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
-    try root.describe("task_seen", "evaluated task", "1", "0-based task whose classes are scored")
-    for variable in ProbeSchema.variables {
-      try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
-      try root.describe(variable.name, variable.longName, variable.units, variable.description)
-    }
-    for (note, variable) in zip(ProbeSchema.notes, ["cka_old", "cka_new"]) {
-      try root.createVariable(note, of: String.self, dimensions: ["task", "block"])
-      try root.describe(note, "why \(variable) is NaN", "", "empty where the value is defined")
-    }
-    for name in ["cka_old", "cka_new"] {
-      let attributes = try root.openDataset(name).attributes
-      try attributes.write("estimator", "minibatch linear CKA, unbiased HSIC_1 (Song et al. 2012; "
-                           + "Nguyen, Raghu, Kornblith 2021)")
-      try attributes.write("centering", "per-batch feature mean subtracted before the Gram matrices")
-      try attributes.write("accumulation", "Float64")
-      try attributes.write("batch_size", Int64(settings.ckaBatchSize))
-      try attributes.write("features", settings.ckaFeatures)
-      try attributes.write("probe_images_per_class", Int64(settings.probeImagesPerClass))
-      try attributes.write("probe_set", settings.probeSet)
-      try attributes.write("clamped", Int32(0))
-    }
-    try provenance.write(to: file.attributes)
-    try file.close()
-    try replaceAtomically(path, with: partial)
     return ProbeFile(path: path)
   }
 
   /// Appends one task to every variable, atomically.
   public func append(_ probes: TaskProbes) throws {
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    do {
-      try FileManager.default.copyItem(atPath: path, toPath: partial)
-    } catch {
-      throw RecordingError(path: path, message: "cannot copy to \(partial): \(error.localizedDescription)")
-    }
-    let file = try HDF5File.open(partial, mode: .readWrite)
-    let root = file.root
-    let blocks = try root.openDataset("block").shape()[0]
-    let epochs = try root.openDataset("epoch").shape()[0]
-    let seen = try root.openDataset("task_seen").shape()[0]
-    func rows(_ matrix: [[Double]]) throws -> [Double] {
-      guard matrix.count <= epochs, matrix.allSatisfy({ $0.count == blocks }) else {
-        throw RecordingError(path: path, message: "task \(probes.task): \(matrix.count) epochs × "
-                             + "\(matrix.first?.count ?? 0) blocks do not fit \(epochs) × \(blocks)")
+    try modifyAtomically(path) { file in
+      let root = file.root
+      let blocks = try root.openDataset("block").shape()[0]
+      let epochs = try root.openDataset("epoch").shape()[0]
+      let seen = try root.openDataset("task_seen").shape()[0]
+      func rows(_ matrix: [[Double]]) throws -> [Double] {
+        guard matrix.count <= epochs, matrix.allSatisfy({ $0.count == blocks }) else {
+          throw RecordingError(path: path, message: "task \(probes.task): \(matrix.count) epochs × "
+                               + "\(matrix.first?.count ?? 0) blocks do not fit \(epochs) × \(blocks)")
+        }
+        let padding = [Double](repeating: .nan, count: (epochs - matrix.count) * blocks)
+        return matrix.flatMap { $0 } + padding
       }
-      let padding = [Double](repeating: .nan, count: (epochs - matrix.count) * blocks)
-      return matrix.flatMap { $0 } + padding
+      guard probes.shift.count == blocks, probes.ckaOld.count == blocks,
+            probes.ckaNew.count == blocks, probes.accuracy.count <= seen,
+            probes.iterations.allSatisfy({ $0.norm.count == blocks && $0.normalized.count == blocks })
+      else {
+        throw RecordingError(path: path, message: "task \(probes.task): per-block values do not "
+                             + "match the file's \(blocks) blocks")
+      }
+      let perIteration = try root.contains("iteration")
+      guard perIteration || probes.iterations.isEmpty else {
+        throw RecordingError(path: path, message: "task \(probes.task): per-iteration gradient "
+                             + "norms given, but the file was created without them")
+      }
+      try root.openDataset("task").append([Int32(probes.task)])
+      try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
+      try root.openDataset("grad_norm_normalized").append(try rows(probes.gradientNormNormalized))
+      try root.openDataset("param_shift_epoch").append(try rows(probes.epochShift))
+      try root.openDataset("param_shift").append(probes.shift.map(\.relative))
+      try root.openDataset("param_cosine_distance").append(probes.shift.map(\.cosineDistance))
+      try root.openDataset("bn_stat_shift").append(probes.shift.map(\.statisticsRelative))
+      try root.openDataset("cka_old").append(probes.ckaOld.map(\.value))
+      try root.openDataset("cka_new").append(probes.ckaNew.map(\.value))
+      try root.openDataset("cka_old_note").append(probes.ckaOld.map { $0.reason ?? "" })
+      try root.openDataset("cka_new_note").append(probes.ckaNew.map { $0.reason ?? "" })
+      try root.openDataset("accuracy").append(
+        probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
+      if perIteration {
+        let iteration = try root.openDataset("iteration")
+        let first = try iteration.shape()[0] + 1
+        let its = probes.iterations
+        try iteration.append((0..<its.count).map { Int32(first + $0) })
+        try root.openDataset("grad_norm_iteration").append(its.flatMap(\.norm))
+        try root.openDataset("grad_norm_normalized_iteration").append(its.flatMap(\.normalized))
+        try root.openDataset("iteration_task").append(its.map { _ in Int32(probes.task) })
+        try root.openDataset("iteration_epoch").append(its.map { Int32($0.epoch) })
+        try root.openDataset("iteration_step").append(its.map { Int32($0.step) })
+      }
     }
-    guard probes.shift.count == blocks, probes.ckaOld.count == blocks,
-          probes.ckaNew.count == blocks, probes.accuracy.count <= seen
-    else {
-      throw RecordingError(path: path, message: "task \(probes.task): per-block values do not "
-                           + "match the file's \(blocks) blocks")
-    }
-    try root.openDataset("task").append([Int32(probes.task)])
-    try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
-    try root.openDataset("grad_norm_normalized").append(try rows(probes.gradientNormNormalized))
-    try root.openDataset("param_shift_epoch").append(try rows(probes.epochShift))
-    try root.openDataset("param_shift").append(probes.shift.map(\.relative))
-    try root.openDataset("param_cosine_distance").append(probes.shift.map(\.cosineDistance))
-    try root.openDataset("bn_stat_shift").append(probes.shift.map(\.statisticsRelative))
-    try root.openDataset("cka_old").append(probes.ckaOld.map(\.value))
-    try root.openDataset("cka_new").append(probes.ckaNew.map(\.value))
-    try root.openDataset("cka_old_note").append(probes.ckaOld.map { $0.reason ?? "" })
-    try root.openDataset("cka_new_note").append(probes.ckaNew.map { $0.reason ?? "" })
-    try root.openDataset("accuracy").append(
-      probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
-    try file.close()
-    try replaceAtomically(path, with: partial)
   }
 
   /// The tasks recorded so far.

@@ -11,6 +11,12 @@ public enum ProbeSchema {
 
   /// Coordinates: `task` (1-based incremental tasks, unlimited), `epoch` (1-based), `block`
   /// (names in forward order), `task_seen` (0-based task whose classes are evaluated).
+  ///
+  /// The `head` block (the classifier) grows between tasks: a row per new class (and, in an
+  /// expandable model, a column block per new branch). Its gradient norm and per-epoch shift
+  /// are over the whole grown head, which exists from the task start; its shift between the ends
+  /// of tasks t−1 and t is over the weights and biases that existed at t−1 (the old classes'
+  /// rows); its CKA compares the logits of the old classes. The descriptions say so, in the file.
   public static let variables: [Variable] = [
     Variable(name: "grad_norm", dimensions: ["task", "epoch", "block"],
              longName: "block gradient norm", units: "1",
@@ -23,14 +29,15 @@ public enum ProbeSchema {
     Variable(name: "param_shift_epoch", dimensions: ["task", "epoch", "block"],
              longName: "parameter shift since the task start", units: "1",
              description: "||theta_b(end of epoch) - theta_b(start of task)|| / "
-               + "||theta_b(start of task)||"),
+               + "||theta_b(start of task)||; for head over the whole classifier, grown at the "
+               + "task start"),
     Variable(name: "param_shift", dimensions: ["task", "block"],
              longName: "relative parameter shift", units: "1",
              description: "||theta_b(t) - theta_b(t-1)|| / ||theta_b(t-1)|| between the ends "
-               + "of tasks t-1 and t"),
+               + "of tasks t-1 and t; " + headShift),
     Variable(name: "param_cosine_distance", dimensions: ["task", "block"],
              longName: "parameter cosine distance", units: "1",
-             description: "1 - cos(theta_b(t), theta_b(t-1))"),
+             description: "1 - cos(theta_b(t), theta_b(t-1)); " + headShift),
     Variable(name: "bn_stat_shift", dimensions: ["task", "block"],
              longName: "batch-norm running statistics shift", units: "1",
              description: "relative L2 shift of the block's running means and variances; NaN "
@@ -38,14 +45,40 @@ public enum ProbeSchema {
     Variable(name: "cka_old", dimensions: ["task", "block"],
              longName: "CKA on old-class probe images", units: "1",
              description: "linear CKA between the block's output under theta(t-1) and theta(t) "
-               + "on held-out images of the classes seen before task t"),
+               + "on held-out images of the classes seen before task t; " + headCKA),
     Variable(name: "cka_new", dimensions: ["task", "block"],
              longName: "CKA on new-class probe images", units: "1",
-             description: "the same on held-out images of task t's classes"),
+             description: "the same on held-out images of task t's classes; " + headCKA),
     Variable(name: "accuracy", dimensions: ["task", "task_seen"],
              longName: "top-1 accuracy by task", units: "1",
              description: "accuracy after task t on the classes of task j (fraction); NaN for "
                + "j > t"),
+  ]
+
+  static let headShift = "for head (the classifier, which grows by a row per new class) over "
+    + "the weights and biases that existed at the end of task t-1, i.e. the old classes' rows"
+  static let headCKA = "for head on the logits of the classes seen before task t (the outputs "
+    + "both models have)"
+
+  /// With per-iteration recording: over the unlimited `iteration` axis (1-based, counting the
+  /// recorded iterations of every task t ≥ 1 in order), the block norms of each iteration and
+  /// where it lies (task, 1-based epoch, 0-based step within the task).
+  public static let iterationVariables: [Variable] = [
+    Variable(name: "grad_norm_iteration", dimensions: ["iteration", "block"],
+             longName: "block gradient norm per iteration", units: "1",
+             description: "L2 norm of one iteration's loss gradient over the block's trainable "
+               + "parameters, after backward and before the optimizer step"),
+    Variable(name: "grad_norm_normalized_iteration", dimensions: ["iteration", "block"],
+             longName: "size-normalized block gradient norm per iteration", units: "1",
+             description: "grad_norm_iteration divided by the square root of the block's "
+               + "trainable parameter count"),
+    Variable(name: "iteration_task", dimensions: ["iteration"],
+             longName: "task of the iteration", units: "1", description: "1-based incremental task"),
+    Variable(name: "iteration_epoch", dimensions: ["iteration"],
+             longName: "epoch of the iteration", units: "1", description: "1-based epoch within the task"),
+    Variable(name: "iteration_step", dimensions: ["iteration"],
+             longName: "step of the iteration", units: "1",
+             description: "0-based optimizer step within the task"),
   ]
 
   /// Companion string variables: why a CKA value is NaN ("" where it is defined).

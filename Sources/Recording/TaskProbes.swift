@@ -19,10 +19,12 @@ public struct TaskProbes: Sendable {
   public var ckaNew: [CKAResult]
   /// Top-1 accuracy after this task on the classes of each task so far (NaN for later tasks).
   public var accuracy: [Double]
+  /// Every iteration's gradient norms, when recorded per iteration (else empty).
+  public var iterations: [IterationGradientNorm]
 
   public init(task: Int, gradientNorm: [[Double]], gradientNormNormalized: [[Double]],
               epochShift: [[Double]], shift: [ParameterShift], ckaOld: [CKAResult],
-              ckaNew: [CKAResult], accuracy: [Double])
+              ckaNew: [CKAResult], accuracy: [Double], iterations: [IterationGradientNorm] = [])
   {
     self.task = task
     self.gradientNorm = gradientNorm
@@ -32,12 +34,32 @@ public struct TaskProbes: Sendable {
     self.ckaOld = ckaOld
     self.ckaNew = ckaNew
     self.accuracy = accuracy
+    self.iterations = iterations
+  }
+}
+
+/// The block gradient norms of one training iteration.
+public struct IterationGradientNorm: Sendable, Equatable {
+  /// 1-based epoch within the task.
+  public var epoch: Int
+  /// 0-based optimizer step within the task (the training loop's `step`).
+  public var step: Int
+  /// ‖∇θ_b L‖₂ and ‖∇θ_b L‖₂ / √|θ_b| per block.
+  public var norm: [Double]
+  public var normalized: [Double]
+
+  public init(epoch: Int, step: Int, norm: [Double], normalized: [Double]) {
+    self.epoch = epoch
+    self.step = step
+    self.norm = norm
+    self.normalized = normalized
   }
 }
 
 /// How the probes were measured; written next to the numbers.
 public struct ProbeSettings: Sendable, Equatable {
   public var probeImagesPerClass: Int
+  /// Images per estimator batch; 0 for one batch holding the whole subset (debiased CKA).
   public var ckaBatchSize: Int
   /// "flatten" (C·H·W features) or "global_average_pool" (C features).
   public var ckaFeatures: String

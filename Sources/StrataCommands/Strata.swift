@@ -12,8 +12,8 @@ public struct Strata: ParsableCommand {
       retraining under one memory budget.
       """,
     version: StrataVersion.string,
-    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, SplitCommand.self,
-                  VerifyCommand.self, ReportCommand.self, Bench.self]
+    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,
+                  SplitCommand.self, VerifyCommand.self, ReportCommand.self, Bench.self]
   )
 
   public init() {}

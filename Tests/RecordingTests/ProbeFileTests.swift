@@ -50,8 +50,13 @@ import Testing
   }
 
   static func readWithPython(_ path: String) throws -> [String: Any] {
+    try runOracle("read_probes.py", path)
+  }
+
+  /// Runs Oracles/`script` with Debian's /usr/bin/python3 on `path`; the JSON it prints.
+  static func runOracle(_ script: String, _ path: String) throws -> [String: Any] {
     try PythonOracle.json(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Oracles/read_probes.py").path, [path])
+      .appendingPathComponent("Oracles/\(script)").path, [path])
   }
 
   @Test func h5pyAndXarrayReadEveryVariable() throws {

@@ -38,9 +38,10 @@ def debiased_cka(x, y):
     return dot / (nx * ny)
 
 
-request = json.load(sys.stdin)
-batches = request["batches"]
-xs = [np.array(b["x"], dtype=np.float64).reshape(-1, request["xWidth"]) for b in batches]
-ys = [np.array(b["y"], dtype=np.float64).reshape(-1, request["yWidth"]) for b in batches]
-print(json.dumps({"minibatch": minibatch_cka(xs, ys),
-                  "debiased": debiased_cka(np.concatenate(xs), np.concatenate(ys))}))
+if __name__ == "__main__":  # also imported by Tests/RecordingTests/Oracles/recompute_cka.py
+    request = json.load(sys.stdin)
+    batches = request["batches"]
+    xs = [np.array(b["x"], dtype=np.float64).reshape(-1, request["xWidth"]) for b in batches]
+    ys = [np.array(b["y"], dtype=np.float64).reshape(-1, request["yWidth"]) for b in batches]
+    print(json.dumps({"minibatch": minibatch_cka(xs, ys),
+                      "debiased": debiased_cka(np.concatenate(xs), np.concatenate(ys))}))

@@ -1,0 +1,24 @@
+import Data
+import Foundation
+
+extension RunPlan {
+  /// Everything a command needs before training, from a spec file: the spec (its `data_root`
+  /// replaced by `dataRoot` when given) passed to `check`, its data loaded, the plan checked
+  /// against both, and the spec's text for the output's provenance. Fails before any training.
+  public static func load(spec path: String, dataRoot: String? = nil,
+                          check: (RunSpec) throws -> Void = { _ in }) throws
+    -> (plan: RunPlan, data: IncrementalDataset, specText: String)
+  {
+    var spec = try RunSpec.load(path)
+    if let dataRoot { spec.dataRoot = dataRoot }
+    try check(spec)
+    let data = try spec.loadDataset(file: path)
+    guard let image = data.train.imageShape else {
+      throw RunSpecError(file: path, key: "dataset", message:
+        "\(data.name): images of varying size are not supported (resize them first)")
+    }
+    let plan = try RunPlan(spec, classCount: data.classCount, image: image, file: path)
+    let specText = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return (plan, data, specText)
+  }
+}

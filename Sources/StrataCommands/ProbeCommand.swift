@@ -1,0 +1,192 @@
+import ArgumentParser
+import CIL
+import Data
+import Foundation
+import NN
+import Probes
+import Recording
+import Tensor
+
+/// `strata probe SPEC`: one backbone trained task by task with the layer probes recorded.
+public struct ProbeCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "probe",
+    abstract: "Train one backbone task by task and record how every block changes (probes.h5).",
+    discussion: """
+      SPEC is a run spec as for `strata train`, with model_name finetune or replay (one \
+      backbone; other methods are refused). After every task t ≥ 1 the probe file gets, for \
+      each block (stem, stage1.block1, …, head): gradient norms averaged per epoch (and per \
+      iteration with --per-iteration), the parameter shift per epoch against the task start \
+      and against the end of task t−1 (relative L2, cosine distance, BN running statistics), \
+      linear CKA between the block's output at the end of task t−1 and at the end of task t \
+      on held-out probe images of the old classes and of task t's classes, and the accuracy \
+      per task. The file is complete after every task: a run stopped in task k keeps tasks \
+      1…k−1.
+
+      The classifier (head) grows by a row per new class: its shift between tasks is over the \
+      old classes' rows and its CKA compares the old classes' logits; its gradient norm and \
+      per-epoch shift cover the whole grown head.
+
+      CKA is the minibatch estimator with the unbiased HSIC₁ (per-batch mean subtracted, \
+      Float64 sums, batches of --cka-batch images, never clamped; a block without variance \
+      gives NaN and a note); --cka-batch all makes each subset one batch, which is \
+      Kornblith's debiased full-batch CKA (for small probe sets). The probe set is --probe-per-class test images per class, drawn \
+      with the spec's seed; each subset is shuffled so batches mix classes and cut to whole \
+      batches.
+
+      --export-activations writes the feature rows the estimator saw for the chosen blocks, \
+      before and after every task, to a second HDF5 file (groups task<t>/old and task<t>/new), \
+      so any similarity can be recomputed outside Strata.
+
+      Example (Fashion-MNIST, 5 tasks of 2 classes, ResNet-20):
+        strata probe analyses/probe-fashion-mnist.json --output probes.h5
+        strata probe replay.json -o probes.h5 --cka-features pooled \\
+          --export-activations stem,stage3.block3
+      """)
+
+  @Argument(help: "The run spec (JSON); model_name finetune or replay.")
+  public var spec: String
+
+  @Option(name: .shortAndLong, help: "The probe file to write (HDF5).")
+  public var output: String = "probes.h5"
+
+  @Option(help: "Folder of the data set (overrides the spec's data_root).")
+  public var dataRoot: String?
+
+  @Option(help: "Probe images per class, from the test split.")
+  public var probePerClass = 100
+
+  @Option(help: ArgumentHelp("Images per CKA estimator batch (at least 4), or all: one batch "
+                             + "per subset, the debiased full-batch CKA (for small probe sets).",
+                             valueName: "n|all"))
+  public var ckaBatch: CKABatch = .size(50)
+
+  @Option(help: ArgumentHelp("How a block's output becomes features for CKA: every value of the "
+                             + "map, or the channel means.", valueName: "flatten|pooled"))
+  public var ckaFeatures: CKAFeatures = .flatten
+
+  @Flag(help: "Also record every iteration's gradient norms.")
+  public var perIteration = false
+
+  @Option(help: ArgumentHelp("Blocks whose probe-set activations to export, comma-separated "
+                             + "(e.g. stem,stage3.block1), or all.", valueName: "blocks"))
+  public var exportActivations: String?
+
+  @Option(help: "The activation file (default: the output's name with .activations.h5).")
+  public var activationsOutput: String?
+
+  @Flag(help: "Replace existing output files.")
+  public var force = false
+
+  @Flag(help: "Print one line per task, not every epoch.")
+  public var quiet = false
+
+  public enum CKAFeatures: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case flatten, pooled
+
+    var features: BlockCKA.Features { self == .flatten ? .flatten : .globalAveragePool }
+  }
+
+  public enum CKABatch: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
+    case size(Int), all
+
+    public init?(argument: String) {
+      if argument == "all" { self = .all } else if let n = Int(argument) { self = .size(n) } else {
+        return nil
+      }
+    }
+
+    var images: Int? { if case .size(let n) = self { n } else { nil } }
+    public var description: String { images.map(String.init) ?? "all" }
+    public var defaultValueDescription: String { description }
+  }
+
+  public init() {}
+
+  public func validate() throws {
+    guard (ckaBatch.images ?? 4) >= 4 else {
+      throw ValidationError("--cka-batch \(ckaBatch): the unbiased HSIC estimator needs at least 4")
+    }
+    guard probePerClass >= 1 else { throw ValidationError("--probe-per-class must be at least 1") }
+  }
+
+  /// Reads and checks the spec and loads its data: everything that can fail before training.
+  func prepare() throws -> (plan: RunPlan, data: IncrementalDataset, specText: String) {
+    try RunPlan.load(spec: spec, dataRoot: dataRoot) { runSpec in
+      guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
+        throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
+          + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach "
+          + "to other learners from code, through ProbeRecorder)")
+      }
+    }
+  }
+
+  /// The blocks named by --export-activations (all of them for `all`).
+  func exportBlocks(_ plan: RunPlan) -> [String] {
+    guard let exportActivations else { return [] }
+    if exportActivations == "all" { return BlockRegistry(plan.architecture).entries.map(\.name) }
+    return exportActivations.split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  public func run() throws {
+    let (plan, data, specText) = try prepare()
+    for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
+    let context = try ComputeContext.shared()
+    var options = ProbeRecorder.Options()
+    options.ckaBatch = ckaBatch.images
+    options.features = ckaFeatures.features
+    options.perIteration = perIteration
+    let recorder = try ProbeRecorder.start(
+      plan: plan, data: data, output: output, probeImagesPerClass: probePerClass,
+      options: options, exportBlocks: exportBlocks(plan), activationsPath: activationsOutput,
+      provenance: .current(specText: specText, seed: plan.spec.seed), overwrite: force,
+      context: context)
+    recorder.taskRecorded = { probes in
+      emit("task \(probes.task) probes: " + Self.summary(probes, blocks: recorder.blocks)
+        + " -> \(output)")
+    }
+    let run = try ClassIncrementalRun(plan: plan, data: data, context: context)
+    run.learner.observers.append(recorder)
+    emit("probe run: \(plan.spec.modelName.rawValue) on \(data.name), \(plan.architecture.name), "
+      + "\(plan.stream.count) tasks \(plan.stream.increments), \(recorder.blocks.count) blocks, "
+      + "\(probePerClass) probe images per class, CKA batches of \(ckaBatch) (\(ckaFeatures))")
+    let result = try run.run { event in
+      switch event {
+      case .epoch(let e) where !quiet:
+        emit(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
+                    e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss, e.trainingAccuracy))
+      case .evaluated(let evaluation, _):
+        emit(String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total))
+      default:
+        break
+      }
+    }
+    print(String(format: "average incremental accuracy %.2f%%, last %.2f%% (CNN)",
+                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy))
+    print("wrote \(output)" + (recorder.activations.map { " and \($0.path)" } ?? ""))
+  }
+
+  /// The block that moved most by shift and the lowest old-class CKA, for the progress line.
+  static func summary(_ probes: TaskProbes, blocks: [String]) -> String {
+    func extreme(_ values: [Double], _ smallest: Bool) -> String {
+      let defined = values.indices.filter { !values[$0].isNaN }
+      guard let i = smallest ? defined.min(by: { values[$0] < values[$1] })
+                             : defined.max(by: { values[$0] < values[$1] })
+      else { return "n/a" }
+      return String(format: "%.3f", values[i]) + " at \(blocks[i])"
+    }
+    return "largest shift " + extreme(probes.shift.map(\.relative), false)
+      + ", lowest CKA old " + extreme(probes.ckaOld.map(\.value), true)
+  }
+
+  private func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+}
+
+/// A progress line, written at once (print buffers when stdout is a pipe or a file).
+private func emit(_ text: String) {
+  FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

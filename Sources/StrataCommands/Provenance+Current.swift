@@ -1,0 +1,43 @@
+import DNNL
+import Foundation
+import HDF5
+import Recording
+
+extension Provenance {
+  /// This process's provenance for a file written from `specText`.
+  static func current(specText: String, seed: Int) -> Provenance {
+    let environment = ProcessInfo.processInfo.environment
+    let threads = environment["OMP_NUM_THREADS"].flatMap { Int32($0) }
+      ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
+    let dnnl = LibraryVersion.current
+    return Provenance(
+      strataVersion: StrataVersion.string, gitCommit: sourceCommit(),
+      commandLine: CommandLine.arguments.joined(separator: " "), spec: specText,
+      seed: Int64(seed),
+      libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime))",
+                  "HDF5": HDF5Library.version],
+      threads: threads)
+  }
+
+  /// The commit of the source tree this binary was built from, read at run time (`-dirty` when
+  /// tracked files differ from it); "unknown" when that tree or git is gone.
+  static func sourceCommit() -> String {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+    func git(_ arguments: [String]) -> String? {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+      process.arguments = ["-C", directory] + arguments
+      let output = Pipe()
+      process.standardOutput = output
+      process.standardError = FileHandle.nullDevice
+      guard (try? process.run()) != nil else { return nil }
+      let data = output.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      guard process.terminationStatus == 0 else { return nil }
+      return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    guard let commit = git(["rev-parse", "HEAD"]), !commit.isEmpty else { return "unknown" }
+    let dirty = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+    return dirty ? commit + "-dirty" : commit
+  }
+}
