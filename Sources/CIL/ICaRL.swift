@@ -42,12 +42,39 @@ public final class ICaRL: Learner {
   /// Keeps a frozen copy of the network for the next task's distillation.
   override public func afterTask() throws {
     try super.afterTask()
+    let copy = try frozenNetwork(taskSizes: network.taskSizes)
+    copy.copyState(from: network)
+    oldNetwork = copy
+  }
+
+  override var teacher: ExpandableNetwork? { oldNetwork }
+
+  /// The teacher of a checkpoint: the network as it was after the last finished task.
+  override func restoreTeacher(_ state: ModuleState?) throws {
+    let finished = plan.stream.tasks.prefix { $0.classes.upperBound <= knownClasses }.count
+    guard (state != nil) == (finished > 0) else {
+      throw CheckpointMismatch(finished > 0
+        ? "iCaRL after \(finished) finished tasks needs its teacher network; the checkpoint has none"
+        : "the checkpoint holds a teacher network before any task finished")
+    }
+    guard let state else { return }
+    let copy = try frozenNetwork(taskSizes: Array(network.taskSizes.prefix(finished)))
+    do {
+      try copy.loadState(state)
+    } catch var error {
+      error.section = "teacher/" + error.section
+      throw error
+    }
+    oldNetwork = copy
+  }
+
+  /// An untrained network grown by `taskSizes`, frozen and in eval mode.
+  private func frozenNetwork(taskSizes: [Int]) throws -> ExpandableNetwork {
     let copy = try ExpandableNetwork(plan.architecture, split: plan.split, seed: 0,
                                      context: context)
-    for size in network.taskSizes { try copy.addTask(classes: size) }
-    copy.copyState(from: network)
+    for size in taskSizes { try copy.addTask(classes: size) }
     copy.setTrainable(false)
     copy.setTraining(false)
-    oldNetwork = copy
+    return copy
   }
 }
