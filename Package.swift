@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording"], exclude: ["Oracles", "Golden"]),
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
   ]
 )

@@ -13,12 +13,14 @@ extension Learner {
     }
   }
 
-  /// Puts saved momentum buffers into a task's fresh optimizer. Every name must be a trainable
-  /// parameter of the network, with its shape.
-  func restoreMomentum(_ momentum: [NamedArray], into sgd: SGD) throws(ModuleStateError) {
-    guard !momentum.isEmpty else { return }
+  /// Saved momentum buffers with the parameters they belong to. Every name must be a
+  /// trainable parameter of the network, with its shape.
+  func momentumTargets(_ momentum: [NamedArray]) throws(ModuleStateError)
+    -> [(parameter: Parameter, buffer: [Float])]
+  {
+    guard !momentum.isEmpty else { return [] }
     let parameters = Dictionary(uniqueKeysWithValues: network.namedParameters().map { ($0.name, $0.parameter) })
-    for entry in momentum {
+    return try momentum.map { entry throws(ModuleStateError) in
       guard let parameter = parameters[entry.name], parameter.isTrainable else {
         throw ModuleStateError(kind: .unexpected, name: entry.name, section: "momentum")
       }
@@ -26,7 +28,7 @@ extension Learner {
         throw ModuleStateError(kind: .shapeMismatch(expected: parameter.shape, found: entry.shape),
                                name: entry.name, section: "momentum")
       }
-      sgd.setMomentumBuffer(entry.values, of: parameter)
+      return (parameter, entry.values)
     }
   }
 
@@ -60,6 +62,7 @@ extension Learner {
     }
     for task in 0...position.task { try beginTask(task) }
     try network.loadState(checkpoint.network)
+    _ = try momentumTargets(checkpoint.momentum)  // checked now, before any training
     knownClasses = checkpoint.knownClasses
     memory = checkpoint.memory
     try restoreTeacher(checkpoint.teacher)

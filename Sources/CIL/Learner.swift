@@ -132,7 +132,9 @@ public class Learner {
     let trainable = network.parameters.filter(\.isTrainable)
     let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
                   learningRate: Float(rate))
-    try restoreMomentum(momentum, into: sgd)
+    for (parameter, buffer) in try momentumTargets(momentum) {
+      sgd.setMomentumBuffer(buffer, of: parameter)
+    }
     optimizer = sgd
     defer { optimizer = nil }
     for observer in observers {

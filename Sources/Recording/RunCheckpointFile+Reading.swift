@@ -80,10 +80,12 @@ extension RunCheckpointFile {
   static func differingKeys(_ a: Data, _ b: Data) -> [String] {
     let objects = [a, b].map { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] ?? [:] }
     let keys = Set(objects[0].keys).union(objects[1].keys)
-    return keys.filter { key in
-      let values = objects.map { $0[key].map { "\($0)" } }
-      return values[0] != values[1]
-    }.sorted()
+    // Values compared as sorted-key JSON: a nested object's description has no fixed order.
+    let text = { (value: Any?) in
+      value.flatMap { try? JSONSerialization.data(withJSONObject: $0,
+                                                  options: [.sortedKeys, .fragmentsAllowed]) }
+    }
+    return keys.filter { text(objects[0][$0]) != text(objects[1][$0]) }.sorted()
   }
 }
 
