@@ -105,10 +105,19 @@ public struct TrainCommand: ParsableCommand {
       return
     }
     guard !overwrite else { return }
-    for path in [output, latestCheckpoint] where files.fileExists(atPath: path) {
+    for path in [output] + checkpointFiles() where files.fileExists(atPath: path) {
       throw ValidationError("\(path) exists; --resume continues that run from "
                             + "\(latestCheckpoint), --overwrite starts over and replaces it")
     }
+  }
+
+  /// The checkpoints a run wrote into the checkpoint folder: checkpoint.h5 and task<t>.h5.
+  func checkpointFiles() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory)) ?? []
+    return names.filter { name in
+      name == "checkpoint.h5" || (name.hasPrefix("task") && name.hasSuffix(".h5")
+        && Int(name.dropFirst(4).dropLast(3)) != nil)
+    }.sorted().map { checkpointDirectory + "/" + $0 }
   }
 
   public func run() throws {
@@ -146,6 +155,8 @@ public struct TrainCommand: ParsableCommand {
       run = try ClassIncrementalRun(plan: plan, data: data, context: context)
       try FileManager.default.createDirectory(atPath: checkpointDirectory,
                                               withIntermediateDirectories: true)
+      // Only with --overwrite are there any (checkFiles): an earlier run's must not mix in.
+      for path in checkpointFiles() { try FileManager.default.removeItem(atPath: path) }
     }
     let directory = checkpointDirectory, latest = latestCheckpoint
     Checkpointer { checkpoint in
