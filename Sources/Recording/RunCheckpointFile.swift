@@ -48,10 +48,16 @@ public enum RunCheckpointFile {
   public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
                            commandLine: String, strataVersion: String, to path: String) throws
   {
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    let file = try HDF5File.create(partial)
-    let root = file.root
+    try writeAtomically(path) { file in
+      try write(checkpoint, plan: plan, specText: specText, commandLine: commandLine,
+                strataVersion: strataVersion, into: file.root)
+    }
+  }
+
+  private static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
+                            commandLine: String, strataVersion: String, into root: HDF5Group)
+    throws
+  {
     let a = root.attributes
     let position = checkpoint.position
     try a.write("format", format)
@@ -85,8 +91,6 @@ public enum RunCheckpointFile {
     try writeMemory(checkpoint.memory, to: try group(root, "memory", "exemplar memory"))
     try writeResults(checkpoint.result, to: try group(root, "results",
                                                       "accuracies and ledger of finished tasks"))
-    try file.close()
-    try replaceAtomically(path, with: partial)
   }
 
   private static func group(_ parent: HDF5Group, _ name: String, _ description: String) throws
