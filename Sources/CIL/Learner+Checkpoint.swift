@@ -19,7 +19,9 @@ extension Learner {
     -> [(parameter: Parameter, buffer: [Float])]
   {
     guard !momentum.isEmpty else { return [] }
-    let parameters = Dictionary(uniqueKeysWithValues: network.namedParameters().map { ($0.name, $0.parameter) })
+    let parameters = Dictionary(uniqueKeysWithValues: network.namedParameters().map {
+      ($0.name, $0.parameter)
+    })
     return try momentum.map { entry throws(ModuleStateError) in
       guard let parameter = parameters[entry.name], parameter.isTrainable else {
         throw ModuleStateError(kind: .unexpected, name: entry.name, section: "momentum")

@@ -84,7 +84,8 @@ public class Learner {
   /// Rebuilds `teacher` from a checkpoint after the network was restored.
   func restoreTeacher(_ state: ModuleState?) throws {
     if state != nil {
-      throw CheckpointMismatch("the checkpoint holds a teacher network, which \(plan.spec.modelName.rawValue) does not keep")
+      throw CheckpointMismatch("the checkpoint holds a teacher network, which "
+                               + "\(plan.spec.modelName.rawValue) does not keep")
     }
   }
 

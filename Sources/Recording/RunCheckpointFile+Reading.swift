@@ -109,7 +109,9 @@ private struct CheckpointReader {
     return try file.root.openGroup(path)
   }
 
-  func values<T: HDF5Element>(_ path: String, _ type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
+  func values<T: HDF5Element>(_ path: String, _ type: T.Type = T.self) throws
+    -> (values: [T], shape: [Int])
+  {
     guard try file.root.contains(path), try file.root.kind(of: path) == .dataset else {
       throw fail("missing dataset /\(path)")
     }

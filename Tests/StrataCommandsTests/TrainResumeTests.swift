@@ -109,7 +109,8 @@ import Testing
       try Data().write(to: folder.appendingPathComponent("task3.h5"))
       try Data().write(to: folder.appendingPathComponent("notes.txt"))
       #expect(try Self.command(["--output", other]).checkpointFiles() == [folder.path + "/task3.h5"])
-      #expect(Self.refusal(try Self.command(["--output", other])).hasPrefix(folder.path + "/task3.h5 exists"))
+      #expect(Self.refusal(try Self.command(["--output", other]))
+        .hasPrefix(folder.path + "/task3.h5 exists"))
     }
   }
 
