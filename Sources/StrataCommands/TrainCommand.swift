@@ -99,15 +99,15 @@ public struct TrainCommand: ParsableCommand {
     }
     if resume {
       guard files.fileExists(atPath: latestCheckpoint) else {
-        throw ValidationError("\(latestCheckpoint): no checkpoint to resume from; run without "
-                              + "--resume to start")
+        throw FileRefusal("\(latestCheckpoint): no checkpoint to resume from; run without "
+                          + "--resume to start")
       }
       return
     }
     guard !overwrite else { return }
     for path in [output] + checkpointFiles() where files.fileExists(atPath: path) {
-      throw ValidationError("\(path) exists; --resume continues that run from "
-                            + "\(latestCheckpoint), --overwrite starts over and replaces it")
+      throw FileRefusal("\(path) exists; --resume continues that run from "
+                        + "\(latestCheckpoint), --overwrite starts over and replaces it")
     }
   }
 
@@ -199,4 +199,10 @@ public struct TrainCommand: ParsableCommand {
   private func emit(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
   }
+}
+
+/// A refusal about files on disk: not a usage error, so no usage text follows it.
+struct FileRefusal: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }
