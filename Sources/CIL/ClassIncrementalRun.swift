@@ -8,6 +8,12 @@ public final class ClassIncrementalRun {
   public let plan: RunPlan
   public let data: IncrementalDataset
   public let learner: Learner
+  /// The rows of the tasks finished so far.
+  public private(set) var result: RunResult
+  /// The first task `run` trains.
+  public private(set) var nextTask = 0
+  /// A task restored mid-way, which `run` continues instead of starting.
+  private var resumed: RunCheckpoint?
 
   public init(plan: RunPlan, data: IncrementalDataset, context: ComputeContext) throws {
     precondition(plan.stream.order.classCount == data.classCount,
@@ -15,35 +21,84 @@ public final class ClassIncrementalRun {
     self.plan = plan
     self.data = data
     learner = try Learner.make(plan: plan, context: context)
+    let count = plan.stream.count
+    result = RunResult(cnn: AccuracyMatrix(taskCount: count),
+                       nme: learner.evaluatesNearestMean ? AccuracyMatrix(taskCount: count) : nil)
   }
 
-  /// Trains every task; `progress` sees every epoch and every evaluation.
+  /// A run that continues from `checkpoint` as if it had never stopped: `run` trains the
+  /// remaining epochs and tasks, and its results and weights equal (bitwise, with the same
+  /// thread count) those of an uninterrupted run.
+  public convenience init(resuming checkpoint: RunCheckpoint, plan: RunPlan,
+                          data: IncrementalDataset, context: ComputeContext) throws
+  {
+    try self.init(plan: plan, data: data, context: context)
+    let finished = checkpoint.position.taskComplete ? checkpoint.position.task + 1
+      : checkpoint.position.task
+    let saved = checkpoint.result
+    guard saved.cnn.tasksSeen == finished, saved.cnn.taskCount == plan.stream.count,
+          saved.ledger.count == finished, (saved.nme == nil) == (result.nme == nil),
+          saved.nme.map({ $0.tasksSeen == finished && $0.taskCount == plan.stream.count }) ?? true
+    else {
+      throw CheckpointMismatch("the checkpoint's results have \(saved.cnn.tasksSeen) of "
+        + "\(saved.cnn.taskCount) rows (NME \(saved.nme == nil ? "absent" : "present")); after "
+        + "\(finished) finished tasks of \(plan.stream.count) the run expects \(finished) "
+        + "(NME \(result.nme == nil ? "absent" : "present"))")
+    }
+    try learner.restore(checkpoint)
+    result = saved
+    nextTask = checkpoint.nextTask
+    resumed = checkpoint.position.taskComplete ? nil : checkpoint
+  }
+
+  /// Trains every remaining task; `progress` sees every epoch and every evaluation.
   public func run(progress: ((RunEvent) -> Void)? = nil) throws -> RunResult {
-    let count = plan.stream.count
-    var result = RunResult(cnn: AccuracyMatrix(taskCount: count),
-                           nme: learner.evaluatesNearestMean ? AccuracyMatrix(taskCount: count) : nil)
-    for task in 0..<count {
-      try learner.incrementalTrain(task: task, data: data) { progress?(.epoch($0)) }
+    while nextTask < plan.stream.count {
+      let task = nextTask
+      if let checkpoint = resumed {
+        resumed = nil
+        try learner.resumeTraining(checkpoint, data: data) { progress?(.epoch($0)) }
+      } else {
+        try learner.incrementalTrain(task: task, data: data) { progress?(.epoch($0)) }
+      }
       try learner.buildRehearsalMemory(data: data)
       let evaluation = try learner.evalTask(data: data)
       try learner.afterTask()
+      let entry = record(evaluation)
+      nextTask += 1
       for observer in learner.observers {
         try observer.taskDidEnd(learner, evaluation: evaluation)
       }
-      result.cnn.append(perTask: evaluation.cnn.perTask, total: evaluation.cnn.total)
-      if result.nme != nil {
-        let nme = evaluation.nme
-        result.nme!.append(perTask: nme?.perTask ?? Array(repeating: .nan, count: task + 1),
-                           total: nme?.total ?? .nan)
-      }
-      let entry = LedgerEntry(
-        task: task, modelParameters: plan.ledger.modelParameters(split: plan.split, tasks: task + 1),
-        networkParameters: learner.network.parameterCount, exemplars: learner.memory.count,
-        imageBytes: plan.ledger.imageBytes)
-      result.ledger.append(entry)
       progress?(.evaluated(evaluation, entry))
     }
     return result
+  }
+
+  /// Appends the task's accuracies and ledger entry to `result`.
+  private func record(_ evaluation: TaskEvaluation) -> LedgerEntry {
+    let task = evaluation.task
+    result.cnn.append(perTask: evaluation.cnn.perTask, total: evaluation.cnn.total)
+    if result.nme != nil {
+      let nme = evaluation.nme
+      result.nme!.append(perTask: nme?.perTask ?? Array(repeating: .nan, count: task + 1),
+                         total: nme?.total ?? .nan)
+    }
+    let entry = LedgerEntry(
+      task: task, modelParameters: plan.ledger.modelParameters(split: plan.split, tasks: task + 1),
+      networkParameters: learner.network.parameterCount, exemplars: learner.memory.count,
+      imageBytes: plan.ledger.imageBytes)
+    result.ledger.append(entry)
+    return entry
+  }
+
+  /// The run's state now, at `position` (which the caller knows: after an epoch, or at a task's
+  /// end once its results are recorded).
+  public func checkpoint(at position: RunPosition) -> RunCheckpoint {
+    RunCheckpoint(
+      position: position, taskSizes: learner.network.taskSizes,
+      knownClasses: learner.knownClasses, totalClasses: learner.totalClasses,
+      network: learner.network.state(), momentum: learner.momentumState(),
+      teacher: learner.teacher?.state(), memory: learner.memory, result: result)
   }
 }
 

@@ -18,6 +18,12 @@ public struct ExemplarMemory: Sendable, Equatable {
 
   public init() {}
 
+  /// A memory as a checkpoint stored it.
+  public init(exemplars: [Int: [Int]], classMeans: [Int: [Float]]) {
+    self.exemplars = exemplars
+    self.classMeans = classMeans
+  }
+
   /// Number of exemplars kept.
   public var count: Int { exemplars.values.reduce(0) { $0 + $1.count } }
 

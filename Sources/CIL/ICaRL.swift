@@ -34,4 +34,25 @@ public final class ICaRL: Learner {
     try super.afterTask()
     oldNetwork = try network.frozenCopy()
   }
+
+  override var teacher: ExpandableNetwork? { oldNetwork }
+
+  /// The teacher of a checkpoint: the network as it was after the last finished task.
+  override func restoreTeacher(_ state: ModuleState?) throws {
+    let finished = plan.stream.tasks.prefix { $0.classes.upperBound <= knownClasses }.count
+    guard (state != nil) == (finished > 0) else {
+      throw CheckpointMismatch(finished > 0
+        ? "iCaRL after \(finished) finished tasks needs its teacher network; the checkpoint has none"
+        : "the checkpoint holds a teacher network before any task finished")
+    }
+    guard let state else { return }
+    let copy = try network.frozenShell(taskSizes: Array(network.taskSizes.prefix(finished)))
+    do {
+      try copy.loadState(state)
+    } catch var error {
+      error.section = "teacher/" + error.section
+      throw error
+    }
+    oldNetwork = copy
+  }
 }

@@ -18,11 +18,14 @@ public class Learner {
   public let network: ExpandableNetwork
   public internal(set) var memory = ExemplarMemory()
   /// Classes of the tasks before the current one (PyCIL's `_known_classes`).
-  public private(set) var knownClasses = 0
+  public internal(set) var knownClasses = 0
   /// Classes up to and including the current task (`_total_classes`).
-  public private(set) var totalClasses = 0
+  public internal(set) var totalClasses = 0
   /// The task being trained or last trained; -1 before the first.
   public private(set) var currentTask = -1
+  /// The current task's optimizer while it trains (checkpoints read its momentum); nil between
+  /// tasks.
+  public private(set) var optimizer: SGD?
   /// Whether training assembles the next batch on a background thread. Off, the batches are the
   /// same (`BatchLoader` is deterministic either way); tiny test models turn it off, since a
   /// third busy thread next to oneDNN's OpenMP team on two cores stalls the team's barriers.
@@ -74,6 +77,18 @@ public class Learner {
   /// After the task's last epoch, before the memory is built.
   func finishTraining(task: Int) throws {}
 
+  /// A network the method keeps between tasks besides `network` (iCaRL's teacher); checkpoints
+  /// save it.
+  var teacher: ExpandableNetwork? { nil }
+
+  /// Rebuilds `teacher` from a checkpoint after the network was restored.
+  func restoreTeacher(_ state: ModuleState?) throws {
+    if state != nil {
+      throw CheckpointMismatch("the checkpoint holds a teacher network, which "
+                               + "\(plan.spec.modelName.rawValue) does not keep")
+    }
+  }
+
   /// Whether `evalTask` reports NME (methods with exemplars).
   var evaluatesNearestMean: Bool { plan.spec.modelName.keepsExemplars }
 
@@ -84,15 +99,29 @@ public class Learner {
   public func incrementalTrain(task: Int, data: IncrementalDataset,
                                progress: ((EpochReport) -> Void)? = nil) throws
   {
+    try beginTask(task)
+    try train(data: data, from: 0, momentum: [], progress: progress)
+  }
+
+  /// The task starts: the class counts move on and the network grows. A resumed run replays
+  /// this for every task up to the checkpoint's, so the network is built exactly as it grew.
+  func beginTask(_ task: Int) throws {
     precondition(task == currentTask + 1, "tasks are trained in order: \(currentTask + 1) next")
     currentTask = task
     totalClasses = plan.stream.tasks[task].classes.upperBound
     try prepare(task: task)
+  }
 
+  /// Epochs `start...` of the current task, then `finishTraining`. `momentum` (by parameter
+  /// name) restores the optimizer of a resumed task; `start` 0 is a task's beginning.
+  func train(data: IncrementalDataset, from start: Int, momentum: [NamedArray],
+             progress: ((EpochReport) -> Void)?) throws
+  {
+    let task = currentTask
     let spec = plan.spec
     let first = task == 0
-    let (epochs, rate) = first
-      ? (spec.initialEpochs, spec.initialLearningRate) : (spec.epochs, spec.learningRate)
+    let epochs = spec.trainingEpochs(task: task)
+    let rate = first ? spec.initialLearningRate : spec.learningRate
     let decay = first ? spec.initialWeightDecay : spec.weightDecay
     let schedule = spec.schedule(task: task)
     let indices = plan.stream.trainingIndices(task: task, labels: data.train.labels,
@@ -104,9 +133,22 @@ public class Learner {
     let trainable = network.parameters.filter(\.isTrainable)
     let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
                   learningRate: Float(rate))
-    for observer in observers { try observer.taskWillTrain(self, task: task) }
-    var step = 0
-    for epoch in 0..<epochs {
+    for (parameter, buffer) in try momentumTargets(momentum) {
+      sgd.setMomentumBuffer(buffer, of: parameter)
+    }
+    optimizer = sgd
+    defer { optimizer = nil }
+    for observer in observers {
+      if start == 0 {
+        try observer.taskWillTrain(self, task: task)
+      } else {
+        try observer.taskWillResume(self, task: task, epoch: start)
+      }
+    }
+    // Steps count from the task's start, as in an uninterrupted run.
+    var step = start * loader.batchCount
+    precondition(start <= epochs, "task \(task) has \(epochs) epochs, cannot start at \(start)")
+    for epoch in start..<epochs {
       let lr = schedule.rate(base: rate, epoch: epoch)
       sgd.learningRate = Float(lr)
       network.setTraining(true)

@@ -158,6 +158,9 @@ public struct RunSpec: Sendable, Equatable {
     return spec
   }
 
+  /// The number of epochs task `task` trains (`init_epoch` for the first, `epochs` after).
+  public func trainingEpochs(task: Int) -> Int { task == 0 ? initialEpochs : epochs }
+
   /// The learning-rate schedule of task `task` (0 = the first task).
   public func schedule(task: Int) -> LearningRateSchedule {
     let first = task == 0

@@ -18,10 +18,16 @@ public enum TrainingRecord {
   public static func write(_ result: RunResult, plan: RunPlan, specText: String,
                            commandLine: String, strataVersion: String, to path: String) throws
   {
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    let file = try HDF5File.create(partial)
-    let root = file.root
+    try writeAtomically(path) { file in
+      try write(result, plan: plan, specText: specText, commandLine: commandLine,
+                strataVersion: strataVersion, into: file.root)
+    }
+  }
+
+  private static func write(_ result: RunResult, plan: RunPlan, specText: String,
+                            commandLine: String, strataVersion: String, into root: HDF5Group)
+    throws
+  {
     let tasks = plan.stream.count
     try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
     try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
@@ -68,8 +74,6 @@ public enum TrainingRecord {
     try attributes.write("warnings", plan.warnings.isEmpty ? "" : plan.warnings.joined(separator: "\n"))
     try attributes.write("strata_version", strataVersion)
     try attributes.write("command_line", commandLine)
-    try file.close()
-    try replaceAtomically(path, with: partial)
   }
 
 }

@@ -28,8 +28,16 @@ public struct TrainCommand: ParsableCommand {
       class seen); the accuracy matrices accuracy_cnn[task, task_seen] and \
       accuracy_nme[task, task_seen] and the memory ledger per task go to the HDF5 file.
 
+      After every epoch and at every task's end the run's state goes to a checkpoint \
+      (DIR/checkpoint.h5, replaced atomically; DIR/task<t>.h5 after task t), an HDF5 file with \
+      one dataset per parameter and buffer. If the process dies, --resume continues from the \
+      last checkpoint and ends with the weights and accuracies of an uninterrupted run (same \
+      seed and OMP_NUM_THREADS). Without --resume an existing output or checkpoint is never \
+      replaced unless --overwrite says so.
+
       Example (Fashion-MNIST, 5 tasks of 2 classes):
         strata train replay.json --output replay.h5
+        strata train replay.json --output replay.h5 --resume    # after an interruption
       """)
 
   @Argument(help: "The run spec (JSON).")
@@ -40,6 +48,17 @@ public struct TrainCommand: ParsableCommand {
 
   @Option(help: "Folder of the data set (overrides the spec's data_root).")
   public var dataRoot: String?
+
+  @Option(help: ArgumentHelp(
+    "Folder of the checkpoints (default: the output's name with .checkpoints).",
+    valueName: "dir"))
+  public var checkpointDir: String?
+
+  @Flag(help: "Continue the run from its last checkpoint.")
+  public var resume = false
+
+  @Flag(help: "Start over, replacing an existing output and its checkpoints.")
+  public var overwrite = false
 
   @Flag(help: "Print only the summary, not every epoch.")
   public var quiet = false
@@ -59,10 +78,98 @@ public struct TrainCommand: ParsableCommand {
     return (plan, data, specText)
   }
 
+  /// `--checkpoint-dir`, or `run.h5` → `run.checkpoints` next to the output.
+  var checkpointDirectory: String {
+    if let checkpointDir { return checkpointDir }
+    let url = URL(fileURLWithPath: output)
+    let stem = url.pathExtension.isEmpty ? url.lastPathComponent
+      : url.deletingPathExtension().lastPathComponent
+    return url.deletingLastPathComponent().appendingPathComponent(stem + ".checkpoints").path
+  }
+
+  /// The latest checkpoint, replaced after every epoch.
+  var latestCheckpoint: String { checkpointDirectory + "/checkpoint.h5" }
+
+  /// Refuses, before any work, to replace earlier results unless told to, or to resume
+  /// without a checkpoint.
+  func checkFiles() throws {
+    let files = FileManager.default
+    if resume && overwrite {
+      throw ValidationError("--resume continues a run and --overwrite starts it over: pick one")
+    }
+    if resume {
+      guard files.fileExists(atPath: latestCheckpoint) else {
+        throw FileRefusal("\(latestCheckpoint): no checkpoint to resume from; run without "
+                          + "--resume to start")
+      }
+      return
+    }
+    guard !overwrite else { return }
+    for path in [output] + checkpointFiles() where files.fileExists(atPath: path) {
+      throw FileRefusal("\(path) exists; --resume continues that run from "
+                        + "\(latestCheckpoint), --overwrite starts over and replaces it")
+    }
+  }
+
+  /// The checkpoints a run wrote into the checkpoint folder: checkpoint.h5 and task<t>.h5.
+  func checkpointFiles() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory)) ?? []
+    return names.filter { name in
+      name == "checkpoint.h5" || (name.hasPrefix("task") && name.hasSuffix(".h5")
+        && Int(name.dropFirst(4).dropLast(3)) != nil)
+    }.sorted().map { checkpointDirectory + "/" + $0 }
+  }
+
   public func run() throws {
+    try checkFiles()
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
-    let run = try ClassIncrementalRun(plan: plan, data: data, context: try ComputeContext.shared())
+    let result = try train(plan: plan, data: data, specText: specText)
+    print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
+                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
+                 100 * result.cnn.forgetting))
+    print("wrote \(output)")
+  }
+
+  /// Trains (or resumes) the run with checkpoints, then writes the record. `configure` sees the
+  /// run before it starts, its checkpointer attached (tests add an observer that stops it).
+  func train(plan: RunPlan, data: IncrementalDataset, specText: String,
+             configure: (ClassIncrementalRun) -> Void = { _ in }) throws -> RunResult
+  {
+    let context = try ComputeContext.shared()
+    let commandLine = CommandLine.arguments.joined(separator: " ")
+    let run: ClassIncrementalRun
+    if resume {
+      let resumed = try RunCheckpointFile.resume(from: latestCheckpoint, plan: plan, data: data,
+                                                 context: context)
+      run = resumed.run
+      let p = resumed.position
+      emit("resuming from \(latestCheckpoint): task \(p.task), "
+        + (p.taskComplete ? "finished" : "\(p.epochsCompleted) epochs done"))
+      if resumed.header.threads != RunCheckpointFile.threads {
+        printError("warning: the checkpoint was written with \(resumed.header.threads) threads, "
+          + "this process has \(RunCheckpointFile.threads): the results may differ from an "
+          + "uninterrupted run in the last bits (set OMP_NUM_THREADS=\(resumed.header.threads))")
+      }
+    } else {
+      run = try ClassIncrementalRun(plan: plan, data: data, context: context)
+      try FileManager.default.createDirectory(atPath: checkpointDirectory,
+                                              withIntermediateDirectories: true)
+      // Only with --overwrite are there any (checkFiles): an earlier run's must not mix in.
+      for path in checkpointFiles() { try FileManager.default.removeItem(atPath: path) }
+    }
+    let directory = checkpointDirectory, latest = latestCheckpoint
+    Checkpointer { checkpoint in
+      try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
+                                  commandLine: commandLine, strataVersion: StrataVersion.string,
+                                  to: latest)
+      if checkpoint.position.taskComplete {
+        try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
+                                    commandLine: commandLine, strataVersion: StrataVersion.string,
+                                    to: "\(directory)/task\(checkpoint.position.task).h5")
+      }
+    }.attach(to: run)
+    configure(run)
     emit("\(plan.spec.modelName.rawValue) on \(data.name): \(plan.architecture.name), split "
       + "\(plan.split), \(plan.stream.count) tasks \(plan.stream.increments), memory \(plan.memory)")
     let result = try run.run { event in
@@ -79,13 +186,9 @@ public struct TrainCommand: ParsableCommand {
         break
       }
     }
-    try TrainingRecord.write(result, plan: plan, specText: specText,
-                             commandLine: CommandLine.arguments.joined(separator: " "),
+    try TrainingRecord.write(result, plan: plan, specText: specText, commandLine: commandLine,
                              strataVersion: StrataVersion.string, to: output)
-    print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
-                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
-                 100 * result.cnn.forgetting))
-    print("wrote \(output)")
+    return result
   }
 
   private func printError(_ text: String) {
@@ -96,4 +199,10 @@ public struct TrainCommand: ParsableCommand {
   private func emit(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
   }
+}
+
+/// A refusal about files on disk: not a usage error, so no usage text follows it.
+struct FileRefusal: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }

@@ -55,8 +55,7 @@ import Testing
 
   /// Runs Oracles/`script` with Debian's /usr/bin/python3 on `path`; the JSON it prints.
   static func runOracle(_ script: String, _ path: String) throws -> [String: Any] {
-    try PythonOracle.json(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Oracles/\(script)").path, [path])
+    try Oracles.json(script, [path])
   }
 
   @Test func h5pyAndXarrayReadEveryVariable() throws {

@@ -68,9 +68,7 @@ import Testing
       #expect(back.modelBytes == run.summary.modelBytes && back.method == "memo")
     }
 
-    let oracle = try PythonOracle.json(
-      URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Oracles/read_verify.py").path, [path])
+    let oracle = try Oracles.json("read_verify.py", [path])
     #expect(oracle["verdict"] as? String == "verified")
     let dims = try #require(oracle["dims"] as? [String: [String]])
     #expect(dims["accuracy_cnn"] == ["candidate", "budget", "seed", "task", "task_seen"])

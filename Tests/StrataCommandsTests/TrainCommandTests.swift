@@ -64,9 +64,8 @@ import Testing
       == "memory_budget")
   }
 
-  /// A Replay run on generated 8×8 images, written and read back: values, dimension scales,
-  /// attributes.
-  @Test func recordsARun() throws {
+  /// Generated 8×8 grey images of 4 classes (class c lights row c) and a tiny ResNet for them.
+  static func bars() -> IncrementalDataset {
     var rng = SplitMix64(seed: 3)
     let shape = ImageShape(channels: 1, height: 8, width: 8)
     func images(_ perClass: Int) -> ImageArray {
@@ -81,18 +80,28 @@ import Testing
                         classNames: ["a", "b", "c", "d"], source: "generated")
     }
     let augmentation = Augmentation(mean: [0.3], std: [0.3])
-    let data = IncrementalDataset(name: "bars", train: images(12), test: images(4),
-                                  trainAugmentation: augmentation, testAugmentation: augmentation)
-    var spec = RunSpec()
-    spec.modelName = .replay
-    (spec.initialClasses, spec.increment, spec.memorySize) = (2, 2, 8)
-    (spec.initialEpochs, spec.epochs, spec.batchSize) = (1, 1, 16)
+    return IncrementalDataset(name: "bars", train: images(12), test: images(4),
+                              trainAugmentation: augmentation, testAugmentation: augmentation)
+  }
+
+  static func barsPlan(_ spec: RunSpec) throws -> RunPlan {
     let architecture = ResNetArchitecture(
       name: "tiny", stem: .cifar, stemWidth: 4,
       stages: [.init(blocks: 1, width: 4, stride: 1), .init(blocks: 1, width: 8, stride: 2)],
       shortcut: .zeroPadding, inputChannels: 1, inputSize: 8, classes: 4)
-    let plan = try RunPlan(spec, architecture: architecture, classCount: 4, image: shape,
-                           file: "spec.json")
+    return try RunPlan(spec, architecture: architecture, classCount: 4,
+                       image: ImageShape(channels: 1, height: 8, width: 8), file: "spec.json")
+  }
+
+  /// A Replay run on generated 8×8 images, written and read back: values, dimension scales,
+  /// attributes.
+  @Test func recordsARun() throws {
+    let data = Self.bars()
+    var spec = RunSpec()
+    spec.modelName = .replay
+    (spec.initialClasses, spec.increment, spec.memorySize) = (2, 2, 8)
+    (spec.initialEpochs, spec.epochs, spec.batchSize) = (1, 1, 16)
+    let plan = try Self.barsPlan(spec)
     let run = try ClassIncrementalRun(plan: plan, data: data, context: try ComputeContext.shared())
     run.learner.prefetchesBatches = false
     let result = try run.run()

@@ -105,14 +105,19 @@ import Testing
       }
       #expect(try Self.modified(output) == before)
 
-      // A lost run: --resume trains only it and merges again.
+      // A lost run (its record gone, its checkpoints kept) and one killed before its first
+      // checkpoint: --resume trains only them and merges again.
       let lost = sweep.output(sweep.points[1])
+      let early = sweep.output(sweep.points[3])
       let kept = sweep.output(sweep.points[0])
       let keptDate = try Self.modified(kept)
       try FileManager.default.removeItem(atPath: lost)
+      try FileManager.default.removeItem(atPath: early)
+      try FileManager.default.removeItem(
+        atPath: sweep.runsDirectory + "/\(sweep.points[3].name).checkpoints/checkpoint.h5")
       try (try Strata.parseAsRoot(["verify", spec, "--output-dir", directory, "--resume"])
         as! VerifyCommand).run()
-      #expect(FileManager.default.fileExists(atPath: lost))
+      #expect(FileManager.default.fileExists(atPath: lost) && FileManager.default.fileExists(atPath: early))
       #expect(try Self.modified(kept) == keptDate)
       let again = try VerifyFile.read(output)
       #expect(again.runs.map { $0.summary.cnn.total } == record.runs.map { $0.summary.cnn.total },

@@ -92,8 +92,14 @@ public struct VerificationSweep: Sendable {
       } catch {
         throw SweepError(path: spec, message: "cannot write the candidate's spec: \(error)")
       }
+      // A run killed part-way continues from its last epoch; one with nothing to continue
+      // starts over, clearing what an early kill may have left.
+      let checkpoints = "\(runsDirectory)/\(point.name).checkpoints"
+      let restart = FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.h5")
+        ? "--resume" : "--overwrite"
       return SweepTask(name: point.name,
-                       arguments: ["train", spec, "--output", output(point), "--quiet"],
+                       arguments: ["train", spec, "--output", output(point), "--checkpoint-dir",
+                                   checkpoints, restart, "--quiet"],
                        output: output(point))
     }
   }

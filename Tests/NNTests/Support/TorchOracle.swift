@@ -1,12 +1,11 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// Runs the PyTorch oracle scripts in Oracles/ with Debian's /usr/bin/python3 (python3-torch
 /// 1.13, numpy); the `python3` on PATH may lack torch. Tensors travel as raw little-endian
 /// float32 (`<stem>.bin`) with a JSON index (`<stem>.json`): no HDF5 dependency in NN tests.
 enum TorchOracle {
-  static let python = "/usr/bin/python3"
-
   struct Failure: Error, CustomStringConvertible {
     var description: String
   }
@@ -36,32 +35,7 @@ enum TorchOracle {
 
   /// `run`, returning what the script printed on stdout.
   static func runCapturing(_ script: String, _ arguments: [String]) throws -> Data {
-    guard FileManager.default.isExecutableFile(atPath: python) else {
-      throw Failure(description: "\(python) not found: run scripts/install-deps")
-    }
-    // stderr goes to a file, so reading stdout to its end cannot deadlock on a full pipe.
-    let errorFile = FileManager.default.temporaryDirectory
-      .appendingPathComponent("strata-oracle-\(UUID().uuidString).stderr")
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [scriptPath(script)] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = try FileHandle(forWritingTo: errorFile)
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-    if process.terminationStatus == 3 || stderr.contains("ModuleNotFoundError") {
-      throw Failure(description: "\(python) lacks torch or numpy, which the PyTorch oracles "
-        + "need: run scripts/install-deps\n\(stderr)")
-    }
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "\(script) exited with \(process.terminationStatus):\n\(stderr)")
-    }
-    return data
+    try DebianPython.run(scriptPath(script), arguments, modules: "torch or numpy")
   }
 
   /// The JSON index of an exchange: tensors by offset into the .bin, plus scalar entries.
