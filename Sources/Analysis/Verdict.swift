@@ -2,7 +2,8 @@ import Recording
 
 /// The verdict on a recommended split: it is "verified" when its mean accuracy over seeds, at the
 /// first budget, is within `tolerance` of the best candidate's; otherwise "not verified", and the
-/// better split is named. With several seeds the reason also gives the spread, so a reader can
+/// better split is named; without a recommendation, "no recommendation" and the best candidate.
+/// With several seeds the reason also gives the spread, so a reader can
 /// judge whether the gap is larger than the noise.
 public enum Verdict {
   /// Default tolerance: one percentage point, about the seed-to-seed spread the MEMO paper's
@@ -38,11 +39,19 @@ public enum Verdict {
   }
 
   public static func judge(_ runs: [VerificationRecord.Run], candidates: [String],
-                           recommended: String, budget: Int, metric: Metric = .averageIncrementalAccuracy,
+                           recommended: String?, budget: Int, metric: Metric = .averageIncrementalAccuracy,
                            tolerance: Double = defaultTolerance) -> VerificationRecord.Verdict
   {
     let stats = means(runs, candidates: candidates, budget: budget, metric: metric)
     let finite = candidates.indices.filter { stats[$0].mean.isFinite }
+    guard let recommended else {
+      let best = finite.max { stats[$0].mean < stats[$1].mean }
+      return .init(status: "no recommendation", recommended: "",
+                   best: best.map { candidates[$0] } ?? "", metric: metric.rawValue,
+                   tolerance: tolerance, reason: "the split analysis recommended no split"
+                     + (best.map { String(format: "; at equal memory the best candidate is %@ (%.2f%%)",
+                                          candidates[$0], 100 * stats[$0].mean) } ?? ""))
+    }
     guard let best = finite.max(by: { stats[$0].mean < stats[$1].mean }),
           let r = candidates.firstIndex(of: recommended), stats[r].mean.isFinite
     else {

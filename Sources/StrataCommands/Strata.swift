@@ -12,7 +12,7 @@ public struct Strata: ParsableCommand {
       retraining under one memory budget.
       """,
     version: StrataVersion.string,
-    subcommands: [ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,
+    subcommands: [RunCommand.self, ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,
                   SplitCommand.self, VerifyCommand.self, ReportCommand.self, Bench.self]
   )
 

@@ -16,7 +16,9 @@ public struct VerifyCommand: ParsableCommand {
       SPEC is the run spec of the probe run (data, tasks, schedule). The candidates are, with \
       --splits auto (the default), MEMO at the split recommended in split.json and at its two \
       neighbours, DER (stem: a backbone per task) and one backbone (none); further names add \
-      splits of your choice. Without auto, the first named split is the one judged. Every candidate gets the same total budget of model bytes \
+      splits of your choice. Without auto, the first named split is the one judged; when \
+      split.json recommends no split, DER and one backbone are still compared and the verdict \
+      is "no recommendation". Every candidate gets the same total budget of model bytes \
       (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
       parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
       Every candidate is trained with every seed of --seeds (the seed also sets the class \
@@ -120,11 +122,8 @@ public struct VerifyCommand: ParsableCommand {
     if names.contains("auto") {
       let file = splitFile ?? outputDirectory + "/split.json"
       let report = try SplitReport.readJSON(file)
-      guard let split = report.recommendedSplit else {
-        throw SplitError(file: file, message: "no recommended split (confidence "
-          + "\(report.confidence)); name the candidates with --splits")
-      }
-      recommended = split
+      // No recommendation: DER and one backbone are still compared, and the verdict says so.
+      recommended = report.recommendedSplit
     }
     let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     let requested = budgets.isEmpty
@@ -165,7 +164,7 @@ public struct VerifyCommand: ParsableCommand {
                               + "to continue it or another --output-dir")
       }
     }
-    console.info("verifying \(recommended ?? "the named splits") with \(sweep.candidates.count) "
+    console.info("verifying \(recommended ?? "no recommended split") with \(sweep.candidates.count) "
       + "candidates × \(sweep.budgets.count) budgets × \(sweep.seeds.count) seeds")
     for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
     let tasks = try sweep.prepareTasks()
@@ -189,7 +188,7 @@ public struct VerifyCommand: ParsableCommand {
     let runs = try sweep.collect()
     let candidateNames = sweep.candidates.map(\.split)
     let verdict = Verdict.judge(runs, candidates: candidateNames,
-                                recommended: recommended ?? list(splits)[0],
+                                recommended: list(splits).contains("auto") ? recommended : list(splits)[0],
                                 budget: sweep.budgets[0], metric: verdictMetric!,
                                 tolerance: tolerance)
     let provenance = Provenance(

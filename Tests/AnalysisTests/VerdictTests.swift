@@ -50,4 +50,11 @@ import Testing
     let v = Verdict.judge(Self.runs, candidates: ["stem"], recommended: "stage9", budget: 100)
     #expect(v.status == "not verified")
   }
+
+  @Test func noRecommendationNamesTheBest() {
+    let v = Verdict.judge(Self.runs, candidates: ["stem", "none"], recommended: nil, budget: 100,
+                          metric: .lastAccuracy)
+    #expect(v.status == "no recommendation" && v.best == "stem")
+    #expect(v.reason == "the split analysis recommended no split; at equal memory the best candidate is stem (61.00%)")
+  }
 }
