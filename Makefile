@@ -10,9 +10,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product strata
 
-# The main job on the built-in default data. Until the pipeline lands it prints the version.
+# The main job on the built-in default data: the quickstart pipeline on Fashion-MNIST (probe,
+# split, verify, report) into runs/quickstart; run again, it continues or skips what is done.
 demo: build
-	.build/release/strata --version
+	.build/release/strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart --resume
 
 # Every test. Swift Testing only: the suite has no XCTest cases.
 test: deps

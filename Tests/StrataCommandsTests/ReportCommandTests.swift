@@ -135,4 +135,50 @@ import Testing
       }
     }
   }
+
+  static let notebooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("notebooks-export")
+
+  static var hasJupyter: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/jupyter") }
+
+  /// The notebooks run headless against the test's run folder and draw their PNGs; they are
+  /// what make_notebooks.py builds from the plain scripts.
+  @Test(.enabled(if: hasJupyter, "jupyter-nbconvert is not installed: run scripts/install-deps"))
+  func notebooksExecuteAndDrawTheirFigures() throws {
+    try SplitCommandTests.withDirectory { directory in
+      _ = try Self.runFolder(directory)
+      let figures = directory + "/figures"
+      for notebook in ["probes.ipynb", "verify.ipynb"] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/jupyter")
+        process.arguments = ["nbconvert", "--to", "notebook", "--execute",
+                             Self.notebooks.appendingPathComponent(notebook).path,
+                             "--output-dir", directory + "/executed"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["STRATA_RUN"] = directory
+        environment["STRATA_FIGURES"] = figures
+        environment["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        process.environment = environment
+        let log = directory + "/\(notebook).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0,
+                "\(notebook): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+      }
+      for png in ["probes-blocks.png", "probes-cka.png", "verify-memory.png", "verify-tasks.png"] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(figures)/\(png)"))
+        #expect(data.count > 5_000 && data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(png)")
+      }
+      let check = Process()
+      check.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+      check.arguments = [Self.notebooks.appendingPathComponent("make_notebooks.py").path, "--check"]
+      try check.run()
+      check.waitUntilExit()
+      #expect(check.terminationStatus == 0, "the notebooks are stale: run make_notebooks.py")
+    }
+  }
 }
