@@ -32,6 +32,10 @@ public class Learner {
   public var prefetchesBatches = true
   /// Probes and checkpoints, called in order at every hook of the loop.
   public var observers: [any TrainingObserver] = []
+  /// Batches per epoch of the task being trained (for progress bars).
+  public private(set) var batchesPerEpoch = 0
+  /// Training images per epoch of the task being trained.
+  public private(set) var imagesPerEpoch = 0
   let context: ComputeContext
 
   required init(plan: RunPlan, context: ComputeContext) throws {
@@ -130,6 +134,7 @@ public class Learner {
       dataset: data.train, indices: indices, classOrder: plan.stream.order,
       batchSize: spec.batchSize, shuffle: true, augmentation: data.trainAugmentation,
       seed: UInt64(truncatingIfNeeded: spec.seed) &+ UInt64(task), prefetch: prefetchesBatches)
+    (batchesPerEpoch, imagesPerEpoch) = (loader.batchCount, indices.count)
     let trainable = network.parameters.filter(\.isTrainable)
     let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
                   learningRate: Float(rate))

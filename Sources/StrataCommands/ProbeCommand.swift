@@ -78,8 +78,7 @@ public struct ProbeCommand: ParsableCommand {
   @Flag(help: "Replace existing output files.")
   public var force = false
 
-  @Flag(help: "Print one line per task, not every epoch.")
-  public var quiet = false
+  @OptionGroup public var logging: OutputOptions
 
   public enum CKAFeatures: String, ExpressibleByArgument, CaseIterable, Sendable {
     case flatten, pooled
@@ -131,8 +130,9 @@ public struct ProbeCommand: ParsableCommand {
   }
 
   public func run() throws {
+    let console = logging.console()
     let (plan, data, specText) = try prepare()
-    for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
+    for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let context = try ComputeContext.shared()
     var options = ProbeRecorder.Options()
     options.ckaBatch = ckaBatch.images
@@ -144,21 +144,24 @@ public struct ProbeCommand: ParsableCommand {
       provenance: .current(specText: specText, seed: plan.spec.seed), overwrite: force,
       context: context)
     recorder.taskRecorded = { probes in
-      emit("task \(probes.task) probes: " + Self.summary(probes, blocks: recorder.blocks)
+      console.info("task \(probes.task) probes: " + Self.summary(probes, blocks: recorder.blocks)
         + " -> \(output)")
     }
     let run = try ClassIncrementalRun(plan: plan, data: data, context: context)
-    run.learner.observers.append(recorder)
-    emit("probe run: \(plan.spec.modelName.rawValue) on \(data.name), \(plan.architecture.name), "
+    run.learner.observers += [recorder, EpochProgress(console: console)]
+    console.info("probe run: \(plan.spec.modelName.rawValue) on \(data.name), \(plan.architecture.name), "
       + "\(plan.stream.count) tasks \(plan.stream.increments), \(recorder.blocks.count) blocks, "
       + "\(probePerClass) probe images per class, CKA batches of \(ckaBatch) (\(ckaFeatures))")
     let result = try run.run { event in
       switch event {
-      case .epoch(let e) where !quiet:
-        emit(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
-                    e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss, e.trainingAccuracy))
+      case .epoch(let e) where !logging.quiet:
+        console.info(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
+                            e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss,
+                            e.trainingAccuracy),
+                     ["task": e.task, "epoch": e.epoch + 1, "epochs": e.epochs,
+                      "lr": e.learningRate, "loss": e.loss, "train_accuracy": e.trainingAccuracy])
       case .evaluated(let evaluation, _):
-        emit(String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total))
+        console.info(String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total))
       default:
         break
       }
@@ -181,12 +184,5 @@ public struct ProbeCommand: ParsableCommand {
       + ", lowest CKA old " + extreme(probes.ckaOld.map(\.value), true)
   }
 
-  private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-  }
 }
 
-/// A progress line, written at once (print buffers when stdout is a pipe or a file).
-private func emit(_ text: String) {
-  FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}

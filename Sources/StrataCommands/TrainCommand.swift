@@ -60,8 +60,7 @@ public struct TrainCommand: ParsableCommand {
   @Flag(help: "Start over, replacing an existing output and its checkpoints.")
   public var overwrite = false
 
-  @Flag(help: "Print only the summary, not every epoch.")
-  public var quiet = false
+  @OptionGroup public var logging: OutputOptions
 
   public init() {}
 
@@ -121,9 +120,10 @@ public struct TrainCommand: ParsableCommand {
   }
 
   public func run() throws {
+    let console = logging.console()
     try checkFiles()
     let (plan, data, specText) = try prepare()
-    for warning in plan.warnings { printError("warning: \(spec): \(warning)") }
+    for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let result = try train(plan: plan, data: data, specText: specText)
     print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
                  100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
@@ -136,6 +136,7 @@ public struct TrainCommand: ParsableCommand {
   func train(plan: RunPlan, data: IncrementalDataset, specText: String,
              configure: (ClassIncrementalRun) -> Void = { _ in }) throws -> RunResult
   {
+    let console = logging.console()
     let context = try ComputeContext.shared()
     let commandLine = CommandLine.arguments.joined(separator: " ")
     let run: ClassIncrementalRun
@@ -144,10 +145,10 @@ public struct TrainCommand: ParsableCommand {
                                                  context: context)
       run = resumed.run
       let p = resumed.position
-      emit("resuming from \(latestCheckpoint): task \(p.task), "
+      console.info("resuming from \(latestCheckpoint): task \(p.task), "
         + (p.taskComplete ? "finished" : "\(p.epochsCompleted) epochs done"))
       if resumed.header.threads != RunCheckpointFile.threads {
-        printError("warning: the checkpoint was written with \(resumed.header.threads) threads, "
+        console.warning("the checkpoint was written with \(resumed.header.threads) threads, "
           + "this process has \(RunCheckpointFile.threads): the results may differ from an "
           + "uninterrupted run in the last bits (set OMP_NUM_THREADS=\(resumed.header.threads))")
       }
@@ -169,19 +170,23 @@ public struct TrainCommand: ParsableCommand {
                                     to: "\(directory)/task\(checkpoint.position.task).h5")
       }
     }.attach(to: run)
+    run.learner.observers.append(EpochProgress(console: console))
     configure(run)
-    emit("\(plan.spec.modelName.rawValue) on \(data.name): \(plan.architecture.name), split "
+    console.info("\(plan.spec.modelName.rawValue) on \(data.name): \(plan.architecture.name), split "
       + "\(plan.split), \(plan.stream.count) tasks \(plan.stream.increments), memory \(plan.memory)")
     let result = try run.run { event in
       switch event {
-      case .epoch(let e) where !quiet:
-        emit(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
-                     e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss, e.trainingAccuracy))
+      case .epoch(let e) where !logging.quiet:
+        console.info(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
+                            e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss,
+                            e.trainingAccuracy),
+                     ["task": e.task, "epoch": e.epoch + 1, "epochs": e.epochs,
+                      "lr": e.learningRate, "loss": e.loss, "train_accuracy": e.trainingAccuracy])
       case .evaluated(let evaluation, let entry):
         var line = String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total)
         if let nme = evaluation.nme { line += String(format: "  NME %.2f%%", 100 * nme.total) }
         line += "  exemplars \(entry.exemplars)  memory \(entry.totalBytes) bytes"
-        emit(line)
+        console.info(line)
       default:
         break
       }
@@ -191,14 +196,7 @@ public struct TrainCommand: ParsableCommand {
     return result
   }
 
-  private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-  }
 
-  /// A progress line, written at once (print buffers when stdout is a pipe or a file).
-  private func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-  }
 }
 
 /// A refusal about files on disk: not a usage error, so no usage text follows it.

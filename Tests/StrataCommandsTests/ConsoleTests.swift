@@ -62,4 +62,16 @@ import Testing
     #expect(ProgressBar.duration(42) == "0:42")
     #expect(ProgressBar.duration(3723) == "1:02:03")
   }
+
+  /// The long commands share the output options.
+  @Test func outputOptionsParse() throws {
+    for command in ["train", "probe"] {
+      let parsed = try Strata.parseAsRoot([command, "s.json", "--log-format", "json",
+                                           "--log-level", "warning", "--quiet"])
+      let logging = try #require((parsed as? TrainCommand)?.logging ?? (parsed as? ProbeCommand)?.logging)
+      #expect(logging.logFormat == .json && logging.logLevel == .warning && logging.quiet)
+      #expect(!logging.console().drawsBar)
+    }
+    #expect(throws: (any Error).self) { try Strata.parseAsRoot(["train", "s.json", "--log-level", "loud"]) }
+  }
 }
