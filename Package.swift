@@ -64,15 +64,15 @@ let package = Package(
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
 
-    .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Oracles"]),
+    .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "StrataTestSupport"], exclude: ["Oracles"]),
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
-    .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "DataTests", dependencies: ["Data", "StrataTestSupport"]),
     .testTarget(name: "CILTests", dependencies: ["CIL", "StrataTestSupport"]),
     // Fixtures shared by the test targets (seeded random tensors, a tiny CIL run); only tests use it.
     .target(name: "StrataTestSupport", dependencies: ["Tensor", "CIL"], path: "Tests/StrataTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
-    .testTarget(name: "ProbesTests", dependencies: ["Probes"], exclude: ["Oracles"]),
+    .testTarget(name: "ProbesTests", dependencies: ["Probes", "StrataTestSupport"], exclude: ["Oracles"]),
     .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
                                                    "StrataTestSupport"],

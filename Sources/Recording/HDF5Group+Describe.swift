@@ -30,12 +30,7 @@ func createAtomically(_ path: String, overwrite: Bool, _ write: (HDF5File) throw
   if !overwrite && FileManager.default.fileExists(atPath: path) {
     throw RecordingError(path: path, message: "already exists; not replacing earlier results")
   }
-  let partial = path + ".partial"
-  try? FileManager.default.removeItem(atPath: partial)
-  let file = try HDF5File.create(partial)
-  try write(file)
-  try file.close()
-  try replaceAtomically(path, with: partial)
+  try writeAtomically(path, write)
 }
 
 /// Changes the file at `path` atomically: `change` writes a copy, `<path>.partial`, which is

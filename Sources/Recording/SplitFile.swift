@@ -66,38 +66,35 @@ public enum SplitFile {
                              + "\(count) values, got \(record.values[variable.name]?.count ?? 0)")
       }
     }
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    let file = try HDF5File.create(partial)
-    let group = try file.root.createGroup(Self.group)
-    try group.createCoordinate("block", values: record.blocks)
-    try group.createCoordinate("candidate", values: record.candidates)
-    try group.createCoordinate("metric", values: record.metrics)
-    try group.createCoordinate("task", values: record.tasks.map(Int32.init))
-    try group.createCoordinate("metric_pair", values: record.metricPairs)
-    for c in SplitSchema.coordinates {
-      try group.describe(c.name, c.longName, c.units, c.description)
-    }
-    for variable in SplitSchema.variables {
-      switch record.values[variable.name]! {
-      case .real(let v): try group.createVariable(variable.name, dimensions: variable.dimensions,
-                                                  values: v)
-      case .integer(let v): try group.createVariable(variable.name,
-                                                     dimensions: variable.dimensions, values: v)
-      case .text(let v): try group.createVariable(variable.name, dimensions: variable.dimensions,
-                                                  values: v)
+    try writeAtomically(path) { file in
+      let group = try file.root.createGroup(Self.group)
+      try group.createCoordinate("block", values: record.blocks)
+      try group.createCoordinate("candidate", values: record.candidates)
+      try group.createCoordinate("metric", values: record.metrics)
+      try group.createCoordinate("task", values: record.tasks.map(Int32.init))
+      try group.createCoordinate("metric_pair", values: record.metricPairs)
+      for c in SplitSchema.coordinates {
+        try group.describe(c.name, c.longName, c.units, c.description)
       }
-      try group.describe(variable.name, variable.longName, variable.units, variable.description)
-    }
-    for (name, value) in record.attributes.sorted(by: { $0.key < $1.key }) {
-      switch value {
-      case .real(let x): try group.attributes.write(name, x)
-      case .integer(let n): try group.attributes.write(name, n)
-      case .text(let s): try group.attributes.write(name, s)
+      for variable in SplitSchema.variables {
+        switch record.values[variable.name]! {
+        case .real(let v): try group.createVariable(variable.name, dimensions: variable.dimensions,
+                                                    values: v)
+        case .integer(let v): try group.createVariable(variable.name,
+                                                       dimensions: variable.dimensions, values: v)
+        case .text(let v): try group.createVariable(variable.name, dimensions: variable.dimensions,
+                                                    values: v)
+        }
+        try group.describe(variable.name, variable.longName, variable.units, variable.description)
       }
+      for (name, value) in record.attributes.sorted(by: { $0.key < $1.key }) {
+        switch value {
+        case .real(let x): try group.attributes.write(name, x)
+        case .integer(let n): try group.attributes.write(name, n)
+        case .text(let s): try group.attributes.write(name, s)
+        }
+      }
+      try record.provenance.write(to: file.attributes)
     }
-    try record.provenance.write(to: file.attributes)
-    try file.close()
-    try replaceAtomically(path, with: partial)
   }
 }

@@ -97,98 +97,95 @@ public enum VerifyFile {
         + "\(odd.summary.cnn.taskCount) tasks, the others \(tasks)")
     }
 
-    let partial = path + ".partial"
-    try? FileManager.default.removeItem(atPath: partial)
-    let file = try HDF5File.create(partial)
-    let root = file.root
-    try root.createCoordinate("candidate", values: record.candidates)
-    try root.createCoordinate("budget", values: record.budgets.map(Int64.init))
-    try root.createCoordinate("seed", values: record.seeds.map(Int64.init))
-    try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
-    try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
-    try root.describe("candidate", "split candidate", "",
-                      "first specialized block; stem = DER (a backbone per task), none = one backbone")
-    try root.describe("budget", "total memory budget", "bytes",
-                      "model bytes (4 per backbone parameter) plus exemplar bytes (raw uint8 images)")
-    try root.describe("seed", "random seed", "1", "seed of initialization and data order")
-    try root.describe("task", "task trained", "1", "0-based")
-    try root.describe("task_seen", "task evaluated", "1", "0-based task whose classes are scored")
-    try root.createVariable("method", dimensions: ["candidate"],
-                            values: record.candidates.map { c in grid.first { $0.candidate == c }!.summary.method })
-    try root.describe("method", "learner", "", "the learner that trained the candidate (memo, der)")
-    try root.createVariable("role", dimensions: ["candidate"], values: record.roles)
-    try root.describe("role", "why the candidate is compared", "",
-                      "recommended, neighbour, DER, single backbone or requested")
+    try writeAtomically(path) { file in
+      let root = file.root
+      try root.createCoordinate("candidate", values: record.candidates)
+      try root.createCoordinate("budget", values: record.budgets.map(Int64.init))
+      try root.createCoordinate("seed", values: record.seeds.map(Int64.init))
+      try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
+      try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
+      try root.describe("candidate", "split candidate", "",
+                        "first specialized block; stem = DER (a backbone per task), none = one backbone")
+      try root.describe("budget", "total memory budget", "bytes",
+                        "model bytes (4 per backbone parameter) plus exemplar bytes (raw uint8 images)")
+      try root.describe("seed", "random seed", "1", "seed of initialization and data order")
+      try root.describe("task", "task trained", "1", "0-based")
+      try root.describe("task_seen", "task evaluated", "1", "0-based task whose classes are scored")
+      try root.createVariable("method", dimensions: ["candidate"],
+                              values: record.candidates.map { c in grid.first { $0.candidate == c }!.summary.method })
+      try root.describe("method", "learner", "", "the learner that trained the candidate (memo, der)")
+      try root.createVariable("role", dimensions: ["candidate"], values: record.roles)
+      try root.describe("role", "why the candidate is compared", "",
+                        "recommended, neighbour, DER, single backbone or requested")
 
-    let point = ["candidate", "budget", "seed"]
-    func variable(_ name: String, _ dims: [String], _ values: [Double], _ long: String,
-                  _ units: String, _ description: String) throws
-    {
-      try root.createVariable(name, dimensions: point + dims, values: values)
-      try root.describe(name, long, units, description)
-    }
-    try variable("accuracy_cnn", ["task", "task_seen"],
-                 grid.flatMap { $0.summary.cnn.values.flatMap { $0 } },
-                 "classifier (CNN) top-1 accuracy per task", "1",
-                 "after task t on the test images of task j's classes; NaN for j > t")
-    try variable("accuracy_cnn_total", ["task"], grid.flatMap(\.summary.cnn.total),
-                 "classifier (CNN) top-1 accuracy on all seen classes", "1",
-                 "after task t on every class seen so far")
-    try variable("accuracy_nme", ["task", "task_seen"],
-                 grid.flatMap { $0.summary.nme?.values.flatMap { $0 }
-                   ?? Array(repeating: .nan, count: tasks * tasks) },
-                 "nearest-mean (NME) top-1 accuracy per task", "1",
-                 "as accuracy_cnn with the nearest class mean; NaN for a method without exemplars")
-    try variable("accuracy_nme_total", ["task"],
-                 grid.flatMap { $0.summary.nme?.total ?? Array(repeating: .nan, count: tasks) },
-                 "nearest-mean (NME) top-1 accuracy on all seen classes", "1",
-                 "NaN for a method without exemplars")
-    try variable("average_incremental_accuracy", [], grid.map(\.summary.cnn.averageIncrementalAccuracy),
-                 "average incremental accuracy (CNN)", "1", "mean over tasks of accuracy_cnn_total")
-    try variable("last_accuracy", [], grid.map(\.summary.cnn.lastAccuracy),
-                 "last accuracy (CNN)", "1", "accuracy_cnn_total after the last task")
-    try variable("forgetting", [], grid.map(\.summary.cnn.forgetting), "average forgetting (CNN)",
-                 "1", "mean over old tasks of the best earlier accuracy minus the last")
-    for (name, values, units, long) in [
-      ("model_bytes", grid.flatMap(\.summary.modelBytes), "bytes", "model bytes after the task"),
-      ("exemplars", grid.flatMap(\.summary.exemplars), "1", "exemplars after the task"),
-      ("total_bytes", grid.flatMap(\.summary.totalBytes), "bytes", "model plus exemplar bytes after the task"),
-    ] {
-      try root.createVariable(name, dimensions: point + ["task"], values: values.map(Int64.init))
-      try root.describe(name, long, units, long)
-    }
-    if record.budgets.count >= 2 {
-      // Area under accuracy against memory (MEMO §5), per candidate and seed.
-      for (name, metric) in [("auc_average", \TrainingSummary.cnn.averageIncrementalAccuracy),
-                             ("auc_last", \TrainingSummary.cnn.lastAccuracy)] {
-        var areas: [Double] = []
-        for candidate in record.candidates {
-          for seed in record.seeds {
-            let points = record.budgets.map { budget in
-              let summary = record.run(candidate, budget: budget, seed: seed)!.summary
-                      return (bytes: summary.totalBytes.last ?? 0, accuracy: summary[keyPath: metric])
-            }
-            areas.append(AccuracyMemoryCurve(points).area)
-          }
-        }
-        try root.createVariable(name, dimensions: ["candidate", "seed"], values: areas)
-        try root.describe(name, "area under accuracy against memory", "MB",
-                          "trapezoid over the budgets of \(name == "auc_average" ? "average incremental" : "last") accuracy (fraction) against total memory in MB (2^20 bytes)")
+      let point = ["candidate", "budget", "seed"]
+      func variable(_ name: String, _ dims: [String], _ values: [Double], _ long: String,
+                    _ units: String, _ description: String) throws
+      {
+        try root.createVariable(name, dimensions: point + dims, values: values)
+        try root.describe(name, long, units, description)
       }
+      try variable("accuracy_cnn", ["task", "task_seen"],
+                   grid.flatMap { $0.summary.cnn.values.flatMap { $0 } },
+                   "classifier (CNN) top-1 accuracy per task", "1",
+                   "after task t on the test images of task j's classes; NaN for j > t")
+      try variable("accuracy_cnn_total", ["task"], grid.flatMap(\.summary.cnn.total),
+                   "classifier (CNN) top-1 accuracy on all seen classes", "1",
+                   "after task t on every class seen so far")
+      try variable("accuracy_nme", ["task", "task_seen"],
+                   grid.flatMap { $0.summary.nme?.values.flatMap { $0 }
+                     ?? Array(repeating: .nan, count: tasks * tasks) },
+                   "nearest-mean (NME) top-1 accuracy per task", "1",
+                   "as accuracy_cnn with the nearest class mean; NaN for a method without exemplars")
+      try variable("accuracy_nme_total", ["task"],
+                   grid.flatMap { $0.summary.nme?.total ?? Array(repeating: .nan, count: tasks) },
+                   "nearest-mean (NME) top-1 accuracy on all seen classes", "1",
+                   "NaN for a method without exemplars")
+      try variable("average_incremental_accuracy", [], grid.map(\.summary.cnn.averageIncrementalAccuracy),
+                   "average incremental accuracy (CNN)", "1", "mean over tasks of accuracy_cnn_total")
+      try variable("last_accuracy", [], grid.map(\.summary.cnn.lastAccuracy),
+                   "last accuracy (CNN)", "1", "accuracy_cnn_total after the last task")
+      try variable("forgetting", [], grid.map(\.summary.cnn.forgetting), "average forgetting (CNN)",
+                   "1", "mean over old tasks of the best earlier accuracy minus the last")
+      for (name, values, units, long) in [
+        ("model_bytes", grid.flatMap(\.summary.modelBytes), "bytes", "model bytes after the task"),
+        ("exemplars", grid.flatMap(\.summary.exemplars), "1", "exemplars after the task"),
+        ("total_bytes", grid.flatMap(\.summary.totalBytes), "bytes", "model plus exemplar bytes after the task"),
+      ] {
+        try root.createVariable(name, dimensions: point + ["task"], values: values.map(Int64.init))
+        try root.describe(name, long, units, long)
+      }
+      if record.budgets.count >= 2 {
+        // Area under accuracy against memory (MEMO §5), per candidate and seed.
+        for (name, metric) in [("auc_average", \TrainingSummary.cnn.averageIncrementalAccuracy),
+                               ("auc_last", \TrainingSummary.cnn.lastAccuracy)] {
+          var areas: [Double] = []
+          for candidate in record.candidates {
+            for seed in record.seeds {
+              let points = record.budgets.map { budget in
+                let summary = record.run(candidate, budget: budget, seed: seed)!.summary
+                        return (bytes: summary.totalBytes.last ?? 0, accuracy: summary[keyPath: metric])
+              }
+              areas.append(AccuracyMemoryCurve(points).area)
+            }
+          }
+          try root.createVariable(name, dimensions: ["candidate", "seed"], values: areas)
+          try root.describe(name, "area under accuracy against memory", "MB",
+                            "trapezoid over the budgets of \(name == "auc_average" ? "average incremental" : "last") accuracy (fraction) against total memory in MB (2^20 bytes)")
+        }
+      }
+      let attributes = root.attributes
+      let v = record.verdict
+      try attributes.write("verdict", v.status)
+      try attributes.write("recommended", v.recommended)
+      try attributes.write("best", v.best)
+      try attributes.write("metric", v.metric)
+      try attributes.write("tolerance", v.tolerance)
+      try attributes.write("verdict_reason", v.reason)
+      try attributes.write("architecture", grid[0].summary.architecture)
+      try attributes.write("dataset", grid[0].summary.dataset)
+      try record.provenance.write(to: attributes)
     }
-    let attributes = root.attributes
-    let v = record.verdict
-    try attributes.write("verdict", v.status)
-    try attributes.write("recommended", v.recommended)
-    try attributes.write("best", v.best)
-    try attributes.write("metric", v.metric)
-    try attributes.write("tolerance", v.tolerance)
-    try attributes.write("verdict_reason", v.reason)
-    try attributes.write("architecture", grid[0].summary.architecture)
-    try attributes.write("dataset", grid[0].summary.dataset)
-    try record.provenance.write(to: attributes)
-    try file.close()
-    try replaceAtomically(path, with: partial)
   }
 }
 

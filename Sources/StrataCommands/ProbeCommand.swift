@@ -155,11 +155,7 @@ public struct ProbeCommand: ParsableCommand {
     let result = try run.run { event in
       switch event {
       case .epoch(let e) where !logging.quiet:
-        console.info(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f",
-                            e.task, e.epoch + 1, e.epochs, e.learningRate, e.loss,
-                            e.trainingAccuracy),
-                     ["task": e.task, "epoch": e.epoch + 1, "epochs": e.epochs,
-                      "lr": e.learningRate, "loss": e.loss, "train_accuracy": e.trainingAccuracy])
+        console.epoch(e)
       case .evaluated(let evaluation, _):
         console.info(String(format: "task %d: CNN %.2f%%", evaluation.task, 100 * evaluation.cnn.total))
       default:

@@ -24,16 +24,9 @@ extension Provenance {
   static func sourceCommit() -> String {
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
     func git(_ arguments: [String]) -> String? {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-      process.arguments = ["-C", directory] + arguments
-      let output = Pipe()
-      process.standardOutput = output
-      process.standardError = FileHandle.nullDevice
-      guard (try? process.run()) != nil else { return nil }
-      let data = output.fileHandleForReading.readDataToEndOfFile()
-      process.waitUntilExit()
-      guard process.terminationStatus == 0 else { return nil }
+      guard let (status, data) = ChildProcess.output("/usr/bin/git", ["-C", directory] + arguments),
+            status == 0
+      else { return nil }
       return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     guard let commit = git(["rev-parse", "HEAD"]), !commit.isEmpty else { return "unknown" }

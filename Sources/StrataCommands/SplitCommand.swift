@@ -115,7 +115,7 @@ public struct SplitCommand: ParsableCommand {
     let json = directory + "/split.json", hdf5 = directory + "/split.h5"
     try report.writeJSON(to: json)
     let provenance = Provenance(
-      strataVersion: StrataVersion.string, gitCommit: buildCommit(),
+      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
       commandLine: CommandLine.arguments.joined(separator: " "), spec: report.probeProvenance.spec,
       seed: Int64(bitPattern: seed), libraries: ["HDF5": HDF5Library.version], threads: 1)
     try SplitFile.write(report.record(derivation, provenance: provenance), to: hdf5)

@@ -192,7 +192,7 @@ public struct VerifyCommand: ParsableCommand {
                                 budget: sweep.budgets[0], metric: verdictMetric!,
                                 tolerance: tolerance)
     let provenance = Provenance(
-      strataVersion: StrataVersion.string, gitCommit: buildCommit(),
+      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
       commandLine: CommandLine.arguments.joined(separator: " "),
       spec: (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "",
       seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],

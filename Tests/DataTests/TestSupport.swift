@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// Runs the `python3` on PATH (which has numpy) as an oracle.
@@ -9,24 +10,14 @@ enum Python {
 
   /// `python3 -c code args…`; stdout, or a thrown failure carrying stderr.
   static func run(_ code: String, _ arguments: [String] = []) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", code] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do { try process.run() } catch {
+    let result: ChildProcess.Result
+    do { result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", code] + arguments) } catch {
       throw Failure(description: "cannot start python3 from PATH: \(error)")
     }
-    // Read before waiting so a large output cannot block the child.
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "python3 exited \(process.terminationStatus): "
-        + String(decoding: errors, as: UTF8.self))
+    guard result.status == 0 else {
+      throw Failure(description: "python3 exited \(result.status): " + result.errors)
     }
-    return String(decoding: output, as: UTF8.self)
+    return String(decoding: result.output, as: UTF8.self)
   }
 
   /// Whitespace-separated integers printed by `code`.

@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// Runs the Python scripts in Oracles/ with Debian's /usr/bin/python3, which has h5py, xarray,
@@ -21,28 +22,16 @@ enum Oracle {
     guard FileManager.default.isExecutableFile(atPath: python) else {
       throw Failure(description: "\(python) not found: run scripts/install-deps")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [scriptPath(script)] + arguments
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read stderr on another thread so neither pipe can fill up and block the script.
-    let errorData = LockedData()
-    let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-    reader.start()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stderr = String(decoding: errorData.wait(), as: UTF8.self)
-    if process.terminationStatus == 3 || stderr.contains("ModuleNotFoundError") {
+    let result = try ChildProcess.run(python, [scriptPath(script)] + arguments)
+    let stderr = result.errors
+    if result.status == 3 || stderr.contains("ModuleNotFoundError") {
       throw Failure(description: "\(python) lacks a module the HDF5 oracles need "
         + "(h5py, numpy, xarray, h5netcdf): run scripts/install-deps\n\(stderr)")
     }
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "\(script) exited with \(process.terminationStatus):\n\(stderr)")
+    guard result.status == 0 else {
+      throw Failure(description: "\(script) exited with \(result.status):\n\(stderr)")
     }
-    return data
+    return result.output
   }
 
   /// Runs `script` and decodes its JSON output.
@@ -54,26 +43,6 @@ enum Oracle {
       throw Failure(description: "\(script) printed unexpected JSON (\(error)):\n"
         + String(decoding: data, as: UTF8.self))
     }
-  }
-}
-
-/// Data handed from the stderr reader thread.
-private final class LockedData: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var data: Data?
-
-  func set(_ value: Data) {
-    condition.lock()
-    data = value
-    condition.signal()
-    condition.unlock()
-  }
-
-  func wait() -> Data {
-    condition.lock()
-    defer { condition.unlock() }
-    while data == nil { condition.wait() }
-    return data ?? Data()
   }
 }
 

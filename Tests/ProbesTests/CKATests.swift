@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 @testable import Probes
 
@@ -131,20 +132,10 @@ struct OracleResult { let minibatch: Double; let debiased: Double }
 func runNumPyOracle(_ request: [String: Any]) throws -> OracleResult {
   let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Oracles/cka_numpy.py").path
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", script]
-  let input = Pipe(), output = Pipe(), errors = Pipe()
-  process.standardInput = input
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-  try input.fileHandleForWriting.close()
-  let data = output.fileHandleForReading.readDataToEndOfFile()
-  let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-  process.waitUntilExit()
-  guard process.terminationStatus == 0,
+  let result = try ChildProcess.run("/usr/bin/env", ["python3", script],
+                                    input: try JSONSerialization.data(withJSONObject: request))
+  let (data, stderr) = (result.output, result.errors)
+  guard result.status == 0,
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Double],
         let minibatch = json["minibatch"], let debiased = json["debiased"]
   else {

@@ -130,18 +130,9 @@ import Testing
       let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
       let out = URL(fileURLWithPath: file.path).deletingLastPathComponent().path + "/figures"
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-      process.arguments = [repository.path + "/notebooks-export/plot_probes.py", file.path,
-                           "--out", out]
-      let errors = Pipe()
-      process.standardError = errors
-      process.standardOutput = Pipe()
-      try process.run()
-      let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(),
-                          as: UTF8.self)
-      process.waitUntilExit()
-      #expect(process.terminationStatus == 0, "plot_probes.py failed: \(stderr)")
+      let result = try ChildProcess.run("/usr/bin/python3", [
+        repository.path + "/notebooks-export/plot_probes.py", file.path, "--out", out])
+      #expect(result.status == 0, "plot_probes.py failed: \(result.errors)")
       for name in ["probes-blocks.png", "probes-cka.png"] {
         let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
         #expect(data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")

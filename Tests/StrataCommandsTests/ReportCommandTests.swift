@@ -1,6 +1,7 @@
 import CIL
 import Foundation
 import Recording
+import StrataTestSupport
 import Testing
 @testable import StrataCommands
 
@@ -98,22 +99,10 @@ import Testing
 
   /// Runs headless Chromium on the page; returns (stdout, stderr).
   static func runChromium(_ arguments: [String]) throws -> (String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-                         "--v=0", "--window-size=1100,3000"] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes to the end before waiting, so neither fills up.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errorData = Data()
-    DispatchQueue.global().async(group: group) { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-    let outputData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    let result = try ChildProcess.run(chromium, [
+      "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+      "--window-size=1100,3000"] + arguments)
+    return (String(decoding: result.output, as: UTF8.self), result.errors)
   }
 
   @Test(.enabled(if: hasChromium, "Debian's chromium is not installed: run scripts/install-deps"))

@@ -16,28 +16,15 @@ public enum DebianPython {
     guard FileManager.default.isExecutableFile(atPath: path) else {
       throw Failure(description: "\(path) not found: run scripts/install-deps")
     }
-    // stderr goes to a file, so reading stdout to its end cannot deadlock on a full pipe.
-    let errorFile = FileManager.default.temporaryDirectory
-      .appendingPathComponent("strata-oracle-\(UUID().uuidString).stderr")
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = [script] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = try FileHandle(forWritingTo: errorFile)
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-    if process.terminationStatus == 3 || stderr.contains("ModuleNotFoundError") {
+    let result = try ChildProcess.run(path, [script] + arguments)
+    let stderr = result.errors
+    if result.status == 3 || stderr.contains("ModuleNotFoundError") {
       throw Failure(description: "\(path) lacks \(modules), which \(script) needs: run "
                     + "scripts/install-deps\n\(stderr)")
     }
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "\(script) exited with \(process.terminationStatus):\n\(stderr)")
+    guard result.status == 0 else {
+      throw Failure(description: "\(script) exited with \(result.status):\n\(stderr)")
     }
-    return data
+    return result.output
   }
 }

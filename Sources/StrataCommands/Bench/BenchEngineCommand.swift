@@ -132,20 +132,12 @@ func benchmarkScript(_ name: String) throws -> String {
 }
 
 func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  do { try process.run() } catch {
-    throw ValidationError("cannot run \(executable): \(error.localizedDescription);"
-                          + " run scripts/install-deps")
+  guard let (status, data) = ChildProcess.output(executable, arguments, discardingErrors: false)
+  else {
+    throw ValidationError("cannot run \(executable); run scripts/install-deps")
   }
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw ValidationError("\(executable) \(arguments.joined(separator: " ")) exited with "
-                          + "\(process.terminationStatus)")
+  guard status == 0 else {
+    throw ValidationError("\(executable) \(arguments.joined(separator: " ")) exited with \(status)")
   }
   return String(decoding: data, as: UTF8.self)
 }

@@ -49,3 +49,14 @@ final class EpochProgress: TrainingObserver {
 
   func epochDidEnd(_ learner: Learner, report: EpochReport) throws { bar = nil }
 }
+
+extension Console {
+  /// One epoch's line: `task 1 epoch 2/3  lr 0.1000  loss 0.4312  train acc 0.874`, with the
+  /// numbers as fields for JSON logs.
+  func epoch(_ e: EpochReport) {
+    info(String(format: "task %d epoch %d/%d  lr %.4f  loss %.4f  train acc %.3f", e.task,
+                e.epoch + 1, e.epochs, e.learningRate, e.loss, e.trainingAccuracy),
+         ["task": e.task, "epoch": e.epoch + 1, "epochs": e.epochs, "lr": e.learningRate,
+          "loss": e.loss, "train_accuracy": e.trainingAccuracy])
+  }
+}
