@@ -194,18 +194,19 @@ public class Learner {
     try memory.build(
       quota: quota, newClasses: stream.tasks[currentTask].classes,
       candidates: { byClass[stream.order.order[$0]] },
-      features: { try self.forward($0, dataset: data.train, augmentation: data.testAugmentation).features })
+      features: {
+        try self.forward($0, dataset: data.train, augmentation: data.testAugmentation,
+                         through: self.network).features
+      })
   }
 
   /// Top-1 accuracy on the test images of every class seen: with the classifier (CNN) and, for
   /// methods with exemplars, with the nearest class mean (NME) on L2-normalized features.
   public func evalTask(data: IncrementalDataset) throws -> TaskEvaluation {
-    let stream = plan.stream
-    let indices = stream.testIndices(task: currentTask, labels: data.test.labels)
-    let labels = indices.map { Int(stream.order.positions[Int(data.test.labels[$0])]) }
-    let tasks = stream.tasks[0...currentTask].map(\.classes)
+    let (indices, labels) = seenTestImages(data)
+    let tasks = plan.stream.tasks[0...currentTask].map(\.classes)
     let (logits, features) = try forward(indices, dataset: data.test,
-                                         augmentation: data.testAugmentation)
+                                         augmentation: data.testAugmentation, through: network)
     let cnn = TaskAccuracy(predictions: logits.map(Self.argmax), labels: labels, tasks: tasks)
     var nme: TaskAccuracy?
     if evaluatesNearestMean, let means = nearestMeanClassifier() {
@@ -216,6 +217,25 @@ public class Learner {
       nme = TaskAccuracy(predictions: predictions, labels: labels, tasks: tasks)
     }
     return TaskEvaluation(task: currentTask, cnn: cnn, nme: nme)
+  }
+
+  /// Top-1 accuracy of the classifier of `network` — the learner's network or a variant with
+  /// the same classes, such as a probe's intervention on it — on the test images `evalTask`
+  /// scores, grouped by `groups` of class positions (e.g. the old and the new classes).
+  public func classifierAccuracy(of network: ExpandableNetwork, data: IncrementalDataset,
+                                 groups: [Range<Int>]) throws -> TaskAccuracy
+  {
+    let (indices, labels) = seenTestImages(data)
+    let logits = try forward(indices, dataset: data.test, augmentation: data.testAugmentation,
+                             through: network).logits
+    return TaskAccuracy(predictions: logits.map(Self.argmax), labels: labels, tasks: groups)
+  }
+
+  /// The test images of every class seen up to the current task, and their class positions.
+  private func seenTestImages(_ data: IncrementalDataset) -> (indices: [Int], labels: [Int]) {
+    let stream = plan.stream
+    let indices = stream.testIndices(task: currentTask, labels: data.test.labels)
+    return (indices, indices.map { Int(stream.order.positions[Int(data.test.labels[$0])]) })
   }
 
   /// The new classes become known (PyCIL's `after_task`).
@@ -246,9 +266,11 @@ public class Learner {
                       context: context)
   }
 
-  /// Logits and features of `indices` in eval mode, in order, without augmentation beyond
-  /// `augmentation` (the test transform). The network is left in eval mode.
-  func forward(_ indices: [Int], dataset: any ImageDataset, augmentation: Augmentation) throws
+  /// Logits and features of `indices` through `network` (the learner's, or a variant of it) in
+  /// eval mode, in order, without augmentation beyond `augmentation` (the test transform). The
+  /// network is left in eval mode.
+  func forward(_ indices: [Int], dataset: any ImageDataset, augmentation: Augmentation,
+               through network: ExpandableNetwork) throws
     -> (logits: [[Float]], features: [[Float]])
   {
     guard !indices.isEmpty else { return ([], []) }

@@ -27,7 +27,19 @@ public struct ProbeRecord: Sendable {
   public var ckaNewNote: [[String]]
   /// [task][task_seen].
   public var accuracy: [[Double]]
+  /// The rewind probe, when the file has it (nil for files recorded without it): split names in
+  /// forward order, and the old-class and new-class accuracy [task][split].
+  public var rewind: RewindRecord?
   public var provenance: Provenance
+}
+
+/// The rewind probe of a probe file (`ProbeSchema.rewindVariables`).
+public struct RewindRecord: Sendable, Equatable {
+  /// Legal split names in forward order, `stem` … `none`.
+  public var splits: [String]
+  /// [task][split].
+  public var oldAccuracy: [[Double]]
+  public var newAccuracy: [[Double]]
 }
 
 extension ProbeFile {
@@ -63,11 +75,13 @@ extension ProbeFile {
     let blocks = try root.openDataset("block").read(String.self)
     let epochs = try root.openDataset("epoch").shape()[0]
     let seen = try root.openDataset("task_seen").shape()[0]
-    let sizes = ["task": tasks.count, "epoch": epochs, "block": blocks.count, "task_seen": seen]
+    let splits = try root.contains("split") ? try root.openDataset("split").read(String.self) : nil
+    let sizes = ["task": tasks.count, "epoch": epochs, "block": blocks.count, "task_seen": seen,
+                 "split": splits?.count ?? 0]
 
     func values<T: HDF5Element>(_ name: String, _ type: T.Type) throws -> (values: [T], row: Int) {
-      let dimensions = ProbeSchema.variables.first { $0.name == name }?.dimensions
-        ?? ["task", "block"]
+      let dimensions = (ProbeSchema.variables + ProbeSchema.rewindVariables)
+        .first { $0.name == name }?.dimensions ?? ["task", "block"]
       let shape = dimensions.map { sizes[$0]! }
       let dataset = try root.openDataset(name)
       let stored = try dataset.shape()
@@ -88,6 +102,15 @@ extension ProbeFile {
       let (flat, row) = try values(name, String.self)
       return chunks(flat, row)
     }
+    var rewind: RewindRecord?
+    if let splits {
+      for variable in ProbeSchema.rewindVariables where !(try root.contains(variable.name)) {
+        throw RecordingError(path: path, message: "has a 'split' axis but no variable "
+                             + "'\(variable.name)'")
+      }
+      rewind = RewindRecord(splits: splits, oldAccuracy: try matrix("rewind_old_accuracy"),
+                            newAccuracy: try matrix("rewind_new_accuracy"))
+    }
     return ProbeRecord(
       path: path, blocks: blocks, tasks: tasks, epochs: epochs, runTasks: seen,
       gradientNorm: try cube("grad_norm"), gradientNormNormalized: try cube("grad_norm_normalized"),
@@ -95,7 +118,7 @@ extension ProbeFile {
       cosineDistance: try matrix("param_cosine_distance"),
       statisticsShift: try matrix("bn_stat_shift"), ckaOld: try matrix("cka_old"),
       ckaNew: try matrix("cka_new"), ckaOldNote: try notes("cka_old_note"),
-      ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"),
+      ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"), rewind: rewind,
       provenance: try Provenance(reading: file.attributes, path: path))
   }
 }

@@ -14,11 +14,13 @@ public struct ProbeFile: Sendable {
   /// Creates an empty file (no tasks yet) with its coordinates, variables, estimator settings
   /// and provenance. Refuses to replace an existing file unless `overwrite`. With
   /// `perIteration`, the file also holds every iteration's gradient norms
-  /// (`ProbeSchema.iterationVariables` over an unlimited `iteration` axis).
+  /// (`ProbeSchema.iterationVariables` over an unlimited `iteration` axis). With `splits` (the
+  /// legal split names in forward order), it holds the rewind probe
+  /// (`ProbeSchema.rewindVariables` over a `split` axis).
   public static func create(at path: String, blocks: [String], epochs: Int, tasks: Int,
                             settings: ProbeSettings, provenance: Provenance,
-                            perIteration: Bool = false, overwrite: Bool = false) throws
-    -> ProbeFile
+                            perIteration: Bool = false, splits: [String]? = nil,
+                            overwrite: Bool = false) throws -> ProbeFile
   {
     try createAtomically(path, overwrite: overwrite) { file in
       let root = file.root
@@ -65,6 +67,15 @@ public struct ProbeFile: Sendable {
           try root.describe(variable.name, variable.longName, variable.units, variable.description)
         }
       }
+      if let splits {
+        try root.createCoordinate("split", values: splits)
+        try root.describe("split", "split point", "", "first rewound block, in forward order "
+                          + "(stem: every body block; none: nothing rewound)")
+        for variable in ProbeSchema.rewindVariables {
+          try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
+          try root.describe(variable.name, variable.longName, variable.units, variable.description)
+        }
+      }
       try provenance.write(to: file.attributes)
     }
     return ProbeFile(path: path)
@@ -97,6 +108,14 @@ public struct ProbeFile: Sendable {
         throw RecordingError(path: path, message: "task \(probes.task): per-iteration gradient "
                              + "norms given, but the file was created without them")
       }
+      let splits = try root.contains("split") ? try root.openDataset("split").shape()[0] : nil
+      guard probes.rewindOld.count == probes.rewindNew.count,
+            probes.rewindOld.count == (splits ?? 0)
+      else {
+        throw RecordingError(path: path, message: "task \(probes.task): \(probes.rewindOld.count) "
+                             + "old-class and \(probes.rewindNew.count) new-class rewind "
+                             + "accuracies for the file's \(splits ?? 0) splits")
+      }
       try root.openDataset("task").append([Int32(probes.task)])
       try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
       try root.openDataset("grad_norm_normalized").append(try rows(probes.gradientNormNormalized))
@@ -110,6 +129,10 @@ public struct ProbeFile: Sendable {
       try root.openDataset("cka_new_note").append(probes.ckaNew.map { $0.reason ?? "" })
       try root.openDataset("accuracy").append(
         probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
+      if splits != nil {
+        try root.openDataset("rewind_old_accuracy").append(probes.rewindOld)
+        try root.openDataset("rewind_new_accuracy").append(probes.rewindNew)
+      }
       if perIteration {
         let iteration = try root.openDataset("iteration")
         let first = try iteration.shape()[0] + 1

@@ -38,6 +38,7 @@ extension ProbeRecorder {
     let file = try ProbeFile.create(
       at: output, blocks: blocks, epochs: plan.spec.epochs, tasks: plan.stream.count,
       settings: settings, provenance: provenance, perIteration: options.perIteration,
+      splits: options.rewind ? plan.architecture.legalSplits.map(\.description) : nil,
       overwrite: overwrite)
     let activations = try activationsPath.map {
       try ActivationFile.create(at: $0, blocks: exportBlocks, settings: settings,

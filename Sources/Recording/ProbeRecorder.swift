@@ -13,7 +13,9 @@ import Tensor
 /// - at the end of the task (after training, memory, evaluation): the shift and the BN
 ///   statistics shift against the end of task t−1, and CKA between the network at the end of
 ///   task t−1 (a frozen copy kept since then) and now, on the probe images of the old classes
-///   and of task t's classes; the evaluation's per-task accuracy.
+///   and of task t's classes; the evaluation's per-task accuracy;
+/// - optionally (`Options.rewind`), the accuracy on the old and the new classes' test images
+///   with the body rewound to θ(t−1) from each legal split onward (`BlockRewind`).
 ///
 /// Each task is appended to the probe file as soon as it ends, so the file is complete after
 /// every task: a run stopped in task k leaves tasks 1…k−1. The head's growth is handled by
@@ -29,6 +31,10 @@ public final class ProbeRecorder: TrainingObserver {
     public var perIteration = false
     /// Images per forward pass over the probe set (rounded down to whole estimator batches).
     public var forwardImages = 200
+    /// Also record the rewind probe (`BlockRewind`): at every task end, old-class and new-class
+    /// test accuracy with the body rewound from each legal split onward. One evaluation of the
+    /// seen classes' test images per split and task.
+    public var rewind = false
 
     public init() {}
   }
@@ -136,9 +142,23 @@ public final class ProbeRecorder: TrainingObserver {
     probes.ckaNew = try similarity(before, after, images: new, task: task, subset: "new",
                                    into: &subsets)
     probes.accuracy = accuracy
+    if options.rewind {
+      try rewind(task: task, learner: learner, previous: previous.network)
+    }
     try file.append(probes)
     try activations?.append(task: task, subsets: subsets)
     taskRecorded?(probes)
+  }
+
+  /// The rewind probe: test accuracy on the old and the new classes for every legal split.
+  private func rewind(task: Int, learner: Learner, previous: ExpandableNetwork) throws {
+    let new = learner.plan.stream.tasks[task].classes
+    let groups = [0..<new.lowerBound, new]
+    let accuracies = try BlockRewind.sweep(current: learner.network, previous: previous) {
+      try learner.classifierAccuracy(of: $1, data: data, groups: groups).perTask
+    }
+    probes.rewindOld = accuracies.map { $0[0] }
+    probes.rewindNew = accuracies.map { $0[1] }
   }
 
   /// CKA per block on one probe subset, in estimator order; the exported blocks' features are

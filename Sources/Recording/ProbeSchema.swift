@@ -81,6 +81,23 @@ public enum ProbeSchema {
              description: "0-based optimizer step within the task"),
   ]
 
+  /// With the rewind probe (`BlockRewind`): over the `split` axis (legal split names in forward
+  /// order, `stem` … `none`), the accuracy of θ(t) with every body block from the split onward
+  /// rewound to θ(t−1).
+  public static let rewindVariables: [Variable] = [
+    Variable(name: "rewind_old_accuracy", dimensions: ["task", "split"],
+             longName: "old-class accuracy with blocks rewound", units: "1",
+             description: "top-1 accuracy (fraction) on the test images of the classes seen "
+               + "before task t, of the network after task t with every body block from the "
+               + "split onward set back to its values at the end of task t-1; " + rewoundHead),
+    Variable(name: "rewind_new_accuracy", dimensions: ["task", "split"],
+             longName: "new-class accuracy with blocks rewound", units: "1",
+             description: "the same on the test images of task t's classes; " + rewoundHead),
+  ]
+
+  static let rewoundHead = "the classifier is never rewound (the old one lacks the new "
+    + "classes): split stem rewinds everything but the head, split none is the network after task t"
+
   /// Companion string variables: why a CKA value is NaN ("" where it is defined).
   public static let notes = ["cka_old_note", "cka_new_note"]
 }

@@ -21,6 +21,10 @@ public struct TaskProbes: Sendable {
   public var accuracy: [Double]
   /// Every iteration's gradient norms, when recorded per iteration (else empty).
   public var iterations: [IterationGradientNorm]
+  /// Top-1 accuracy on the old and on the new classes with the body rewound from each legal
+  /// split onward (`BlockRewind`), per split in forward order, when recorded (else empty).
+  public var rewindOld: [Double] = []
+  public var rewindNew: [Double] = []
 
   public init(task: Int, gradientNorm: [[Double]], gradientNormNormalized: [[Double]],
               epochShift: [[Double]], shift: [ParameterShift], ckaOld: [CKAResult],

@@ -26,7 +26,13 @@ struct ReportContent {
     sections.append(Self.profiles(report))
     sections.append(Self.heatmaps(p))
     sections.append(Self.trends(report))
-    if let split = report.split { sections.append(Self.candidates(split)) }
+    if let split = report.split {
+      sections.append(Self.candidates(split, probes: p))
+    } else if p.rewind != nil {
+      var rewind = Section(title: "Rewind probe")
+      Self.rewind(p, split: nil, into: &rewind)
+      sections.append(rewind)
+    }
     if let verification = report.verification { sections.append(Self.verification(verification)) }
     sections.append(Self.caveats(report))
   }
@@ -159,7 +165,7 @@ struct ReportContent {
     return s
   }
 
-  static func candidates(_ split: SplitReport) -> Section {
+  static func candidates(_ split: SplitReport, probes: ProbeRecord) -> Section {
     var s = Section(title: "Candidate splits")
     let rows = split.candidates.map { c in
       [c.split, c.changePointCost.map(formatted) ?? "—", c.contrast.map(formatted) ?? "—",
@@ -176,8 +182,43 @@ struct ReportContent {
     }
     s.tables.append(("metric_agreement", Table(columns: ["metrics", "Spearman ρ over blocks"],
                                                rows: agreement)))
-    s.text.append("Rewind curve: not recorded in this run.")
+    rewind(probes, split: split.recommendedSplit, into: &s)
     return s
+  }
+
+  /// The rewind curve: accuracy over the split from which the body is set back to the previous
+  /// task's values, mean over tasks, and every task in a table; a sentence when not recorded.
+  static func rewind(_ p: ProbeRecord, split: String?, into s: inout Section) {
+    guard let r = p.rewind else {
+      s.text.append("Rewind curve: not recorded in this run (strata probe --rewind records it).")
+      return
+    }
+    func mean(_ rows: [[Double]]) -> [Double] {
+      r.splits.indices.map { k in
+        let v = rows.map { $0[k] }.filter { !$0.isNaN }
+        return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
+      }
+    }
+    s.charts.append(("rewind", BlockProfileChart(
+      title: "Accuracy with the blocks from the split onward rewound to the previous task "
+        + "(mean over tasks)", yLabel: "accuracy", blocks: r.splits,
+      series: [.init(name: "old classes", values: mean(r.oldAccuracy)),
+               .init(name: "new classes", values: mean(r.newAccuracy))],
+      split: split, yIncluding: [0, 1]).svg))
+    s.text.append("Rewind curve: after task t, every body block from the split onward is set "
+      + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
+      + "rewinds the whole body, none nothing). New-class accuracy that holds while the shallow "
+      + "blocks are rewound says those blocks need no plasticity; where it drops is where the "
+      + "task needed to change the network.")
+    var rows: [[String]] = []
+    for (i, task) in p.tasks.enumerated() {
+      for (k, name) in r.splits.enumerated() {
+        rows.append(["\(task)", name, formatted(r.oldAccuracy[i][k]),
+                     formatted(r.newAccuracy[i][k])])
+      }
+    }
+    s.tables.append(("rewind", Table(columns: ["task", "split", "rewind_old_accuracy",
+                                               "rewind_new_accuracy"], rows: rows)))
   }
 
   static func verification(_ v: VerificationRecord) -> Section {

@@ -38,10 +38,19 @@ public struct ProbeCommand: ParsableCommand {
       before and after every task, to a second HDF5 file (groups task<t>/old and task<t>/new), \
       so any similarity can be recomputed outside Strata.
 
+      --rewind adds an interventional probe: after every task t ≥ 1, for every legal split k \
+      (stem, …, none), the network with every body block from k onward set back to its values \
+      at the end of task t−1 (the classifier stays as trained, since the old one lacks the new \
+      classes) is scored on the test images of the old and of the new classes \
+      (rewind_old_accuracy, rewind_new_accuracy over a split axis). Where rewinding starts to \
+      cost the new classes accuracy is where the task needed plasticity. It costs one \
+      evaluation per split and task.
+
       Example (Fashion-MNIST, 5 tasks of 2 classes, ResNet-20):
         strata probe analyses/probe-fashion-mnist.json --output probes.h5
         strata probe replay.json -o probes.h5 --cka-features pooled \\
           --export-activations stem,stage3.block3
+        strata probe replay.json -o probes.h5 --rewind
       """)
 
   @Argument(help: "The run spec (JSON); model_name finetune or replay.")
@@ -67,6 +76,11 @@ public struct ProbeCommand: ParsableCommand {
 
   @Flag(help: "Also record every iteration's gradient norms.")
   public var perIteration = false
+
+  @Flag(help: ArgumentHelp("Also measure old- and new-class accuracy with the blocks from each "
+                           + "split onward rewound to the previous task's values (one "
+                           + "evaluation per split and task)."))
+  public var rewind = false
 
   @Option(help: ArgumentHelp("Blocks whose probe-set activations to export, comma-separated "
                              + "(e.g. stem,stage3.block1), or all.", valueName: "blocks"))
@@ -138,6 +152,7 @@ public struct ProbeCommand: ParsableCommand {
     options.ckaBatch = ckaBatch.images
     options.features = ckaFeatures.features
     options.perIteration = perIteration
+    options.rewind = rewind
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: output, probeImagesPerClass: probePerClass,
       options: options, exportBlocks: exportBlocks(plan), activationsPath: activationsOutput,

@@ -53,9 +53,10 @@ import Testing
   static let exported = ["stem", "stage2.block1", "head"]
 
   /// A run of `kind` on the bar images with a recorder attached (probe sets of 10 images per
-  /// class, CKA batches of 5, per-iteration norms, `exported` blocks' activations).
+  /// class, CKA batches of 5, per-iteration norms, `exported` blocks' activations, the rewind
+  /// probe when `rewind`).
   static func probeRun(_ kind: LearnerKind = .replay, increment: Int = 2, epochs: Int = 2,
-                       ckaBatch: Int? = 5, in directory: String,
+                       ckaBatch: Int? = 5, rewind: Bool = false, in directory: String,
                        configure: (inout RunSpec) -> Void = { _ in }) throws
     -> (run: ClassIncrementalRun, recorder: ProbeRecorder)
   {
@@ -70,6 +71,7 @@ import Testing
     run.learner.prefetchesBatches = false
     var options = ProbeRecorder.Options()
     (options.ckaBatch, options.forwardImages, options.perIteration) = (ckaBatch, 10, true)
+    options.rewind = rewind
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: directory + "/probes.h5", probeImagesPerClass: 10,
       options: options, exportBlocks: exported, provenance: ProbeFileTests.provenance,

@@ -25,4 +25,8 @@ out["xarray"] = {"dims": {k: int(v) for k, v in ds.sizes.items()},
                  "task": [int(t) for t in ds["task"].values],
                  "block": [str(b) for b in ds["block"].values],
                  "cka_old_dims": list(ds["cka_old"].dims)}
+if "split" in ds:
+    out["xarray"]["split"] = [str(s) for s in ds["split"].values]
+    out["xarray"]["rewind_old_accuracy_dims"] = list(ds["rewind_old_accuracy"].dims)
+    out["xarray"]["rewind_new_accuracy_dims"] = list(ds["rewind_new_accuracy"].dims)
 print(json.dumps(out))
