@@ -2,7 +2,7 @@
 # scripts/install-deps), so they work on a fresh Debian bookworm machine as root.
 SWIFT ?= swift
 
-.PHONY: demo test deps build
+.PHONY: demo test deps build kill-test
 
 deps:
 	scripts/install-deps
@@ -19,3 +19,8 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Kill test: SIGKILL `strata run` 20 times at random moments, resume each time, compare the
+# outputs with an uninterrupted run (issue 11). CI runs it after the tests.
+kill-test: build
+	scripts/kill-test .build/release/strata 20
