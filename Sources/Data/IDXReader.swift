@@ -26,7 +26,15 @@ public enum IDXReader {
     let dims = try header(bytes, path: path, rank: 3, what: "images")
     let (count, rows, columns) = (dims[0], dims[1], dims[2])
     let start = 4 + 4 * 3
-    let expected = count * rows * columns
+    // Each dimension fits 32 bits, their product may not: a crafted header must not trap.
+    let (area, overflow1) = rows.multipliedReportingOverflow(by: columns)
+    let (expected, overflow2) = count.multipliedReportingOverflow(by: area)
+    guard !overflow1 && !overflow2 else {
+      throw DataError.truncated(
+        file: path, offset: bytes.count,
+        detail: "header promises \(count) images of \(rows)×\(columns), more bytes than any "
+          + "file holds")
+    }
     let available = bytes.count - start
     if available < expected {
       // The last complete image tells where the data stops making sense.

@@ -53,6 +53,31 @@ struct PickleMachine {
   var stack: [PickleNode] = []
   var marks: [Int] = []
   var memo: [Int: PickleNode] = [:]
+  /// Every list and dict made, so `release` can empty them: a pickle may build a container
+  /// that holds itself (APPEND of a memoized list into that list), a reference cycle that
+  /// would otherwise leak (found by the fuzzer).
+  private var containers: ([ListBox], [DictBox]) = ([], [])
+
+  mutating func newList() -> ListBox {
+    let box = ListBox()
+    containers.0.append(box)
+    return box
+  }
+
+  mutating func newDict() -> DictBox {
+    let box = DictBox()
+    containers.1.append(box)
+    return box
+  }
+
+  /// Breaks every cycle among the containers; the machine's nodes are empty afterwards.
+  mutating func release() {
+    for box in containers.0 { box.items = [] }
+    for box in containers.1 { box.pairs = [] }
+    containers = ([], [])
+    stack = []
+    memo = [:]
+  }
 
   init(bytes: [UInt8], file: String) {
     self.bytes = bytes
@@ -311,10 +336,10 @@ struct PickleMachine {
       case 0x96:  // BYTEARRAY8 (protocol 5; read as bytes)
         stack.append(.bytes(try take(length(8, for: "BYTEARRAY8"), for: "BYTEARRAY8")))
 
-      case 0x7D: stack.append(.dict(DictBox()))  // EMPTY_DICT
-      case 0x5D: stack.append(.list(ListBox()))  // EMPTY_LIST
+      case 0x7D: stack.append(.dict(newDict()))  // EMPTY_DICT
+      case 0x5D: stack.append(.list(newList()))  // EMPTY_LIST
       case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
-      case 0x8F: stack.append(.set(ListBox()))  // EMPTY_SET
+      case 0x8F: stack.append(.set(newList()))  // EMPTY_SET
       case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
       case 0x85:  // TUPLE1
         let a = try pop()
@@ -326,15 +351,15 @@ struct PickleMachine {
         let c = try pop(), b = try pop(), a = try pop()
         stack.append(.tuple([a, b, c]))
       case 0x6C:  // LIST
-        let box = ListBox()
+        let box = newList()
         box.items = try popMark()
         stack.append(.list(box))
       case 0x64:  // DICT
-        let box = DictBox()
+        let box = newDict()
         box.pairs = try pairs(try popMark())
         stack.append(.dict(box))
       case 0x91:  // FROZENSET
-        let box = ListBox()
+        let box = newList()
         box.items = try popMark()
         stack.append(.set(box))
       case 0x61:  // APPEND

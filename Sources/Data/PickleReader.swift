@@ -32,6 +32,7 @@ public enum PickleReader {
   /// Interprets pickle bytes; `file` names them in errors.
   public static func load(bytes: [UInt8], file: String) throws -> PickleValue {
     var machine = PickleMachine(bytes: bytes, file: file)
+    defer { machine.release() }
     let node = try machine.run()
     var visiting = Set<ObjectIdentifier>()
     return try machine.freeze(node, visiting: &visiting)

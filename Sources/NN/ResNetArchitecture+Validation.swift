@@ -27,6 +27,7 @@ extension ResNetArchitecture {
     atLeastOne(inputSize, "inputSize", "the input size")
     atLeastOne(classes, "classes", "the number of classes")
     guard problems.isEmpty else { return problems }
+    if let problem = sizeProblem() { return [problem] }
 
     // Option A pads channels with zeros: it cannot make a block narrower than its input.
     if shortcut == .zeroPadding {
@@ -74,6 +75,43 @@ extension ResNetArchitecture {
       }
       step(stage.stride)
       trace.append("stage\(s + 1) \(h)×\(w)")
+    }
+    return nil
+  }
+
+  /// Integer sizes beyond what any network here can use, or a network whose multiply-accumulate
+  /// count per image would exceed 10^15: rejected before any shape arithmetic, so no count can
+  /// overflow (a crafted spec with a 666,666,628-pixel input once trapped in the block
+  /// registry; found by fuzzing).
+  func sizeProblem() -> ArchitectureProblem? {
+    let limits: [(String, Double, Double)] = [
+      ("inputSize", Double(inputSize), 16_384), ("inputChannels", Double(inputChannels), 1_024),
+      ("classes", Double(classes), 1_000_000), ("stemWidth", Double(stemWidth), 16_384),
+      ("widthMultiplier", widthMultiplier, 64), ("stages", Double(stages.count), 64),
+    ] + stages.enumerated().flatMap { s, stage in
+      [("stages[\(s)].blocks", Double(stage.blocks), 1_000),
+       ("stages[\(s)].width", Double(stage.width), 16_384),
+       ("stages[\(s)].stride", Double(stage.stride), 64)]
+    }
+    for (keyPath, value, limit) in limits where value > limit {
+      return ArchitectureProblem(keyPath: keyPath, message:
+        "\(value.formatted()) is beyond the largest supported value, \(limit.formatted())")
+    }
+    // An upper bound of the multiply-accumulates per image, in floating point.
+    var side = Double(inputSize)
+    var channels = Double(inputChannels)
+    var total = side * side * channels * Double(stemWidth) * 49
+    channels = Double(stemWidth)
+    for stage in stages {
+      side = (side / Double(stage.stride)).rounded(.up)
+      let width = Double(stage.width) * widthMultiplier * 4
+      total += Double(stage.blocks) * side * side * 9 * max(width, channels) * max(width, channels) * 3
+      channels = width
+    }
+    guard total <= 1e15 else {
+      return ArchitectureProblem(keyPath: "stages", message: String(
+        format: "this network needs about %.1e multiply-accumulates per image, beyond the "
+          + "10^15 Strata accepts", total))
     }
     return nil
   }

@@ -101,6 +101,17 @@ import Testing
     #expect(message.contains("truncated"))
   }
 
+  /// Found by fuzzing: a header whose count × rows × columns overflows Int must be an error,
+  /// not a trap.
+  @Test func headerWhoseSizeOverflows() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let url = try folder.write("huge", Self.imagesFile(count: 0xFFFF_FFFF, rows: 0xFFFF_FFFF,
+                                                       columns: 0xFFFF_FFFF, pixels: [1, 2]))
+    let message = errorMessage { _ = try IDXReader.readImages(url) }
+    #expect(message.contains(url.path) && message.contains("more bytes than any file holds"))
+  }
+
   @Test func truncatedGzipStream() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

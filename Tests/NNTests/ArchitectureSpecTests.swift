@@ -160,6 +160,16 @@ import Testing
     BadCase(label: "option A narrowing a stage", keyPath: "stages[1].width",
             mentions: ["shortcut \"A\" pads channels with zeros", "stage2.block1",
                        "\"shortcut\": \"B\""]) { stage(&$0, 1, "width", 8) },
+    // Found by fuzzing: sizes whose products overflowed Int in the block registry.
+    BadCase(label: "huge input", keyPath: "inputSize",
+            mentions: ["beyond the largest supported value"]) { $0["inputSize"] = 666_666_628 },
+    BadCase(label: "huge width", keyPath: "stages[0].width",
+            mentions: ["beyond the largest supported value"]) { stage(&$0, 0, "width", 1 << 40) },
+    BadCase(label: "too many multiply-accumulates", keyPath: "stages",
+            mentions: ["multiply-accumulates per image"]) {
+      $0["inputSize"] = 16_000
+      stage(&$0, 0, "width", 16_000)
+    },
   ]
 
   @Test(arguments: badCases)
