@@ -69,10 +69,8 @@ public struct TrainCommand: ParsableCommand {
     var runSpec = try RunSpec.load(spec)
     if let dataRoot { runSpec.dataRoot = dataRoot }
     let data = try runSpec.loadDataset(file: spec)
-    guard let image = data.train.imageShape else {
-      throw ValidationError("\(data.name): images of varying size are not supported by train")
-    }
-    let plan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
+    let plan = try RunPlan(runSpec, classCount: data.classCount, image: try data.inputShape(),
+                           file: spec)
     let specText = (try? String(contentsOfFile: spec, encoding: .utf8)) ?? ""
     return (plan, data, specText)
   }
