@@ -43,6 +43,8 @@ import Testing
     }
   }
 
+  /// A fresh folder; the tests remove it with `defer` (TrainCommandTests.withDirectory's closure
+  /// around these bodies crashes swiftc 6.3.1 in its SendNonSendable pass).
   static func temporaryDirectory() throws -> URL {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("strata-folder-\(UUID().uuidString)")
