@@ -13,11 +13,8 @@ extension RunPlan {
     if let dataRoot { spec.dataRoot = dataRoot }
     try check(spec)
     let data = try spec.loadDataset(file: path)
-    guard let image = data.train.imageShape else {
-      throw RunSpecError(file: path, key: "dataset", message:
-        "\(data.name): images of varying size are not supported (resize them first)")
-    }
-    let plan = try RunPlan(spec, classCount: data.classCount, image: image, file: path)
+    let plan = try RunPlan(spec, classCount: data.classCount, image: try data.inputShape(),
+                           file: path)
     let specText = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     return (plan, data, specText)
   }

@@ -20,6 +20,7 @@ extension RunSpec {
     if let split { object["split"] = split }
     if let trainPerClass { object["train_per_class"] = trainPerClass }
     if let testPerClass { object["test_per_class"] = testPerClass }
+    if let imageSize { object["image_size"] = imageSize }
     switch memoryBudget {
     case .bytes(let n): object["memory_budget"] = n
     case .der(let n): object["memory_budget"] = "DER:\(n)"

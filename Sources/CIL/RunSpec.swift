@@ -12,7 +12,8 @@ import NN
 /// `memory_budget` (a total budget in bytes, or `DER:<exemplars>`, that the memory ledger turns
 /// into exemplars after the model's bytes), `data_root`, `T` (iCaRL's temperature),
 /// `train_per_class` and `test_per_class` (keep only the first N training or test images of
-/// each class, for quick runs).
+/// each class, for quick runs), `image_size` (the crop side of an image-folder data set, 224 by
+/// default).
 public struct RunSpec: Sendable, Equatable {
   public var modelName: LearnerKind = .memo
   public var dataset = "cifar100"
@@ -21,6 +22,9 @@ public struct RunSpec: Sendable, Equatable {
   public var trainPerClass: Int?
   /// At most this many test images per class; nil keeps all (the accuracies papers report).
   public var testPerClass: Int?
+  /// Image folders: the side of the model's square input (RandomResizedCrop / CenterCrop);
+  /// nil is the reference 224.
+  public var imageSize: Int?
   /// A built-in architecture or an architecture spec file.
   public var architecture = "resnet32"
   public var split: String?
@@ -63,7 +67,7 @@ public struct RunSpec: Sendable, Equatable {
     "seed", "init_epoch", "init_lr", "init_milestones", "init_weight_decay", "init_lr_decay",
     "epochs", "lrate", "milestones", "weight_decay", "lrate_decay", "batch_size", "scheduler",
     "train_base", "train_shared", "alpha_aux", "T", "train_per_class",
-    "test_per_class",
+    "test_per_class", "image_size",
   ]
 
   /// PyCIL keys without an effect here (devices, logging, resuming PyCIL's own checkpoints).
@@ -105,6 +109,7 @@ public struct RunSpec: Sendable, Equatable {
     spec.dataRoot = try reader.string("data_root")
     spec.trainPerClass = try reader.int("train_per_class", minimum: 1)
     spec.testPerClass = try reader.int("test_per_class", minimum: 1)
+    spec.imageSize = try reader.int("image_size", minimum: 1)
     if let convnet = try reader.string("convnet_type") {
       // PyCIL names MEMO's and DER's backbones memo_resnet32, and cosine classifiers cosine_….
       var name = convnet

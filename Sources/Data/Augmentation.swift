@@ -119,11 +119,8 @@ public struct Augmentation: Sendable, Equatable {
     geometry: .randomCrop(size: 28, padding: 4), flipProbability: 0.5,
     mean: fashionMNISTMean, std: fashionMNISTStd)
   public static let fashionMNISTTest = Augmentation(mean: fashionMNISTMean, std: fashionMNISTStd)
-  public static let imageNetTrain = Augmentation(
-    geometry: .randomResizedCrop(size: 224, scale: 0.08...1.0, ratio: (3.0 / 4)...(4.0 / 3)),
-    flipProbability: 0.5, mean: imageNetMean, std: imageNetStd)
-  public static let imageNetTest = Augmentation(
-    geometry: .resizeCenterCrop(resize: 256, crop: 224), mean: imageNetMean, std: imageNetStd)
+  public static let imageNetTrain = imageFolderTrain(size: 224)
+  public static let imageNetTest = imageFolderTest(size: 224)
 
   // MARK: Shapes and parameters
 

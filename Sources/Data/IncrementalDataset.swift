@@ -45,13 +45,15 @@ public struct IncrementalDataset: Sendable {
       testAugmentation: variant == .cifar10 ? .cifar10Test : .cifar100Test)
   }
 
-  /// An ImageNet-style folder (`root/train/<class>/*`, `root/val/<class>/*`), decoded lazily.
-  public static func imageFolder(root: URL, name: String = "imagenet-subset") throws
-    -> IncrementalDataset
+  /// An ImageNet-style folder (`root/train/<class>/*`, `root/val/<class>/*`), decoded lazily,
+  /// with PyCIL's ImageNet transforms cropping to `size` (224 in the reference).
+  public static func imageFolder(root: URL, name: String = "imagenet-subset", size: Int = 224)
+    throws -> IncrementalDataset
   {
     let (train, test) = try ImageFolder.trainAndValidation(root: root)
     return IncrementalDataset(
       name: name, train: train, test: test,
-      trainAugmentation: .imageNetTrain, testAugmentation: .imageNetTest)
+      trainAugmentation: .imageFolderTrain(size: size),
+      testAugmentation: .imageFolderTest(size: size))
   }
 }

@@ -18,7 +18,7 @@ public struct TrainCommand: ParsableCommand {
       file is accepted as it is and keys Strata does not use are listed as warnings. Missing \
       keys default to PyCIL's exps/memo.json. Methods: finetune, replay, icarl, der, memo, joint. \
       Strata's own keys: architecture, split (MEMO), train_shared, memory_budget (bytes or \
-      DER:N), data_root.
+      DER:N), data_root, image_size (crop side for imagenet100 / image-folder, default 224).
 
       The spec is checked against the data and the architecture before any training: an \
       unknown method, a split that is not a block, init_cls beyond the class count or a \
@@ -69,10 +69,8 @@ public struct TrainCommand: ParsableCommand {
     var runSpec = try RunSpec.load(spec)
     if let dataRoot { runSpec.dataRoot = dataRoot }
     let data = try runSpec.loadDataset(file: spec)
-    guard let image = data.train.imageShape else {
-      throw ValidationError("\(data.name): images of varying size are not supported by train")
-    }
-    let plan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
+    let plan = try RunPlan(runSpec, classCount: data.classCount, image: try data.inputShape(),
+                           file: spec)
     let specText = (try? String(contentsOfFile: spec, encoding: .utf8)) ?? ""
     return (plan, data, specText)
   }

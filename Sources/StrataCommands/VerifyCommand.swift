@@ -112,10 +112,8 @@ public struct VerifyCommand: ParsableCommand {
   func plan() throws -> (sweep: VerificationSweep, recommended: String?, budgets: [MemoryLedger.Budget]) {
     let runSpec = try RunSpec.load(spec)
     let data = try runSpec.loadDataset(file: spec)
-    guard let image = data.train.imageShape else {
-      throw ValidationError("\(data.name): images of varying size are not supported")
-    }
-    let runPlan = try RunPlan(runSpec, classCount: data.classCount, image: image, file: spec)
+    let runPlan = try RunPlan(runSpec, classCount: data.classCount,
+                              image: try data.inputShape(), file: spec)
     let architecture = runPlan.architecture
     let names = list(splits)
     var recommended: String?

@@ -163,4 +163,15 @@ import Testing
     #expect(try Self.decode("{}").trainPerClass == nil)
     #expect(Self.error { try Self.decode(#"{"train_per_class": 0}"#) }?.key == "train_per_class")
   }
+
+  /// `image_size` (image folders' crop) is read, refused below 1, and survives the canonical
+  /// JSON a checkpoint stores, so a resumed run crops as the first did.
+  @Test func imageSize() throws {
+    let spec = try Self.decode(#"{"dataset": "imagenet100", "image_size": 112}"#)
+    #expect(spec.imageSize == 112 && spec.warnings.isEmpty)
+    #expect(try Self.decode("{}").imageSize == nil)
+    #expect(Self.error { try Self.decode(#"{"image_size": 0}"#) }?.key == "image_size")
+    let again = try RunSpec.decode(Data(spec.canonicalJSON.utf8), file: "canonical.json")
+    #expect(again.imageSize == 112 && again.trainsLike(spec))
+  }
 }
