@@ -117,8 +117,9 @@ public struct ProbeFile: Sendable {
         let (old, new) = probes.values(probe)
         guard old.count == new.count, old.count == (recorded ? splits : 0) else {
           throw RecordingError(path: path, message: "task \(probes.task): \(old.count) "
-            + "old-class and \(new.count) new-class \(probe.rawValue) accuracies for the file's "
-            + "\(recorded ? splits : 0) \(probe.rawValue) splits")
+            + "old-class and \(new.count) new-class \(probe.rawValue) accuracies "
+            + (recorded ? "for the file's \(splits) splits"
+                        : "given, but the file was created without the \(probe.rawValue) probe"))
         }
         if recorded { splitProbes.append(probe) }
       }
