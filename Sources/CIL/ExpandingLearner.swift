@@ -29,7 +29,7 @@ public class ExpandingLearner: Learner {
   }
 
   /// Weight aligning (Zhao et al., CVPR 2020) after every task but the first.
-  override func finishTraining(task: Int) throws {
+  override func finishTraining(task: Int, network: ExpandableNetwork) throws {
     if task > 0 { network.alignClassifierWeights() }
   }
 }

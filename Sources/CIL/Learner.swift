@@ -78,8 +78,9 @@ public class Learner {
   /// Training images of old classes added to a task's data: the exemplars in memory.
   func rehearsalIndices(data: IncrementalDataset) -> [Int] { memory.allIndices }
 
-  /// After the task's last epoch, before the memory is built.
-  func finishTraining(task: Int) throws {}
+  /// After the task's last epoch on `network` (the learner's, or a copy in `trainCopy`), before
+  /// the memory is built.
+  func finishTraining(task: Int, network: ExpandableNetwork) throws {}
 
   /// A network the method keeps between tasks besides `network` (iCaRL's teacher); checkpoints
   /// save it.
@@ -122,22 +123,9 @@ public class Learner {
              progress: ((EpochReport) -> Void)?) throws
   {
     let task = currentTask
-    let spec = plan.spec
-    let first = task == 0
-    let epochs = spec.trainingEpochs(task: task)
-    let rate = first ? spec.initialLearningRate : spec.learningRate
-    let decay = first ? spec.initialWeightDecay : spec.weightDecay
-    let schedule = spec.schedule(task: task)
-    let indices = plan.stream.trainingIndices(task: task, labels: data.train.labels,
-                                              exemplars: rehearsalIndices(data: data))
-    let loader = BatchLoader(
-      dataset: data.train, indices: indices, classOrder: plan.stream.order,
-      batchSize: spec.batchSize, shuffle: true, augmentation: data.trainAugmentation,
-      seed: UInt64(truncatingIfNeeded: spec.seed) &+ UInt64(task), prefetch: prefetchesBatches)
-    (batchesPerEpoch, imagesPerEpoch) = (loader.batchCount, indices.count)
-    let trainable = network.parameters.filter(\.isTrainable)
-    let sgd = SGD(groups: [ParameterGroup(trainable, weightDecay: Float(decay))],
-                  learningRate: Float(rate))
+    let loader = taskLoader(data: data)
+    (batchesPerEpoch, imagesPerEpoch) = (loader.batchCount, loader.indices.count)
+    let sgd = taskOptimizer(network)
     for (parameter, buffer) in try momentumTargets(momentum) {
       sgd.setMomentumBuffer(buffer, of: parameter)
     }
@@ -150,6 +138,59 @@ public class Learner {
         try observer.taskWillResume(self, task: task, epoch: start)
       }
     }
+    try epochs(network, loader: loader, optimizer: sgd, from: start, observed: true,
+               progress: progress)
+    try finishTraining(task: task, network: network)
+  }
+
+  /// Trains `network` — a copy of the learner's network at the start of the current task, with
+  /// the same classifier shape, and possibly more blocks frozen — on the task exactly as the
+  /// learner trains its own: the same images (the task's plus the memory it trains with), batch
+  /// order, augmentation, loss, schedule and `finishTraining`. The learner, its network and its
+  /// observers are untouched. For probes that retrain part of the network (`taskWillTrain` is
+  /// the moment: the memory is then still the one the task trains with).
+  /// - Precondition: the current task is training (called from a `TrainingObserver` hook).
+  public func trainCopy(_ network: ExpandableNetwork, data: IncrementalDataset) throws {
+    precondition(optimizer != nil, "trainCopy is called while the current task trains")
+    precondition(network !== self.network, "trainCopy trains a copy, not the learner's network")
+    try epochs(network, loader: taskLoader(data: data), optimizer: taskOptimizer(network),
+               from: 0, observed: false, progress: nil)
+    try finishTraining(task: currentTask, network: network)
+  }
+
+  /// The current task's training batches: its new classes plus `rehearsalIndices`, shuffled
+  /// with the spec's seed + task.
+  private func taskLoader(data: IncrementalDataset) -> BatchLoader {
+    let task = currentTask
+    let indices = plan.stream.trainingIndices(task: task, labels: data.train.labels,
+                                              exemplars: rehearsalIndices(data: data))
+    return BatchLoader(
+      dataset: data.train, indices: indices, classOrder: plan.stream.order,
+      batchSize: plan.spec.batchSize, shuffle: true, augmentation: data.trainAugmentation,
+      seed: UInt64(truncatingIfNeeded: plan.spec.seed) &+ UInt64(task), prefetch: prefetchesBatches)
+  }
+
+  /// SGD (momentum 0.9) over `network`'s trainable parameters with the current task's base rate
+  /// and weight decay (the first task's or the later tasks').
+  private func taskOptimizer(_ network: ExpandableNetwork) -> SGD {
+    let first = currentTask == 0
+    let decay = first ? plan.spec.initialWeightDecay : plan.spec.weightDecay
+    return SGD(groups: [ParameterGroup(network.parameters.filter(\.isTrainable),
+                                       weightDecay: Float(decay))],
+               learningRate: Float(first ? plan.spec.initialLearningRate : plan.spec.learningRate))
+  }
+
+  /// Epochs `start...` of the current task on `network`; `observed`: the observers see every
+  /// backward and epoch (the learner's own training only).
+  private func epochs(_ network: ExpandableNetwork, loader: BatchLoader, optimizer sgd: SGD,
+                      from start: Int, observed: Bool, progress: ((EpochReport) -> Void)?) throws
+  {
+    let task = currentTask
+    let spec = plan.spec
+    let epochs = spec.trainingEpochs(task: task)
+    let rate = task == 0 ? spec.initialLearningRate : spec.learningRate
+    let schedule = spec.schedule(task: task)
+    let observers = observed ? self.observers : []
     // Steps count from the task's start, as in an uninterrupted run.
     var step = start * loader.batchCount
     precondition(start <= epochs, "task \(task) has \(epochs) epochs, cannot start at \(start)")
@@ -181,7 +222,6 @@ public class Learner {
       for observer in observers { try observer.epochDidEnd(self, report: report) }
       progress?(report)
     }
-    try finishTraining(task: task)
   }
 
   /// Reduces the old classes' exemplars to the quota and herds the new classes' (PyCIL's

@@ -30,10 +30,12 @@ public struct ProbeRecord: Sendable {
   /// The rewind probe, when the file has it (nil for files recorded without it): split names in
   /// forward order, and the old-class and new-class accuracy [task][split].
   public var rewind: RewindRecord?
+  /// The retrain probe, when the file has it: the same shape.
+  public var retrain: RewindRecord?
   public var provenance: Provenance
 }
 
-/// The rewind probe of a probe file (`ProbeSchema.rewindVariables`).
+/// The rewind or the retrain probe of a probe file (`ProbeSchema.SplitProbe`).
 public struct RewindRecord: Sendable, Equatable {
   /// Legal split names in forward order, `stem` … `none`.
   public var splits: [String]
@@ -80,7 +82,8 @@ extension ProbeFile {
                  "split": splits?.count ?? 0]
 
     func values<T: HDF5Element>(_ name: String, _ type: T.Type) throws -> (values: [T], row: Int) {
-      let dimensions = (ProbeSchema.variables + ProbeSchema.rewindVariables)
+      let dimensions = (ProbeSchema.variables + ProbeSchema.rewindVariables
+                        + ProbeSchema.retrainVariables)
         .first { $0.name == name }?.dimensions ?? ["task", "block"]
       let shape = dimensions.map { sizes[$0]! }
       let dataset = try root.openDataset(name)
@@ -102,14 +105,24 @@ extension ProbeFile {
       let (flat, row) = try values(name, String.self)
       return chunks(flat, row)
     }
-    var rewind: RewindRecord?
+    var recorded: [ProbeSchema.SplitProbe: RewindRecord] = [:]
     if let splits {
-      for variable in ProbeSchema.rewindVariables where !(try root.contains(variable.name)) {
-        throw RecordingError(path: path, message: "has a 'split' axis but no variable "
-                             + "'\(variable.name)'")
+      for probe in ProbeSchema.SplitProbe.allCases {
+        let (old, new) = (probe.variables[0].name, probe.variables[1].name)
+        switch (try root.contains(old), try root.contains(new)) {
+        case (true, true):
+          recorded[probe] = RewindRecord(splits: splits, oldAccuracy: try matrix(old),
+                                         newAccuracy: try matrix(new))
+        case (false, false): continue
+        case (let hasOld, _):
+          throw RecordingError(path: path, message: "has '\(hasOld ? old : new)' but no "
+                               + "variable '\(hasOld ? new : old)'")
+        }
       }
-      rewind = RewindRecord(splits: splits, oldAccuracy: try matrix("rewind_old_accuracy"),
-                            newAccuracy: try matrix("rewind_new_accuracy"))
+      if recorded.isEmpty {
+        throw RecordingError(path: path, message: "has a 'split' axis but no variable "
+          + "'rewind_old_accuracy' nor 'retrain_old_accuracy'")
+      }
     }
     return ProbeRecord(
       path: path, blocks: blocks, tasks: tasks, epochs: epochs, runTasks: seen,
@@ -118,7 +131,8 @@ extension ProbeFile {
       cosineDistance: try matrix("param_cosine_distance"),
       statisticsShift: try matrix("bn_stat_shift"), ckaOld: try matrix("cka_old"),
       ckaNew: try matrix("cka_new"), ckaOldNote: try notes("cka_old_note"),
-      ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"), rewind: rewind,
+      ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"), rewind: recorded[.rewind],
+      retrain: recorded[.retrain],
       provenance: try Provenance(reading: file.attributes, path: path))
   }
 }

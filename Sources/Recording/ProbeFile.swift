@@ -15,11 +15,12 @@ public struct ProbeFile: Sendable {
   /// and provenance. Refuses to replace an existing file unless `overwrite`. With
   /// `perIteration`, the file also holds every iteration's gradient norms
   /// (`ProbeSchema.iterationVariables` over an unlimited `iteration` axis). With `splits` (the
-  /// legal split names in forward order), it holds the rewind probe
-  /// (`ProbeSchema.rewindVariables` over a `split` axis).
+  /// legal split names in forward order), it holds the `splitProbes` (the rewind probe, the
+  /// retrain probe: `ProbeSchema.SplitProbe.variables` over a `split` axis).
   public static func create(at path: String, blocks: [String], epochs: Int, tasks: Int,
                             settings: ProbeSettings, provenance: Provenance,
                             perIteration: Bool = false, splits: [String]? = nil,
+                            splitProbes: [ProbeSchema.SplitProbe] = [.rewind],
                             overwrite: Bool = false) throws -> ProbeFile
   {
     try createAtomically(path, overwrite: overwrite) { file in
@@ -69,9 +70,10 @@ public struct ProbeFile: Sendable {
       }
       if let splits {
         try root.createCoordinate("split", values: splits)
-        try root.describe("split", "split point", "", "first rewound block, in forward order "
-                          + "(stem: every body block; none: nothing rewound)")
-        for variable in ProbeSchema.rewindVariables {
+        try root.describe("split", "split point", "", "in forward order: the first body block "
+                          + "rewound (rewind probe) or trained (retrain probe); stem: every body "
+                          + "block, none: no body block")
+        for variable in splitProbes.flatMap(\.variables) {
           try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
           try root.describe(variable.name, variable.longName, variable.units, variable.description)
         }
@@ -108,13 +110,18 @@ public struct ProbeFile: Sendable {
         throw RecordingError(path: path, message: "task \(probes.task): per-iteration gradient "
                              + "norms given, but the file was created without them")
       }
-      let splits = try root.contains("split") ? try root.openDataset("split").shape()[0] : nil
-      guard probes.rewindOld.count == probes.rewindNew.count,
-            probes.rewindOld.count == (splits ?? 0)
-      else {
-        throw RecordingError(path: path, message: "task \(probes.task): \(probes.rewindOld.count) "
-                             + "old-class and \(probes.rewindNew.count) new-class rewind "
-                             + "accuracies for the file's \(splits ?? 0) splits")
+      let splits = try root.contains("split") ? try root.openDataset("split").shape()[0] : 0
+      var splitProbes: [ProbeSchema.SplitProbe] = []
+      for probe in ProbeSchema.SplitProbe.allCases {
+        let recorded = try root.contains(probe.variables[0].name)
+        let (old, new) = probes.values(probe)
+        guard old.count == new.count, old.count == (recorded ? splits : 0) else {
+          throw RecordingError(path: path, message: "task \(probes.task): \(old.count) "
+            + "old-class and \(new.count) new-class \(probe.rawValue) accuracies "
+            + (recorded ? "for the file's \(splits) splits"
+                        : "given, but the file was created without the \(probe.rawValue) probe"))
+        }
+        if recorded { splitProbes.append(probe) }
       }
       try root.openDataset("task").append([Int32(probes.task)])
       try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
@@ -129,9 +136,10 @@ public struct ProbeFile: Sendable {
       try root.openDataset("cka_new_note").append(probes.ckaNew.map { $0.reason ?? "" })
       try root.openDataset("accuracy").append(
         probes.accuracy + [Double](repeating: .nan, count: seen - probes.accuracy.count))
-      if splits != nil {
-        try root.openDataset("rewind_old_accuracy").append(probes.rewindOld)
-        try root.openDataset("rewind_new_accuracy").append(probes.rewindNew)
+      for probe in splitProbes {
+        let (old, new) = probes.values(probe)
+        try root.openDataset(probe.variables[0].name).append(old)
+        try root.openDataset(probe.variables[1].name).append(new)
       }
       if perIteration {
         let iteration = try root.openDataset("iteration")

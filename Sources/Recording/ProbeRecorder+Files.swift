@@ -38,7 +38,9 @@ extension ProbeRecorder {
     let file = try ProbeFile.create(
       at: output, blocks: blocks, epochs: plan.spec.epochs, tasks: plan.stream.count,
       settings: settings, provenance: provenance, perIteration: options.perIteration,
-      splits: options.rewind ? plan.architecture.legalSplits.map(\.description) : nil,
+      splits: options.splitProbes.isEmpty ? nil
+        : plan.architecture.legalSplits.map(\.description),
+      splitProbes: options.splitProbes,
       overwrite: overwrite)
     let activations = try activationsPath.map {
       try ActivationFile.create(at: $0, blocks: exportBlocks, settings: settings,

@@ -15,7 +15,10 @@ import Tensor
 ///   task t−1 (a frozen copy kept since then) and now, on the probe images of the old classes
 ///   and of task t's classes; the evaluation's per-task accuracy;
 /// - optionally (`Options.rewind`), the accuracy on the old and the new classes' test images
-///   with the body rewound to θ(t−1) from each legal split onward (`BlockRewind`).
+///   with the body rewound to θ(t−1) from each legal split onward (`BlockRewind`);
+/// - optionally (`Options.retrain`), the same accuracies after training task t from θ(t−1) with
+///   the body blocks before each legal split frozen (`BlockRetrain`), trained when the task
+///   starts on copies, so the run itself is not disturbed.
 ///
 /// Each task is appended to the probe file as soon as it ends, so the file is complete after
 /// every task: a run stopped in task k leaves tasks 1…k−1. The head's growth is handled by
@@ -35,8 +38,17 @@ public final class ProbeRecorder: TrainingObserver {
     /// test accuracy with the body rewound from each legal split onward. One evaluation of the
     /// seen classes' test images per split and task.
     public var rewind = false
+    /// Also record the retrain probe (`BlockRetrain`): at every task start t ≥ 1, for each legal
+    /// split, a copy of the network trained on task t with the body blocks before the split
+    /// frozen, then scored on the old and the new classes. One training of the task per split.
+    public var retrain = false
 
     public init() {}
+
+    /// The probes over the `split` axis these options record.
+    var splitProbes: [ProbeSchema.SplitProbe] {
+      (rewind ? [.rewind] : []) + (retrain ? [.retrain] : [])
+    }
   }
 
   public let file: ProbeFile
@@ -89,6 +101,9 @@ public final class ProbeRecorder: TrainingObserver {
     epoch = 0
     probes = TaskProbes(task: task, gradientNorm: [], gradientNormNormalized: [], epochShift: [],
                         shift: [], ckaOld: [], ckaNew: [], accuracy: [])
+    if options.retrain {
+      try retrain(task: task, learner: learner)
+    }
   }
 
   public func didBackward(_ learner: Learner, step: Int) throws {
@@ -152,13 +167,32 @@ public final class ProbeRecorder: TrainingObserver {
 
   /// The rewind probe: test accuracy on the old and the new classes for every legal split.
   private func rewind(task: Int, learner: Learner, previous: ExpandableNetwork) throws {
-    let new = learner.plan.stream.tasks[task].classes
-    let groups = [0..<new.lowerBound, new]
+    let groups = Self.oldAndNew(task: task, learner: learner)
     let accuracies = try BlockRewind.sweep(current: learner.network, previous: previous) {
       try learner.classifierAccuracy(of: $1, data: data, groups: groups).perTask
     }
     probes.rewindOld = accuracies.map { $0[0] }
     probes.rewindNew = accuracies.map { $0[1] }
+  }
+
+  /// The retrain probe: test accuracy on the old and the new classes after training the task
+  /// from the network at its start with the blocks before each legal split frozen. Run when the
+  /// task starts, while the learner's memory is the one the task trains with.
+  private func retrain(task: Int, learner: Learner) throws {
+    let groups = Self.oldAndNew(task: task, learner: learner)
+    let accuracies = try BlockRetrain.sweep(start: learner.network) {
+      try learner.trainCopy($0, data: data)
+    } measure: {
+      try learner.classifierAccuracy(of: $1, data: data, groups: groups).perTask
+    }
+    probes.retrainOld = accuracies.map { $0[0] }
+    probes.retrainNew = accuracies.map { $0[1] }
+  }
+
+  /// The class positions of the classes before task `task` and of its own.
+  private static func oldAndNew(task: Int, learner: Learner) -> [Range<Int>] {
+    let new = learner.plan.stream.tasks[task].classes
+    return [0..<new.lowerBound, new]
   }
 
   /// CKA per block on one probe subset, in estimator order; the exported blocks' features are

@@ -98,6 +98,36 @@ public enum ProbeSchema {
   static let rewoundHead = "the classifier is never rewound (the old one lacks the new "
     + "classes): split stem rewinds everything but the head, split none is the network after task t"
 
+  /// With the retrain probe (`BlockRetrain`): over the same `split` axis, the accuracy of
+  /// θ(t−1), grown for task t, after training task t with every body block before the split
+  /// frozen.
+  public static let retrainVariables: [Variable] = [
+    Variable(name: "retrain_old_accuracy", dimensions: ["task", "split"],
+             longName: "old-class accuracy with blocks retrained", units: "1",
+             description: "top-1 accuracy (fraction) on the test images of the classes seen "
+               + "before task t, of the network at the end of task t-1 grown for task t's classes "
+               + "and trained on task t as the learner trains it (same data, loss, schedule, "
+               + "seed), with every body block before the split frozen; " + retrainedHead),
+    Variable(name: "retrain_new_accuracy", dimensions: ["task", "split"],
+             longName: "new-class accuracy with blocks retrained", units: "1",
+             description: "the same on the test images of task t's classes; " + retrainedHead),
+  ]
+
+  static let retrainedHead = "the classifier always trains: split stem trains what the "
+    + "learner trains, split none only the classifier"
+
+  /// The probes over the `split` axis, each with its pair of variables.
+  public enum SplitProbe: String, Sendable, CaseIterable {
+    case rewind, retrain
+
+    public var variables: [Variable] {
+      switch self {
+      case .rewind: ProbeSchema.rewindVariables
+      case .retrain: ProbeSchema.retrainVariables
+      }
+    }
+  }
+
   /// Companion string variables: why a CKA value is NaN ("" where it is defined).
   public static let notes = ["cka_old_note", "cka_new_note"]
 }

@@ -25,6 +25,18 @@ public struct TaskProbes: Sendable {
   /// split onward (`BlockRewind`), per split in forward order, when recorded (else empty).
   public var rewindOld: [Double] = []
   public var rewindNew: [Double] = []
+  /// The same with only the blocks from each split onward (and the head) trained from the
+  /// previous task's network (`BlockRetrain`), when recorded (else empty).
+  public var retrainOld: [Double] = []
+  public var retrainNew: [Double] = []
+
+  /// The values of a split probe: (old, new) per split.
+  func values(_ probe: ProbeSchema.SplitProbe) -> (old: [Double], new: [Double]) {
+    switch probe {
+    case .rewind: (rewindOld, rewindNew)
+    case .retrain: (retrainOld, retrainNew)
+    }
+  }
 
   public init(task: Int, gradientNorm: [[Double]], gradientNormNormalized: [[Double]],
               epochShift: [[Double]], shift: [ParameterShift], ckaOld: [CKAResult],

@@ -28,10 +28,15 @@ struct ReportContent {
     sections.append(Self.trends(report))
     if let split = report.split {
       sections.append(Self.candidates(split, probes: p))
-    } else if p.rewind != nil {
-      var rewind = Section(title: "Rewind probe")
-      Self.rewind(p, split: nil, into: &rewind)
-      sections.append(rewind)
+    } else if p.rewind != nil || p.retrain != nil {
+      let title = switch (p.rewind != nil, p.retrain != nil) {
+      case (true, true): "Rewind and retrain probes"
+      case (true, false): "Rewind probe"
+      default: "Retrain probe"
+      }
+      var probes = Section(title: title)
+      Self.splitProbes(p, split: nil, into: &probes)
+      sections.append(probes)
     }
     if let verification = report.verification { sections.append(Self.verification(verification)) }
     sections.append(Self.caveats(report))
@@ -182,8 +187,14 @@ struct ReportContent {
     }
     s.tables.append(("metric_agreement", Table(columns: ["metrics", "Spearman ρ over blocks"],
                                                rows: agreement)))
-    rewind(probes, split: split.recommendedSplit, into: &s)
+    splitProbes(probes, split: split.recommendedSplit, into: &s)
     return s
+  }
+
+  /// The rewind and the retrain curves, each when recorded.
+  static func splitProbes(_ p: ProbeRecord, split: String?, into s: inout Section) {
+    rewind(p, split: split, into: &s)
+    retrain(p, split: split, into: &s)
   }
 
   /// The rewind curve: accuracy over the split from which the body is set back to the previous
@@ -193,32 +204,58 @@ struct ReportContent {
       s.text.append("Rewind curve: not recorded in this run (strata probe --rewind records it).")
       return
     }
+    curve(r, p, name: "rewind", split: split, into: &s,
+          title: "Accuracy with the blocks from the split onward rewound to the previous task "
+            + "(mean over tasks)",
+          text: "Rewind curve: after task t, every body block from the split onward is set "
+            + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
+            + "rewinds the whole body, none nothing). New-class accuracy that holds while the "
+            + "shallow blocks are rewound says those blocks need no plasticity; where it drops is "
+            + "where the task needed to change the network.")
+  }
+
+  /// The retrain curve: accuracy over the split from which the body is trained (the blocks
+  /// before it frozen at the previous task's values), mean over tasks, and every task in a table.
+  static func retrain(_ p: ProbeRecord, split: String?, into s: inout Section) {
+    guard let r = p.retrain else {
+      s.text.append("Retrain curve: not recorded in this run (strata probe --retrain records it).")
+      return
+    }
+    curve(r, p, name: "retrain", split: split, into: &s,
+          title: "Accuracy after training the task with only the blocks from the split onward "
+            + "(mean over tasks)",
+          text: "Retrain curve: for task t, the network at the end of task t−1 is trained on "
+            + "task t as the learner trains it, with every body block before the split frozen "
+            + "(stem trains what the learner trains, none only the classifier). Where the "
+            + "new-class accuracy falls below stem's is how deep the task needs plasticity; the "
+            + "old-class accuracy shows what training fewer blocks spares.")
+  }
+
+  /// A split probe's chart (old and new classes, mean over tasks), text and per-task table.
+  private static func curve(_ r: RewindRecord, _ p: ProbeRecord, name: String, split: String?,
+                            into s: inout Section, title: String, text: String)
+  {
     func mean(_ rows: [[Double]]) -> [Double] {
       r.splits.indices.map { k in
         let v = rows.map { $0[k] }.filter { !$0.isNaN }
         return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
       }
     }
-    s.charts.append(("rewind", BlockProfileChart(
-      title: "Accuracy with the blocks from the split onward rewound to the previous task "
-        + "(mean over tasks)", yLabel: "accuracy", blocks: r.splits,
+    s.charts.append((name, BlockProfileChart(
+      title: title, yLabel: "accuracy", blocks: r.splits,
       series: [.init(name: "old classes", values: mean(r.oldAccuracy)),
                .init(name: "new classes", values: mean(r.newAccuracy))],
       split: split, yIncluding: [0, 1]).svg))
-    s.text.append("Rewind curve: after task t, every body block from the split onward is set "
-      + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
-      + "rewinds the whole body, none nothing). New-class accuracy that holds while the shallow "
-      + "blocks are rewound says those blocks need no plasticity; where it drops is where the "
-      + "task needed to change the network.")
+    s.text.append(text)
     var rows: [[String]] = []
     for (i, task) in p.tasks.enumerated() {
-      for (k, name) in r.splits.enumerated() {
-        rows.append(["\(task)", name, formatted(r.oldAccuracy[i][k]),
+      for (k, split) in r.splits.enumerated() {
+        rows.append(["\(task)", split, formatted(r.oldAccuracy[i][k]),
                      formatted(r.newAccuracy[i][k])])
       }
     }
-    s.tables.append(("rewind", Table(columns: ["task", "split", "rewind_old_accuracy",
-                                               "rewind_new_accuracy"], rows: rows)))
+    s.tables.append((name, Table(columns: ["task", "split", name + "_old_accuracy",
+                                           name + "_new_accuracy"], rows: rows)))
   }
 
   static func verification(_ v: VerificationRecord) -> Section {

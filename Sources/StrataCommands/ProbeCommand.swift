@@ -46,11 +46,20 @@ public struct ProbeCommand: ParsableCommand {
       cost the new classes accuracy is where the task needed plasticity. It costs one \
       evaluation per split and task.
 
+      --retrain adds the other intervention: at the start of every task t ≥ 1, for every legal \
+      split k, a copy of the network at the end of task t−1 (grown for task t's classes) is \
+      trained on task t with the learner's data, loss and schedule while every body block \
+      before k stays frozen (stem trains everything, none only the classifier), then scored on \
+      the old and the new classes (retrain_old_accuracy, retrain_new_accuracy). Where the \
+      new-class accuracy stops matching stem's is how deep the task needs plasticity. The run \
+      itself is unchanged; it costs one training of the task per split and task.
+
       Example (Fashion-MNIST, 5 tasks of 2 classes, ResNet-20):
         strata probe analyses/probe-fashion-mnist.json --output probes.h5
         strata probe replay.json -o probes.h5 --cka-features pooled \\
           --export-activations stem,stage3.block3
         strata probe replay.json -o probes.h5 --rewind
+        strata probe replay.json -o probes.h5 --rewind --retrain
       """)
 
   @Argument(help: "The run spec (JSON); model_name finetune or replay.")
@@ -81,6 +90,12 @@ public struct ProbeCommand: ParsableCommand {
                            + "split onward rewound to the previous task's values (one "
                            + "evaluation per split and task)."))
   public var rewind = false
+
+  @Flag(help: ArgumentHelp("Also measure old- and new-class accuracy after training each task "
+                           + "from the previous task's network with only the blocks from each "
+                           + "split onward (and the classifier) trainable (one training of the "
+                           + "task per split and task)."))
+  public var retrain = false
 
   @Option(help: ArgumentHelp("Blocks whose probe-set activations to export, comma-separated "
                              + "(e.g. stem,stage3.block1), or all.", valueName: "blocks"))
@@ -153,6 +168,7 @@ public struct ProbeCommand: ParsableCommand {
     options.features = ckaFeatures.features
     options.perIteration = perIteration
     options.rewind = rewind
+    options.retrain = retrain
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: output, probeImagesPerClass: probePerClass,
       options: options, exportBlocks: exportBlocks(plan), activationsPath: activationsOutput,

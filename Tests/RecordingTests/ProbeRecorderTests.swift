@@ -54,9 +54,10 @@ import Testing
 
   /// A run of `kind` on the bar images with a recorder attached (probe sets of 10 images per
   /// class, CKA batches of 5, per-iteration norms, `exported` blocks' activations, the rewind
-  /// probe when `rewind`).
+  /// probe when `rewind`, the retrain probe when `retrain`).
   static func probeRun(_ kind: LearnerKind = .replay, increment: Int = 2, epochs: Int = 2,
-                       ckaBatch: Int? = 5, rewind: Bool = false, in directory: String,
+                       ckaBatch: Int? = 5, rewind: Bool = false, retrain: Bool = false,
+                       in directory: String,
                        configure: (inout RunSpec) -> Void = { _ in }) throws
     -> (run: ClassIncrementalRun, recorder: ProbeRecorder)
   {
@@ -72,6 +73,7 @@ import Testing
     var options = ProbeRecorder.Options()
     (options.ckaBatch, options.forwardImages, options.perIteration) = (ckaBatch, 10, true)
     options.rewind = rewind
+    options.retrain = retrain
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: directory + "/probes.h5", probeImagesPerClass: 10,
       options: options, exportBlocks: exported, provenance: ProbeFileTests.provenance,

@@ -25,6 +25,9 @@ import Testing
     let defaults = try Self.command(["run.json"])
     #expect(defaults.output == "probes.h5" && !defaults.force && defaults.exportActivations == nil)
     #expect(defaults.ckaFeatures == .flatten && defaults.probePerClass == 100)
+    #expect(!defaults.rewind && !defaults.retrain)
+    let probes = try Self.command(["run.json", "--rewind", "--retrain"])
+    #expect(probes.rewind && probes.retrain)
   }
 
   @Test func exportBlocksAreAListOrAll() throws {

@@ -10,8 +10,8 @@ import Testing
   static let splits = ["stem", "stage1.block1", "stage2.block1", "none"]
 
   /// A probe file of the tiny network (`VerifyCommandTests.probeFile`'s metrics) with made-up
-  /// rewind accuracies that differ per task and split.
-  static func probeFile(_ directory: String) throws -> String {
+  /// rewind accuracies that differ per task and split (and retrain ones when `retrain`).
+  static func probeFile(_ directory: String, retrain: Bool = false) throws -> String {
     let architecture = directory + "/tiny28.json"
     try VerifyCommandTests.architecture.write(toFile: architecture, atomically: true, encoding: .utf8)
     let path = directory + "/probes.h5"
@@ -22,7 +22,7 @@ import Testing
       provenance: Provenance(strataVersion: "0", gitCommit: "x", commandLine: "strata probe",
                              spec: VerifyCommandTests.spec(architecture: architecture), seed: 1993,
                              libraries: [:], threads: 1),
-      splits: splits)
+      splits: splits, splitProbes: retrain ? [.rewind, .retrain] : [.rewind])
     for t in 1...2 {
       let value = [0.05, 0.1, 0.8, 0.9].map { $0 + 0.01 * Double(t) }
       var probes = TaskProbes(
@@ -33,6 +33,10 @@ import Testing
         accuracy: Array(repeating: 0.5, count: t + 1))
       probes.rewindOld = [0.9, 0.85, 0.7, 0.6].map { $0 - 0.05 * Double(t) }
       probes.rewindNew = [0.1, 0.15, 0.6, 0.8].map { $0 + 0.05 * Double(t) }
+      if retrain {
+        probes.retrainOld = [0.3, 0.4, 0.5, 0.55].map { $0 + 0.02 * Double(t) }
+        probes.retrainNew = [0.95, 0.9, 0.85, 0.4].map { $0 - 0.02 * Double(t) }
+      }
       try file.append(probes)
     }
     return path

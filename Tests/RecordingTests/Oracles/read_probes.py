@@ -27,6 +27,8 @@ out["xarray"] = {"dims": {k: int(v) for k, v in ds.sizes.items()},
                  "cka_old_dims": list(ds["cka_old"].dims)}
 if "split" in ds:
     out["xarray"]["split"] = [str(s) for s in ds["split"].values]
-    out["xarray"]["rewind_old_accuracy_dims"] = list(ds["rewind_old_accuracy"].dims)
-    out["xarray"]["rewind_new_accuracy_dims"] = list(ds["rewind_new_accuracy"].dims)
+    for name in ["rewind_old_accuracy", "rewind_new_accuracy",
+                 "retrain_old_accuracy", "retrain_new_accuracy"]:
+        if name in ds:
+            out["xarray"][name + "_dims"] = list(ds[name].dims)
 print(json.dumps(out))
