@@ -66,13 +66,7 @@ public struct TrainCommand: ParsableCommand {
 
   /// Reads and checks the spec and loads its data: everything that can fail before training.
   func prepare() throws -> (plan: RunPlan, data: IncrementalDataset, specText: String) {
-    var runSpec = try RunSpec.load(spec)
-    if let dataRoot { runSpec.dataRoot = dataRoot }
-    let data = try runSpec.loadDataset(file: spec)
-    let plan = try RunPlan(runSpec, classCount: data.classCount, image: try data.inputShape(),
-                           file: spec)
-    let specText = (try? String(contentsOfFile: spec, encoding: .utf8)) ?? ""
-    return (plan, data, specText)
+    try RunPlan.load(spec: spec, dataRoot: dataRoot)
   }
 
   /// `--checkpoint-dir`, or `run.h5` → `run.checkpoints` next to the output.

@@ -110,10 +110,8 @@ public struct VerifyCommand: ParsableCommand {
   /// The sweep and the recommendation it checks: reads the spec, its data's shape and
   /// split.json; trains nothing.
   func plan() throws -> (sweep: VerificationSweep, recommended: String?, budgets: [MemoryLedger.Budget]) {
-    let runSpec = try RunSpec.load(spec)
-    let data = try runSpec.loadDataset(file: spec)
-    let runPlan = try RunPlan(runSpec, classCount: data.classCount,
-                              image: try data.inputShape(), file: spec)
+    let runPlan = try RunPlan.load(spec: spec).plan
+    let runSpec = runPlan.spec
     let architecture = runPlan.architecture
     let names = list(splits)
     var recommended: String?
