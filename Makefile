@@ -21,6 +21,6 @@ test: deps
 	$(SWIFT) test --skip-build --disable-xctest
 
 # Kill test: SIGKILL `strata run` 20 times at random moments, resume each time, compare the
-# outputs with an uninterrupted run (issue 11). CI runs it after the tests.
+# outputs with an uninterrupted run (issue 11). Not in CI yet: it once found a failing resume.
 kill-test: build
 	scripts/kill-test .build/release/strata 20
