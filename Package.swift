@@ -45,8 +45,13 @@ let package = Package(
     // Class-incremental learners, exemplar memory, evaluation, the memory ledger.
     .target(name: "CIL", dependencies: ["Tensor", "NN", "Data"]),
 
+    // Strata's own C: numerical kernels compiled for AVX-512, AVX2 and baseline x86-64 and
+    // chosen at run time (Swift code is built for baseline x86-64, without FMA). Only Probes
+    // calls it, for the Float64 Gram matrices of CKA.
+    .target(name: "CKernels"),
+
     // Gradient norms, parameter shift, CKA: observers that compute and write nothing.
-    .target(name: "Probes", dependencies: ["NN"]),
+    .target(name: "Probes", dependencies: ["NN", "CKernels"]),
 
     // The HDF5 schema: writing and reading probe, split and verification files.
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
@@ -72,7 +77,7 @@ let package = Package(
     .target(name: "StrataTestSupport", dependencies: ["Tensor", "CIL"], path: "Tests/StrataTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
-    .testTarget(name: "ProbesTests", dependencies: ["Probes", "StrataTestSupport"], exclude: ["Oracles"]),
+    .testTarget(name: "ProbesTests", dependencies: ["Probes", "CKernels", "StrataTestSupport"], exclude: ["Oracles"]),
     .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
                                                    "StrataTestSupport"],

@@ -107,6 +107,25 @@ public struct MemoryDescriptor: @unchecked Sendable {
     }
   }
 
+  /// True when every sample (index along axis 0) occupies its own dense run of
+  /// `count / dims[0]` elements, in order, with no padding: plain layouts and blocked ones like
+  /// `nChw16c` when the channels fill the blocks. Within a sample the order may be blocked.
+  public var isSampleContiguous: Bool {
+    guard raw.format_kind == dnnl_blocked, raw.offset0 == 0, let samples = dims.first,
+          samples > 0 else { return false }
+    let blocking = raw.format_desc.blocking
+    let padded = withUnsafeBytes(of: raw.padded_dims) { buffer in
+      Array(buffer.bindMemory(to: dnnl_dim_t.self).prefix(Int(raw.ndims)).map(Int.init))
+    }
+    let perSample = dims.dropFirst().reduce(1, *)
+    let blocksAxis0 = withUnsafeBytes(of: blocking.inner_idxs) { buffer in
+      buffer.bindMemory(to: dnnl_dim_t.self).prefix(Int(blocking.inner_nblks)).contains(0)
+    }
+    let stride0 = withUnsafeBytes(of: blocking.strides) { $0.bindMemory(to: dnnl_dim_t.self)[0] }
+    return padded == dims && !blocksAxis0 && (samples == 1 || Int(stride0) == perSample)
+      && byteCount == samples * perSample * MemoryLayout<Float>.size
+  }
+
   /// The same dimensions and type with a different layout tag.
   public func with(_ tag: FormatTag) throws(DNNLError) -> MemoryDescriptor {
     try MemoryDescriptor(dims, dataType, tag)

@@ -1,3 +1,4 @@
+import Dispatch
 import NN
 import Tensor
 
@@ -16,8 +17,9 @@ public enum BlockCKA {
   /// each forward batch; the estimator takes its rows `estimatorBatch` at a time (every forward
   /// batch by default), so forwards can be large for speed while the estimator's batches stay
   /// of one size (≥ 4) that divides them. `observe`, if given, sees every forward batch's
-  /// feature rows of every block (its index, before, after), exactly as the estimator gets them:
-  /// what an activation export writes.
+  /// feature rows of every block (its index, before, after) in NCHW order: what an activation
+  /// export writes. (The Grams read flattened maps in the engine's own layout where it keeps
+  /// each image contiguous: a linear kernel does not depend on the order of the features.)
   public static func compare(_ before: any BlockNetwork, _ after: any BlockNetwork,
                              batches: [Tensor], features: Features = .flatten,
                              estimatorBatch: Int? = nil, context: ComputeContext,
@@ -32,14 +34,17 @@ public enum BlockCKA {
       let y = try outputs(after, batch, features: features, context: context)
       let rows = batch.shape[0], step = estimatorBatch ?? rows
       precondition(rows % step == 0, "estimator batches of \(step) do not divide \(rows) images")
+      try estimators[0].checkBatch(step)
+      if let observe {
+        for b in blocks.indices {
+          try observe(b, try x[b].plainRows(context: context), try y[b].plainRows(context: context))
+        }
+      }
+      let starts = Array(stride(from: 0, to: rows, by: step))
+      let grams = centeredGrams(of: [x, y], blocks: blocks.count, starts: starts, rows: step)
       for b in blocks.indices {
-        try observe?(b, x[b], y[b])
-        for start in stride(from: 0, to: rows, by: step) {
-          let (xw, yw) = (x[b].width, y[b].width)
-          try estimators[b].add(x: Array(x[b].values[(start * xw)..<((start + step) * xw)]),
-                                xWidth: xw,
-                                y: Array(y[b].values[(start * yw)..<((start + step) * yw)]),
-                                yWidth: yw)
+        for s in starts.indices {
+          try estimators[b].add(k: grams[0][b][s], l: grams[1][b][s], n: step)
         }
       }
     }
@@ -49,16 +54,43 @@ public enum BlockCKA {
   /// One block's output on one batch as rows of features, row-major.
   public typealias FeatureRows = (values: [Float], width: Int)
 
-  /// Every block's output as rows of features, copied out of the engine's layout.
-  static func outputs(_ network: any BlockNetwork, _ batch: Tensor, features: Features,
-                      context: ComputeContext) throws -> [FeatureRows]
+  /// grams[side][block][batch]: every Gram of one forward batch, computed concurrently, one per
+  /// worker (largest blocks first, as `namedBlocks` runs from the stem).
+  static func centeredGrams(of sides: [[BlockOutput]], blocks: Int, starts: [Int], rows: Int)
+    -> [[[[Double]]]]
   {
-    var result: [FeatureRows] = []
+    let perSide = blocks * starts.count
+    let jobs = sides.count * perSide
+    var flat = [[Double]](repeating: [], count: jobs)
+    flat.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: jobs) { job in
+        let block = job / (starts.count * sides.count)
+        let s = job / sides.count % starts.count, side = job % sides.count
+        out[side * perSide + block * starts.count + s] =
+          sides[side][block].centeredGram(from: starts[s], rows: rows)
+      }
+    }
+    return sides.indices.map { side in
+      (0..<blocks).map { b in Array(flat[(side * perSide + b * starts.count)...].prefix(starts.count)) }
+    }
+  }
+
+  /// Every block's output on one batch, as the Grams need it.
+  static func outputs(_ network: any BlockNetwork, _ batch: Tensor, features: Features,
+                      context: ComputeContext) throws -> [BlockOutput]
+  {
+    var result: [BlockOutput] = []
     try network.observeBlocks(batch) { _, output in
+      let n = output.shape[0]
+      if features == .flatten, output.withSampleRows({ _, _ in true }) == true {
+        result.append(BlockOutput(tensor: output, rows: nil))
+        return
+      }
       let values = try output.scalars(context: context)
-      let n = output.shape[0], width = values.count / n
+      let width = values.count / n
       guard features == .globalAveragePool, output.shape.count == 4 else {
-        result.append((values, width))
+        result.append(BlockOutput(tensor: nil, rows: (values, width)))
         return
       }
       let channels = output.shape[1], area = output.shape[2] * output.shape[3]
@@ -68,8 +100,35 @@ public enum BlockCKA {
         for p in 0..<area { sum += Double(values[i * area + p]) }
         pooled[i] = Float(sum / Double(area))
       }
-      result.append((pooled, channels))
+      result.append(BlockOutput(tensor: nil, rows: (pooled, channels)))
     }
     return result
+  }
+
+  /// A block's output kept for the Grams: the engine's tensor itself when each image's values
+  /// are contiguous in it (no copy), else plain feature rows.
+  struct BlockOutput: @unchecked Sendable {
+    let tensor: Tensor?
+    let rows: FeatureRows?
+
+    func centeredGram(from start: Int, rows count: Int) -> [Double] {
+      if let rows {
+        return rows.values.withUnsafeBufferPointer {
+          Gram.centered($0.baseAddress! + start * rows.width, rows: count, columns: rows.width,
+                        rowStride: rows.width, workers: 1)
+        }
+      }
+      return tensor!.withSampleRows { values, width in
+        Gram.centered(values + start * width, rows: count, columns: width, rowStride: width,
+                      workers: 1)
+      }!
+    }
+
+    /// The rows in NCHW order, as an export writes them.
+    func plainRows(context: ComputeContext) throws -> FeatureRows {
+      if let rows { return rows }
+      let values = try tensor!.scalars(context: context)
+      return (values, values.count / tensor!.shape[0])
+    }
   }
 }

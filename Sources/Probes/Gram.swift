@@ -1,98 +1,43 @@
+import CKernels
 import Dispatch
 import Foundation
 
-/// The linear Gram matrix G = X·Xᵀ of row vectors in Float64.
+/// The centered linear Gram matrix K = Xc·Xcᵀ in Float64 of n rows of Float32 features, each
+/// feature's mean over the rows subtracted first.
 ///
-/// Written here rather than called from BLAS: Debian's OpenBLAS 0.3.21 falls back to its
-/// generic SSE3 kernels on CPUs it does not know (this machine's, for one), where `dsyrk` is an
-/// order of magnitude slower than this loop. Columns are taken in blocks small enough that all
-/// rows of a block stay in the L2 cache while every pair (i ≤ j) accumulates its partial dot
-/// product with 8-wide SIMD. Rows are shared out over the cores (each writes only its own rows
-/// of the upper triangle).
+/// The arithmetic is Strata's C kernel (`Sources/CKernels/gram.c`), compiled for AVX-512, AVX2
+/// and baseline x86-64 and chosen at run time: Swift code is built for baseline x86-64 without
+/// FMA, and Debian's OpenBLAS 0.3.21 falls back to generic SSE3 kernels on CPUs it does not know,
+/// so neither reached the machine's Float64 speed. Every entry sums its products in one fixed
+/// order, whatever the number of workers.
 enum Gram {
-  static let block = 256
-
-  static func compute(_ x: [Double], rows n: Int, columns d: Int) -> [Double] {
+  /// `rows` × `columns` values, row i starting at `x + i * rowStride`. `workers` share out the
+  /// rows (1 when the caller runs several Grams at once).
+  static func centered(_ x: UnsafePointer<Float>, rows n: Int, columns d: Int, rowStride: Int,
+                       workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Double]
+  {
+    precondition(n > 0 && d > 0 && rowStride >= d, "Gram of \(n) rows of \(d) values")
     var g = [Double](repeating: 0, count: n * n)
-    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(n / 8, 1))
-    x.withUnsafeBufferPointer { xs in
-      g.withUnsafeMutableBufferPointer { gs in
-        // Workers read disjoint-safe input and write disjoint rows of the output.
-        nonisolated(unsafe) let base = xs.baseAddress!
-        nonisolated(unsafe) let out = gs.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          var start = 0
-          while start < d {
-            let width = min(Self.block, d - start)
-            // Rows worker, worker + workers, …: interleaved so the triangle's work is balanced.
-            // Four columns j at a time share each load of row i's values.
-            for i in stride(from: worker, to: n, by: workers) {
-              let a = base + i * d + start
-              var j = i
-              while j + 4 <= n {
-                let sums = dot4(a, base + j * d + start, d, width)
-                for q in 0..<4 { out[i * n + j + q] += sums[q] }
-                j += 4
-              }
-              while j < n {
-                out[i * n + j] += dot(a, base + j * d + start, width)
-                j += 1
-              }
-            }
-            start += width
-          }
-        }
-        for i in 0..<n { for j in 0..<i { out[i * n + j] = out[j * n + i] } }
+    let workers = max(1, min(workers, (n + 3) / 4))
+    g.withUnsafeMutableBufferPointer { gs in
+      // Each worker writes only its own rows of G.
+      nonisolated(unsafe) let out = gs.baseAddress!
+      nonisolated(unsafe) let input = x
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let status = strata_centered_gram_f64(input, n, d, rowStride, out, worker, workers)
+        // Scratch is a few hundred KiB; failing to get it is out of memory, as for any array.
+        precondition(status == 0, "out of memory for a Gram matrix's scratch")
       }
+      strata_gram_mirror(out, n)
     }
     return g
   }
 
-  /// a·b₀ … a·b₃ where b_q starts `stride` values after b_{q−1}.
-  @inline(__always)
-  private static func dot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ stride: Int,
-                           _ count: Int) -> SIMD4<Double>
-  {
-    var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
-    var k = 0
-    while k + 8 <= count {
-      let x = UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Double>.self)
-      s0 += x * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Double>.self)
-      s1 += x * UnsafeRawPointer(b + stride + k).loadUnaligned(as: SIMD8<Double>.self)
-      s2 += x * UnsafeRawPointer(b + 2 * stride + k).loadUnaligned(as: SIMD8<Double>.self)
-      s3 += x * UnsafeRawPointer(b + 3 * stride + k).loadUnaligned(as: SIMD8<Double>.self)
-      k += 8
-    }
-    var result = SIMD4(s0.sum(), s1.sum(), s2.sum(), s3.sum())
-    while k < count {
-      for q in 0..<4 { result[q] += a[k] * b[q * stride + k] }
-      k += 1
-    }
-    return result
+  /// The same for a row-major array.
+  static func centered(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
+    x.withUnsafeBufferPointer { centered($0.baseAddress!, rows: n, columns: d, rowStride: d) }
   }
 
-  @inline(__always)
-  private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int)
-    -> Double
-  {
-    var sum0 = SIMD8<Double>(), sum1 = SIMD8<Double>()
-    var k = 0
-    while k + 16 <= count {
-      let a0 = UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Double>.self)
-      let b0 = UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Double>.self)
-      let a1 = UnsafeRawPointer(a + k + 8).loadUnaligned(as: SIMD8<Double>.self)
-      let b1 = UnsafeRawPointer(b + k + 8).loadUnaligned(as: SIMD8<Double>.self)
-      // `+= a * b`, not `addingProduct`: the latter is not lowered to vector FMAs here and was
-      // 15× slower.
-      sum0 += a0 * b0
-      sum1 += a1 * b1
-      k += 16
-    }
-    var sum = (sum0 + sum1).sum()
-    while k < count {
-      sum += a[k] * b[k]
-      k += 1
-    }
-    return sum
-  }
+  /// The instruction set the kernel uses here: avx512, avx2 or generic.
+  public static var instructionSet: String { String(cString: strata_kernels_isa()) }
 }

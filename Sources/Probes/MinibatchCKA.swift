@@ -20,15 +20,28 @@ public struct MinibatchCKA: Sendable {
     guard n * xWidth == x.count, y.count == n * yWidth else {
       throw .shapeMismatch("x has \(x.count) values for width \(xWidth), y \(y.count) for \(yWidth)")
     }
-    guard n >= 4 else { throw .batchTooSmall(n) }
-    if let batchSize, batchSize != n { throw .unequalBatches(expected: batchSize, got: n) }
+    try checkBatch(n)
+    try add(k: Self.centeredGram(x, rows: n, columns: xWidth),
+            l: Self.centeredGram(y, rows: n, columns: yWidth), n: n)
+  }
+
+  /// Adds one batch given its centered Grams (n × n each), as `centeredGram` computes them.
+  public mutating func add(k: [Double], l: [Double], n: Int) throws(CKAError) {
+    guard k.count == n * n, l.count == n * n else {
+      throw .shapeMismatch("Grams of \(k.count) and \(l.count) values for \(n) examples")
+    }
+    try checkBatch(n)
     batchSize = n
-    let k = Self.centeredGram(x, rows: n, columns: xWidth)
-    let l = Self.centeredGram(y, rows: n, columns: yWidth)
     xy += Self.unbiasedHSIC(k, l, n: n)
     xx += Self.unbiasedHSIC(k, k, n: n)
     yy += Self.unbiasedHSIC(l, l, n: n)
     batches += 1
+  }
+
+  /// Batches of at least 4, all of one size.
+  public func checkBatch(_ n: Int) throws(CKAError) {
+    guard n >= 4 else { throw .batchTooSmall(n) }
+    if let batchSize, batchSize != n { throw .unequalBatches(expected: batchSize, got: n) }
   }
 
   /// The estimate so far.
@@ -43,21 +56,9 @@ public struct MinibatchCKA: Sendable {
     return CKAResult(value: xy / (xx * yy).squareRoot(), reason: nil)
   }
 
-  /// X·Xᵀ after subtracting each column's mean over the rows (one pass for the means, one to
-  /// write the centered values in Float64).
-  static func centeredGram(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
-    var mean = [Double](repeating: 0, count: d)
-    var centered = [Double](repeating: 0, count: n * d)
-    x.withUnsafeBufferPointer { xs in
-      mean.withUnsafeMutableBufferPointer { m in
-        for i in 0..<n { for j in 0..<d { m[j] += Double(xs[i * d + j]) } }
-        for j in 0..<d { m[j] /= Double(n) }
-        centered.withUnsafeMutableBufferPointer { c in
-          for i in 0..<n { for j in 0..<d { c[i * d + j] = Double(xs[i * d + j]) - m[j] } }
-        }
-      }
-    }
-    return Gram.compute(centered, rows: n, columns: d)
+  /// X·Xᵀ after subtracting each column's mean over the rows, in Float64.
+  public static func centeredGram(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
+    Gram.centered(x, rows: n, columns: d)
   }
 
   /// HSIC₁(K, L) = [tr(K̃L̃) + 1ᵀK̃1·1ᵀL̃1 / ((n−1)(n−2)) − 2/(n−2)·1ᵀK̃L̃1] / (n(n−3)), where K̃

@@ -57,6 +57,16 @@ public final class Tensor: @unchecked Sendable {
     return Array(plain.memory.floats.prefix(count))
   }
 
+  /// Calls `body` with the values as one row per sample (`count / shape[0]` values each, in the
+  /// storage's own order within a row) when the layout allows it without a copy; returns nil
+  /// otherwise. For order-free uses, such as Gram matrices of flattened maps.
+  public func withSampleRows<R>(_ body: (UnsafePointer<Float>, _ width: Int) throws -> R)
+    rethrows -> R?
+  {
+    guard descriptor.isSampleContiguous, let first = shape.first, first > 0 else { return nil }
+    return try body(UnsafePointer(memory.floats.baseAddress!), count / first)
+  }
+
   /// This tensor in layout `target`: itself when the layout already matches, else a copy.
   public func reordered(to target: MemoryDescriptor, context: ComputeContext)
     throws(DNNLError) -> Tensor

@@ -65,4 +65,39 @@ import Tensor
     // Float32 convolutions may pick another kernel for another batch size: equal to 1e-6.
     for (a, b) in zip(separate, sliced) { #expect(abs(a.value - b.value) < 1e-6, "\(a) vs \(b)") }
   }
+
+  /// The Grams read blocked maps (`nChw16c` and the like) in place; the result must equal CKA on
+  /// the same maps reordered to NCHW rows, and the export must see NCHW rows.
+  @Test func blockedLayoutsGiveWhatPlainRowsGive() throws {
+    let before = try Self.network(seed: 1), after = try Self.network(seed: 2)
+    let context = try ComputeContext.shared()
+    let batches = try Self.batches(2)
+    var exported: [Int: [(BlockCKA.FeatureRows, BlockCKA.FeatureRows)]] = [:]
+    let results = try BlockCKA.compare(before, after, batches: batches, estimatorBatch: 4,
+                                       context: context) { b, x, y in
+      exported[b, default: []].append((x, y))
+    }
+    var blocked = 0
+    for (b, (name, _)) in before.namedBlocks.enumerated() {
+      var plain = MinibatchCKA()
+      for (batch, (x, y)) in zip(batches, exported[b]!) {
+        var rows: [Float] = []
+        _ = try before.observeBlocks(batch) { observed, output in
+          guard observed == name else { return }
+          rows = try output.scalars(context: context)
+          if !output.isPlain && output.withSampleRows({ _, _ in true }) == true { blocked += 1 }
+        }
+        #expect(rows == x.values, "\(name): the export is not the NCHW values")
+        for start in stride(from: 0, to: 8, by: 4) {
+          try plain.add(x: Array(x.values[(start * x.width)..<((start + 4) * x.width)]), xWidth: x.width,
+                        y: Array(y.values[(start * y.width)..<((start + 4) * y.width)]), yWidth: y.width)
+        }
+      }
+      #expect(abs(results[b].value - plain.result.value) < 1e-12,
+              "\(name): \(results[b].value) in place, \(plain.result.value) on NCHW rows")
+    }
+    // Otherwise the test would not exercise the in-place path.
+    #expect(blocked > 0, "no block output was in a blocked layout")
+  }
 }
+

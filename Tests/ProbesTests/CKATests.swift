@@ -144,21 +144,3 @@ func runNumPyOracle(_ request: [String: Any]) throws -> OracleResult {
   }
   return OracleResult(minibatch: minibatch, debiased: debiased)
 }
-
-@Suite struct GramTests {
-  /// Widths that cross the 256-column blocks and the 16-wide SIMD steps, against a plain loop.
-  @Test(arguments: [1, 15, 16, 17, 255, 256, 300, 600])
-  func blockedGramEqualsPlainLoop(width: Int) {
-    var random = Seeded(state: UInt64(width))
-    let n = 6
-    let x = random.matrix(n, width).map(Double.init)
-    let g = Gram.compute(x, rows: n, columns: width)
-    for i in 0..<n {
-      for j in 0..<n {
-        let expected = (0..<width).reduce(0.0) { $0 + x[i * width + $1] * x[j * width + $1] }
-        #expect(abs(g[i * n + j] - expected) <= 1e-12 * max(1, abs(expected)),
-                "G[\(i), \(j)] = \(g[i * n + j]), expected \(expected)")
-      }
-    }
-  }
-}
