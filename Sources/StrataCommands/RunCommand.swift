@@ -89,6 +89,7 @@ public struct RunCommand: ParsableCommand {
                         + "choose another --out")
     }
     try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try DirectoryLock.acquire(directory)
     let runSpec = directory + "/run.json"
     if !manager.fileExists(atPath: runSpec) {
       let data = try RunSpec.derive(from: spec, overrides: [:])

@@ -113,7 +113,11 @@ public struct TrainCommand: ParsableCommand {
 
   public func run() throws {
     let console = logging.console()
+    ParentWatch.start()
     try checkFiles()
+    try FileManager.default.createDirectory(atPath: checkpointDirectory,
+                                            withIntermediateDirectories: true)
+    try DirectoryLock.acquire(checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let result = try train(plan: plan, data: data, specText: specText)

@@ -153,6 +153,11 @@ public struct VerifyCommand: ParsableCommand {
     let console = Console()
     let (sweep, recommended, _) = try plan()
     let output = outputDirectory + "/verify.h5"
+    if !dryRun {
+      try FileManager.default.createDirectory(atPath: outputDirectory,
+                                              withIntermediateDirectories: true)
+      try DirectoryLock.acquire(outputDirectory)
+    }
     if !resume && !dryRun {
       let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
       if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") }) {

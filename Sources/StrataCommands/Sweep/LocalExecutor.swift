@@ -30,7 +30,7 @@ public struct LocalExecutor: Sendable {
   {
     let pending = tasks.filter { !isComplete($0) }
     var outcomes: [SweepOutcome] = []
-    var running: [(task: SweepTask, process: Process, start: Date)] = []
+    var running: [(task: SweepTask, process: SpawnedProcess, start: Date)] = []
     var next = 0
     while next < pending.count || !running.isEmpty {
       while running.count < jobs && next < pending.count {
@@ -38,7 +38,7 @@ public struct LocalExecutor: Sendable {
         next += 1
         running.append((task, try launch(task, threads: threads), Date()))
       }
-      // Poll: Foundation's Process has no portable "wait for any child".
+      // Poll: there is no portable "wait for any of these children" that leaves others alone.
       Thread.sleep(forTimeInterval: 0.05)
       for (i, entry) in running.enumerated().reversed() where !entry.process.isRunning {
         running.remove(at: i)
@@ -51,34 +51,23 @@ public struct LocalExecutor: Sendable {
     return outcomes
   }
 
-  private func launch(_ task: SweepTask, threads: Int) throws -> Process {
+  private func launch(_ task: SweepTask, threads: Int) throws -> SpawnedProcess {
     let directory = URL(fileURLWithPath: task.output).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // A fresh log per start: a resumed task's log shows only its last attempt.
     guard FileManager.default.createFile(atPath: task.log, contents: nil) else {
       throw SweepError(path: task.log, message: "cannot create the task's log file")
     }
-    let log = try FileHandle(forWritingTo: URL(fileURLWithPath: task.log))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = task.arguments
     var environment = ProcessInfo.processInfo.environment
     environment["OMP_NUM_THREADS"] = String(threads)
-    process.environment = environment
-    process.standardOutput = log
-    process.standardError = log
-    do {
-      try process.run()
-    } catch {
-      throw SweepError(path: executable, message: "cannot start \(task.name): \(error)")
-    }
-    return process
+    environment["STRATA_PARENT_PID"] = String(getpid())
+    return try SpawnedProcess(executable: executable, arguments: task.arguments,
+                              environment: environment, log: task.log)
   }
 
-  static func outcome(_ task: SweepTask, _ process: Process, start: Date) -> SweepOutcome {
-    let signaled = process.terminationReason == .uncaughtSignal
-    return SweepOutcome(name: task.name, exitCode: signaled ? nil : process.terminationStatus,
-                        signal: signaled ? process.terminationStatus : nil,
-                        seconds: Date().timeIntervalSince(start), log: task.log)
+  static func outcome(_ task: SweepTask, _ process: SpawnedProcess, start: Date) -> SweepOutcome {
+    SweepOutcome(name: task.name, exitCode: process.exitCode, signal: process.signal,
+                 seconds: Date().timeIntervalSince(start), log: task.log)
   }
 
   static func writeStatus(_ outcome: SweepOutcome, to path: String) throws {
