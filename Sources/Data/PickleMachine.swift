@@ -36,7 +36,7 @@ enum PickleNode {
   case float(Double)
   case text(ArraySlice<UInt8>)  // UTF-8 of a Python 3 str
   case bytes(ArraySlice<UInt8>)
-  case tuple([PickleNode])
+  case tuple([PickleNode], depth: Int)  // depth: tuples nested in it, itself included
   case list(ListBox)
   case dict(DictBox)
   case set(ListBox)
@@ -338,18 +338,18 @@ struct PickleMachine {
 
       case 0x7D: stack.append(.dict(newDict()))  // EMPTY_DICT
       case 0x5D: stack.append(.list(newList()))  // EMPTY_LIST
-      case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
+      case 0x29: stack.append(try tuple([]))  // EMPTY_TUPLE
       case 0x8F: stack.append(.set(newList()))  // EMPTY_SET
-      case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
+      case 0x74: stack.append(try tuple(try popMark()))  // TUPLE
       case 0x85:  // TUPLE1
         let a = try pop()
-        stack.append(.tuple([a]))
+        stack.append(try tuple([a]))
       case 0x86:  // TUPLE2
         let b = try pop(), a = try pop()
-        stack.append(.tuple([a, b]))
+        stack.append(try tuple([a, b]))
       case 0x87:  // TUPLE3
         let c = try pop(), b = try pop(), a = try pop()
-        stack.append(.tuple([a, b, c]))
+        stack.append(try tuple([a, b, c]))
       case 0x6C:  // LIST
         let box = newList()
         box.items = try popMark()
@@ -481,7 +481,7 @@ struct PickleMachine {
   }
 
   func tupleItems(_ node: PickleNode, _ what: String) throws -> [PickleNode] {
-    guard case .tuple(let items) = node else { throw malformed("\(what) needs a tuple") }
+    guard case .tuple(let items, _) = node else { throw malformed("\(what) needs a tuple") }
     return items
   }
 
@@ -612,7 +612,27 @@ struct PickleMachine {
 
   // MARK: To values
 
-  func freeze(_ node: PickleNode, visiting: inout Set<ObjectIdentifier>) throws -> PickleValue {
+  /// Deeper structures are refused: freezing recurses once per level, and a chain of tuples
+  /// (TUPLE1 repeated; found by the fuzzer) would otherwise overflow the stack. CIFAR's pickles
+  /// nest four levels deep.
+  static let maxNesting = 256
+
+  func tuple(_ items: [PickleNode]) throws -> PickleNode {
+    var depth = 1
+    for case .tuple(_, let inner) in items { depth = max(depth, inner + 1) }
+    guard depth <= Self.maxNesting else {
+      throw malformed("tuples nested more than \(Self.maxNesting) levels deep")
+    }
+    return .tuple(items, depth: depth)
+  }
+
+  func freeze(_ node: PickleNode, visiting: inout Set<ObjectIdentifier>, depth: Int = 0) throws
+    -> PickleValue
+  {
+    guard depth < Self.maxNesting else {
+      throw malformed("containers nested more than \(Self.maxNesting) levels deep")
+    }
+    let depth = depth + 1
     func enter(_ object: AnyObject) throws {
       guard visiting.insert(ObjectIdentifier(object)).inserted else {
         throw malformed("the pickle's structure contains itself")
@@ -625,19 +645,20 @@ struct PickleMachine {
     case .float(let v): return .float(v)
     case .text(let utf8): return .string(String(decoding: utf8, as: UTF8.self))
     case .bytes(let b): return .bytes(b)
-    case .tuple(let items):
-      return .tuple(try items.map { try freeze($0, visiting: &visiting) })
+    case .tuple(let items, _):
+      return .tuple(try items.map { try freeze($0, visiting: &visiting, depth: depth) })
     case .list(let box), .set(let box):
       try enter(box)
       defer { visiting.remove(ObjectIdentifier(box)) }
-      let items = try box.items.map { try freeze($0, visiting: &visiting) }
+      let items = try box.items.map { try freeze($0, visiting: &visiting, depth: depth) }
       if case .set = node { return .set(items) }
       return .list(items)
     case .dict(let box):
       try enter(box)
       defer { visiting.remove(ObjectIdentifier(box)) }
       return .dict(try box.pairs.map {
-        (key: try freeze($0.0, visiting: &visiting), value: try freeze($0.1, visiting: &visiting))
+        (key: try freeze($0.0, visiting: &visiting, depth: depth),
+         value: try freeze($0.1, visiting: &visiting, depth: depth))
       })
     case .global(_, let name): return .callable(name)
     case .array(let box):
