@@ -176,10 +176,15 @@ public struct VerifyCommand: ParsableCommand {
     let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
     let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
                                  threads: threads)
+    let sweepStart = Date()
     let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
       let status = outcome.succeeded ? "done" : "FAILED"
+      // Runs of one sweep take about equally long: the rate so far predicts the rest.
+      let elapsed = Date().timeIntervalSince(sweepStart)
+      let left = done < total ? "; about \(ProgressBar.duration(elapsed / Double(done) * Double(total - done))) left" : ""
       console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
-                   + ProgressBar.duration(outcome.seconds), ["run": outcome.name, "seconds": outcome.seconds])
+                   + ProgressBar.duration(outcome.seconds) + left,
+                   ["run": outcome.name, "seconds": outcome.seconds])
     }
     let failures = outcomes.filter { !$0.succeeded }
     guard failures.isEmpty else {
