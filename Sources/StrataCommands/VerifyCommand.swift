@@ -169,7 +169,10 @@ public struct VerifyCommand: ParsableCommand {
     let output = outputDirectory + "/verify.h5"
     if !resume && !dryRun {
       let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
-      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") }) {
+      // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.
+      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") })
+        || FileManager.default.fileExists(atPath: SlurmExecutor.folder(sweep) + "/jobs.json")
+      {
         throw ValidationError("\(outputDirectory) already holds a verification; use --resume "
                               + "to continue it or another --output-dir")
       }

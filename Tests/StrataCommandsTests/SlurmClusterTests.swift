@@ -55,27 +55,35 @@ import Testing
     return result
   }
 
-  @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
-        .enabled(if: usable || required,
-                 "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
-  func sweepThroughSlurm() throws {
-    guard Self.usable else {
-      let why = getuid() == 0 ? "missing \(Self.missing.joined(separator: ", "))" : "not root"
+  /// Starts a cluster in a temporary folder, runs `body` with the folder and the environment
+  /// its clients need, and stops the daemons. Fails when STRATA_REQUIRE_SLURM=1 and no cluster
+  /// can run.
+  static func withCluster(_ body: (String, [String: String]) throws -> Void) throws {
+    guard usable else {
+      let why = getuid() == 0 ? "missing \(missing.joined(separator: ", "))" : "not root"
       Issue.record("STRATA_REQUIRE_SLURM=1, but the Slurm test cannot run: \(why)")
       return
     }
     try SplitCommandTests.withDirectory { directory in
       let cluster = directory + "/cluster"
-      let start = try StrataTestSupport.ChildProcess.run(Self.script, ["start", cluster])
+      let start = try StrataTestSupport.ChildProcess.run(script, ["start", cluster])
       defer {
-        let stop = try? StrataTestSupport.ChildProcess.run(Self.script, ["stop", cluster])
+        let stop = try? StrataTestSupport.ChildProcess.run(script, ["stop", cluster])
         #expect(stop?.status == 0, "stopping the cluster: \(stop?.errors ?? "did not run")")
       }
       try #require(start.status == 0, "scripts/slurm-cluster start: \(start.errors)")
       var environment = ProcessInfo.processInfo.environment
       environment["SLURM_CONF"] = cluster + "/slurm.conf"
       environment["PATH"] = (environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/sbin"
+      try body(directory, environment)
+    }
+  }
 
+  @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
+        .enabled(if: usable || required,
+                 "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
+  func sweepThroughSlurm() throws {
+    try Self.withCluster { directory, environment in
       try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
                                                 atomically: true, encoding: .utf8)
       let spec = directory + "/spec.json"
@@ -157,6 +165,41 @@ import Testing
       #expect(again.status == 0 && again.errors.contains("every run is complete; merging here"),
               "\(again.errors)")
       #expect(try Self.datasets(out + "/verify.h5") == slurmData)
+    }
+  }
+
+  /// `strata run --executor slurm`: probe and split here, the verification as a job array,
+  /// and the merge job also writes the report, so the pipeline's report stage finds it done.
+  @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
+        .enabled(if: usable || required,
+                 "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
+  func pipelineThroughSlurm() throws {
+    try Self.withCluster { directory, environment in
+      try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
+                                                atomically: true, encoding: .utf8)
+      let spec = directory + "/tiny.json"
+      try VerifyCommandTests.spec(architecture: "tiny28.json")
+        .replacingOccurrences(of: #""model_name": "memo""#, with: #""model_name": "replay""#)
+        .write(toFile: spec, atomically: true, encoding: .utf8)
+      let out = directory + "/run"
+      let result = try StrataTestSupport.ChildProcess.run(
+        try StrataExecutable.path(),
+        ["run", spec, "--out", out, "--quiet", "--executor", "slurm", "--mem", "1G",
+         "--poll-interval", "0.3"], environment: environment)
+      #expect(result.status == 0, "\(result.errors)")
+      for file in ["probes.h5", "split.json", "verify.h5", "report.html", "report.md"] {
+        #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "no \(file)")
+      }
+      #expect(result.errors.contains("== report: complete, skipped"), "\(result.errors)")
+      let submission = try #require(try SlurmExecutor.readSubmission(out + "/runs/slurm"))
+      let merge = try String(contentsOfFile: "\(out)/runs/slurm/merge-\(submission.merge).out",
+                             encoding: .utf8)
+      #expect(merge.contains("wrote \(out)/verify.h5") && merge.contains("wrote \(out)/report.html"),
+              "\(merge)")
+      let script = try String(contentsOfFile: out + "/runs/slurm/array.sh", encoding: .utf8)
+      #expect(script.contains("#SBATCH --mem=1G\n"))
+      let record = try VerifyFile.read(out + "/verify.h5")
+      #expect(record.runs.count == submission.indices.count)
     }
   }
 

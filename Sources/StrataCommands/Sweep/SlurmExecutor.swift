@@ -49,6 +49,10 @@ struct SlurmExecutor {
     return merge
   }
 
+  /// Failed squeue calls in a row before Strata stops following (the jobs keep running;
+  /// `--resume` follows them again).
+  static let patience = 5
+
   static func folder(_ sweep: VerificationSweep) -> String { sweep.runsDirectory + "/slurm" }
 
   func run(_ merge: VerificationMerge, dryRun: Bool) throws -> Result {
@@ -131,8 +135,20 @@ struct SlurmExecutor {
     var ended: [Int: SlurmTaskEnd] = [:]
     var states: [Int: String] = [:]
     var mergeState = "PENDING"
+    var unanswered = 0
     while true {
-      let entries = try client.queued(submission.jobs)
+      let entries: [SlurmQueue.Entry]
+      do {
+        entries = try client.queued(submission.jobs)
+        unanswered = 0
+      } catch {
+        // A busy controller times out now and then; the jobs run on regardless.
+        unanswered += 1
+        guard unanswered < Self.patience else { throw error }
+        console.warning("\(error); asking again")
+        Thread.sleep(forTimeInterval: options.pollInterval)
+        continue
+      }
       var active: [Int: String] = [:]
       var mergeEntry: SlurmQueue.Entry?
       for entry in entries where !SlurmQueue.isFinal(entry.state) {
