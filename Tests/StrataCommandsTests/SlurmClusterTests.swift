@@ -33,6 +33,17 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("scripts/slurm-cluster").path
 
+  /// VerifyCommandTests' tiny network and spec in `directory`; the spec's path.
+  static func tinySpec(in directory: String, learner: String = "memo") throws -> String {
+    try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
+                                              atomically: true, encoding: .utf8)
+    let spec = directory + "/\(learner).json"
+    try VerifyCommandTests.spec(architecture: "tiny28.json")
+      .replacingOccurrences(of: #""model_name": "memo""#, with: #""model_name": "\#(learner)""#)
+      .write(toFile: spec, atomically: true, encoding: .utf8)
+    return spec
+  }
+
   /// Every dataset of the file's root group, values as bit patterns (NaN equals NaN).
   static func datasets(_ path: String) throws -> [String: [String]] {
     let root = try HDF5File.open(path).root
@@ -84,11 +95,7 @@ import Testing
                  "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
   func sweepThroughSlurm() throws {
     try Self.withCluster { directory, environment in
-      try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
-                                                atomically: true, encoding: .utf8)
-      let spec = directory + "/spec.json"
-      try VerifyCommandTests.spec(architecture: "tiny28.json")
-        .write(toFile: spec, atomically: true, encoding: .utf8)
+      let spec = try Self.tinySpec(in: directory)
       let executable = try StrataExecutable.path()
       func strata(_ arguments: [String], _ extra: [String: String] = [:]) throws -> StrataTestSupport.ChildProcess.Result {
         try StrataTestSupport.ChildProcess.run(executable, arguments, environment: environment.merging(extra) { $1 })
@@ -175,12 +182,7 @@ import Testing
                  "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
   func pipelineThroughSlurm() throws {
     try Self.withCluster { directory, environment in
-      try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
-                                                atomically: true, encoding: .utf8)
-      let spec = directory + "/tiny.json"
-      try VerifyCommandTests.spec(architecture: "tiny28.json")
-        .replacingOccurrences(of: #""model_name": "memo""#, with: #""model_name": "replay""#)
-        .write(toFile: spec, atomically: true, encoding: .utf8)
+      let spec = try Self.tinySpec(in: directory, learner: "replay")
       let out = directory + "/run"
       let result = try StrataTestSupport.ChildProcess.run(
         try StrataExecutable.path(),
@@ -207,11 +209,7 @@ import Testing
   @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST))
   func dryRunPrintsTheScripts() throws {
     try SplitCommandTests.withDirectory { directory in
-      try VerifyCommandTests.architecture.write(toFile: directory + "/tiny28.json",
-                                                atomically: true, encoding: .utf8)
-      let spec = directory + "/spec.json"
-      try VerifyCommandTests.spec(architecture: "tiny28.json")
-        .write(toFile: spec, atomically: true, encoding: .utf8)
+      let spec = try Self.tinySpec(in: directory)
       let out = directory + "/q"
       let result = try StrataTestSupport.ChildProcess.run(try StrataExecutable.path(), [
         "verify", spec, "--splits", "stage2.block1,none", "--seeds", "1993,1994", "--output-dir",

@@ -242,24 +242,11 @@ struct SlurmExecutor {
   }
 
   static func readSubmission(_ folder: String) throws -> Submission? {
-    let path = folder + "/jobs.json"
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    do {
-      return try JSONDecoder().decode(Submission.self, from: data)
-    } catch {
-      throw SweepError(path: path, message: "not a Slurm submission record: \(error)")
-    }
+    try SweepJSON.read(Submission.self, from: folder + "/jobs.json", what: "a Slurm submission record")
   }
 
   static func writeSubmission(_ submission: Submission, _ folder: String) throws {
-    let path = folder + "/jobs.json"
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-      try encoder.encode(submission).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw SweepError(path: path, message: "cannot record the submission: \(error)")
-    }
+    try SweepJSON.write(submission, to: folder + "/jobs.json", what: "the Slurm submission record")
   }
 }
 

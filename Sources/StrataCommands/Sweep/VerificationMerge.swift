@@ -48,29 +48,19 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
 
   /// Stores the settings for a merge that runs elsewhere (a Slurm job).
   public func save(to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     do {
-      try FileManager.default.createDirectory(
-        atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
-        withIntermediateDirectories: true)
-      try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw SweepError(path: path, message: "cannot write the sweep's settings: \(error)")
+      throw SweepError(path: folder, message: "cannot create the folder: \(error)")
     }
+    try SweepJSON.write(self, to: path, what: "the sweep's settings")
   }
 
   public static func load(_ path: String) throws -> VerificationMerge {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw SweepError(path: path, message: "cannot read the sweep's settings: \(error.localizedDescription)")
-    }
-    do {
-      return try JSONDecoder().decode(VerificationMerge.self, from: data)
-    } catch {
-      throw SweepError(path: path, message: "not a sweep settings file: \(error)")
-    }
+    guard let merge = try SweepJSON.read(VerificationMerge.self, from: path,
+                                         what: "a sweep settings file")
+    else { throw SweepError(path: path, message: "missing: the sweep's settings") }
+    return merge
   }
 }
