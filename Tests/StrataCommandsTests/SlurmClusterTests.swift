@@ -92,7 +92,7 @@ import Testing
 
   @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
         .enabled(if: usable || required,
-                 "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
+                 "needs root and Debian's slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
   func sweepThroughSlurm() throws {
     try Self.withCluster { directory, environment in
       let spec = try Self.tinySpec(in: directory)
@@ -179,7 +179,7 @@ import Testing
   /// and the merge job also writes the report, so the pipeline's report stage finds it done.
   @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
         .enabled(if: usable || required,
-                 "skipped: needs root and slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
+                 "needs root and Debian's slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
   func pipelineThroughSlurm() throws {
     try Self.withCluster { directory, environment in
       let spec = try Self.tinySpec(in: directory, learner: "replay")
@@ -202,6 +202,64 @@ import Testing
       #expect(script.contains("#SBATCH --mem=1G\n"))
       let record = try VerifyFile.read(out + "/verify.h5")
       #expect(record.runs.count == submission.indices.count)
+    }
+  }
+
+  /// A follower killed while its jobs wait: `--resume` follows the same jobs instead of
+  /// submitting them again. The jobs are submitted held (`--sbatch-arg=--hold`), so they are
+  /// still queued whatever the timing, and released once the second follower has attached.
+  @Test(.enabled(if: VerifyCommandTests.hasFashionMNIST),
+        .enabled(if: usable || required,
+                 "needs root and Debian's slurmctld, slurmd, slurm-client, munge (scripts/install-deps)"))
+  func resumeFollowsQueuedJobs() throws {
+    try Self.withCluster { directory, environment in
+      let spec = try Self.tinySpec(in: directory)
+      let out = directory + "/held"
+      let arguments = ["verify", spec, "--splits", "stage2.block1,none", "--output-dir", out,
+                       "--executor", "slurm", "--poll-interval", "0.3", "--sbatch-arg=--hold"]
+      func start(_ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try StrataExecutable.path())
+        process.arguments = arguments
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+      }
+      func waitFor<T>(_ what: String, _ value: () throws -> T?) throws -> T {
+        for _ in 0..<600 {
+          if let value = try value() { return value }
+          Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw SweepError(path: directory, message: "waited 60 s for \(what)")
+      }
+      let first = try start(arguments, log: directory + "/first.log")
+      let submission = try waitFor("the submission") {
+        try SlurmExecutor.readSubmission(out + "/runs/slurm")
+      }
+      kill(first.processIdentifier, SIGKILL)
+      first.waitUntilExit()
+
+      let secondLog = directory + "/second.log"
+      let second = try start(arguments + ["--resume"], log: secondLog)
+      _ = try waitFor("the second follower") {
+        (try? String(contentsOfFile: secondLog, encoding: .utf8))?
+          .contains("following Slurm array job \(submission.array) and merge job \(submission.merge)")
+          == true ? true : nil
+      }
+      let release = try StrataTestSupport.ChildProcess.run(
+        "/usr/bin/env", ["scontrol", "release", submission.array, submission.merge],
+        environment: environment)
+      #expect(release.status == 0, "\(release.errors)")
+      second.waitUntilExit()
+      let log = (try? String(contentsOfFile: secondLog, encoding: .utf8)) ?? ""
+      #expect(second.terminationStatus == 0, "\(log)")
+      #expect(!log.contains("submitted Slurm"), "nothing submitted again")
+      #expect(try SlurmExecutor.readSubmission(out + "/runs/slurm") == submission)
+      #expect(log.contains("merge job \(submission.merge) done") && log.contains("wrote \(out)/verify.h5"))
     }
   }
 

@@ -53,6 +53,10 @@ struct SlurmExecutor {
   /// `--resume` follows them again).
   static let patience = 5
 
+  /// Pending reasons of a job that will start in its turn.
+  static let usualWaits: Set<String> = ["None", "Priority", "Resources", "JobArrayTaskLimit",
+                                        "Dependency", "BeginTime"]
+
   static func folder(_ sweep: VerificationSweep) -> String { sweep.runsDirectory + "/slurm" }
 
   func run(_ merge: VerificationMerge, dryRun: Bool) throws -> Result {
@@ -68,7 +72,7 @@ struct SlurmExecutor {
     }
     let scripts = SlurmBatchScript(
       executable: executable, settingsFile: folder + "/sweep.json", logDirectory: folder,
-      workingDirectory: FileManager.default.currentDirectoryPath, cpusPerTask: threads,
+      workingDirectory: sweep.directory, cpusPerTask: threads,
       site: options.site)
 
     if !dryRun, let earlier = try Self.readSubmission(folder), !(try client.queued(earlier.jobs).isEmpty) {
@@ -85,6 +89,8 @@ struct SlurmExecutor {
 
     let pending = sweep.points.indices.filter { !sweep.isComplete(sweep.task(sweep.points[$0])) }
     if pending.isEmpty { return .nothingToRun }
+    // A limit of at least the array's size limits nothing.
+    let limit = limit.flatMap { $0 < pending.count ? $0 : nil }
     let array = scripts.array(indices: pending, limit: limit)
     let mergeScript = scripts.merge(reportDirectory: reportDirectory.map {
       URL(fileURLWithPath: $0).standardizedFileURL.path
@@ -133,7 +139,7 @@ struct SlurmExecutor {
   /// Polls until the array has ended and the merge job has run or been cancelled.
   func follow(_ submission: Submission, sweep: VerificationSweep, folder: String) throws -> Result {
     var ended: [Int: SlurmTaskEnd] = [:]
-    var states: [Int: String] = [:]
+    var states: [Int: String] = [:]  // as last printed
     var mergeState = "PENDING"
     var unanswered = 0
     while true {
@@ -149,11 +155,11 @@ struct SlurmExecutor {
         Thread.sleep(forTimeInterval: options.pollInterval)
         continue
       }
-      var active: [Int: String] = [:]
+      var active: [Int: SlurmQueue.Entry] = [:]
       var mergeEntry: SlurmQueue.Entry?
       for entry in entries where !SlurmQueue.isFinal(entry.state) {
         if entry.jobID == submission.array, let index = entry.arrayTask {
-          active[index] = entry.state
+          active[index] = entry
         } else if entry.jobID == submission.merge {
           mergeEntry = entry
         }
@@ -161,9 +167,12 @@ struct SlurmExecutor {
       for index in submission.indices where ended[index] == nil {
         let name = sweep.points[index].name
         let job = "\(submission.array)_\(index)"
-        if let state = active[index] {
-          if state != states[index] && state != "PENDING" {
-            console.info("\(name): \(state.lowercased()) (Slurm job \(job))")
+        if let entry = active[index] {
+          // Waiting is news only for an unusual reason (a bad constraint, a held job).
+          let state = entry.state == "PENDING" && !Self.usualWaits.contains(entry.reason)
+            ? "pending (\(entry.reason))" : entry.state.lowercased()
+          if state != states[index] && state != "pending" {
+            console.info("\(name): \(state) (Slurm job \(job))")
           }
           states[index] = state
           continue
