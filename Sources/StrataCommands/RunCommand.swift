@@ -22,6 +22,10 @@ public struct RunCommand: ParsableCommand {
       --out DIR --resume` continues where it stopped (a probe run cut short starts its \
       stage again). Without --resume an existing DIR is refused and left untouched.
 
+      With --executor slurm the verification runs are a Slurm job array and a merge job that \
+      also writes the report (DIR on a filesystem the nodes share); the probe run and the \
+      split analysis run here. See strata verify --help.
+
       Example (the quickstart, about 10 minutes on 2 cores):
         strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart
       """)
@@ -35,8 +39,9 @@ public struct RunCommand: ParsableCommand {
   @Flag(help: "Continue a run in DIR (start it when DIR does not exist).")
   public var resume = false
 
-  @Option(help: "Verification runs at a time (they share the cores).")
-  public var jobs: Int = 2
+  @Option(help: ArgumentHelp("Verification runs at a time (default 2, sharing the cores; with "
+                             + "--executor slurm, array tasks running at once, default Slurm's limits)."))
+  public var jobs: Int?
 
   @Option(help: ArgumentHelp("Verification budgets, comma-separated: bytes or DER:N.",
                              valueName: "BYTES|DER:N,…"))
@@ -48,6 +53,9 @@ public struct RunCommand: ParsableCommand {
   @Flag(help: "Print one line per task, not every epoch.")
   public var quiet = false
 
+  @OptionGroup(title: "Slurm (verification)")
+  public var slurm: SlurmOptions
+
   public init() {}
 
   var directory: String {
@@ -55,7 +63,7 @@ public struct RunCommand: ParsableCommand {
   }
 
   public func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
 
   /// The stages in order, each with the test that it is done.
@@ -124,7 +132,13 @@ public struct RunCommand: ParsableCommand {
     case .split:
       arguments = ["split", directory + "/probes.h5", "--output-dir", directory]
     case .verify:
-      arguments = ["verify", runSpec, "--output-dir", directory, "--jobs", "\(jobs)", "--resume"]
+      arguments = ["verify", runSpec, "--output-dir", directory, "--resume"] + slurm.arguments
+      if slurm.executor == .slurm {
+        if let jobs { arguments += ["--jobs", "\(jobs)"] }
+        arguments += ["--report-directory", directory]
+      } else {
+        arguments += ["--jobs", "\(jobs ?? 2)"]
+      }
       if let budget { arguments += ["--budget", budget] }
       if let seeds { arguments += ["--seeds", seeds] }
     case .report:

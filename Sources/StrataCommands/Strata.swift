@@ -13,7 +13,8 @@ public struct Strata: ParsableCommand {
       """,
     version: StrataVersion.string,
     subcommands: [RunCommand.self, ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,
-                  SplitCommand.self, VerifyCommand.self, ReportCommand.self, Bench.self]
+                  SplitCommand.self, VerifyCommand.self, ReportCommand.self, Bench.self,
+                  SweepCommand.self]
   )
 
   public init() {}

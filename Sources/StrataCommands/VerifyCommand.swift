@@ -2,7 +2,6 @@ import Analysis
 import ArgumentParser
 import CIL
 import Foundation
-import HDF5
 import NN
 import Recording
 
@@ -36,9 +35,17 @@ public struct VerifyCommand: ParsableCommand {
       the better split named. With several --budget values verify.h5 also holds the area \
       under accuracy against memory (MB) of each candidate.
 
-      Example:
+      With --executor slurm the runs not yet complete are one Slurm job array (DIR must be on \
+      a filesystem the nodes share), and a merge job writes verify.h5 once they all \
+      succeeded. Strata follows the jobs, reports failed runs with their logs and exit codes, \
+      and --resume resubmits only the failed or missing runs. --dry-run prints the batch \
+      scripts.
+
+      Examples:
         strata verify analyses/quickstart-fashion-mnist.json --split-file runs/q/split.json \\
           --output-dir runs/q --jobs 2
+        strata verify spec.json --output-dir /shared/q --executor slurm \\
+          --partition cpu --time 4:00:00 --mem 8G --cpus-per-task 4
       """)
 
   @Argument(help: "The run spec (JSON), as given to strata probe.")
@@ -66,8 +73,9 @@ public struct VerifyCommand: ParsableCommand {
                                                               valueName: "DIR"))
   public var outputDirectory: String = "verify"
 
-  @Option(help: "Candidate runs at a time.")
-  public var jobs: Int = 1
+  @Option(help: ArgumentHelp("Candidate runs at a time (default 1; with --executor slurm, "
+                             + "array tasks running at once, default Slurm's limits)."))
+  public var jobs: Int?
 
   @Flag(help: "Continue an earlier verification in DIR: rerun only missing or failed runs.")
   public var resume = false
@@ -79,17 +87,23 @@ public struct VerifyCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Metric of the verdict.", valueName: "average|last"))
   public var metric: String = "average"
 
-  @Flag(help: "Print the candidates and the runs without training.")
+  @Flag(help: ArgumentHelp("Print the candidates and the runs (with --executor slurm, the "
+                           + "batch scripts) without training."))
   public var dryRun = false
+
+  @OptionGroup(title: "Slurm")
+  public var slurm: SlurmOptions
+
+  /// Under `strata run`: the folder whose report the Slurm merge job writes after verify.h5.
+  @Option(help: .hidden)
+  public var reportDirectory: String?
 
   public init() {}
 
-  var verdictMetric: Verdict.Metric? {
-    ["average": .averageIncrementalAccuracy, "last": .lastAccuracy][metric]
-  }
+  var verdictMetric: Verdict.Metric? { VerificationMerge.metrics[metric] }
 
   public func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
     guard verdictMetric != nil else { throw ValidationError("--metric is average or last, not \(metric)") }
     guard tolerance >= 0 && tolerance < 1 else {
       throw ValidationError("--tolerance is a fraction in [0, 1), not \(tolerance)")
@@ -160,7 +174,10 @@ public struct VerifyCommand: ParsableCommand {
     }
     if !resume && !dryRun {
       let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
-      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") }) {
+      // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.
+      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") })
+        || FileManager.default.fileExists(atPath: SlurmExecutor.folder(sweep) + "/jobs.json")
+      {
         throw ValidationError("\(outputDirectory) already holds a verification; use --resume "
                               + "to continue it or another --output-dir")
       }
@@ -169,44 +186,52 @@ public struct VerifyCommand: ParsableCommand {
       + "candidates × \(sweep.budgets.count) budgets × \(sweep.seeds.count) seeds")
     for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
     let tasks = try sweep.prepareTasks()
-    if dryRun {
+    let merge = VerificationMerge(
+      sweep: sweep, judged: list(splits).contains("auto") ? recommended : list(splits)[0],
+      metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "))
+    if slurm.executor == .slurm {
+      let executor = SlurmExecutor(executable: try StrataExecutable.path(), options: slurm,
+                                   limit: jobs, reportDirectory: reportDirectory, console: console)
+      switch try executor.run(merge, dryRun: dryRun) {
+      case .printed: return
+      case .failed: throw ExitCode(1)
+      case .merged:
+        print(VerifyTable(try VerifyFile.read(output)).rendered, terminator: "")
+        print("wrote \(output)")
+        return
+      case .nothingToRun:
+        if dryRun {
+          print("# every run is complete: nothing to submit; the merge runs here")
+          return
+        }
+        console.info("every run is complete; merging here")
+      }
+    } else if dryRun {
       for task in tasks { print("strata " + task.arguments.joined(separator: " ")) }
       return
+    } else {
+      let jobs = jobs ?? 1
+      let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
+      let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
+                                   threads: threads)
+      let sweepStart = Date()
+      let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
+        let status = outcome.succeeded ? "done" : "FAILED"
+        // Runs of one sweep take about equally long: the rate so far predicts the rest.
+        let elapsed = Date().timeIntervalSince(sweepStart)
+        let left = done < total
+          ? "; about \(ProgressBar.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
+                     + ProgressBar.duration(outcome.seconds) + left,
+                     ["run": outcome.name, "seconds": outcome.seconds])
+      }
+      let failures = outcomes.filter { !$0.succeeded }
+      guard failures.isEmpty else {
+        for failure in failures { console.log(.error, failure.failureDescription) }
+        throw ExitCode(1)
+      }
     }
-    let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
-    let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
-                                 threads: threads)
-    let sweepStart = Date()
-    let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
-      let status = outcome.succeeded ? "done" : "FAILED"
-      // Runs of one sweep take about equally long: the rate so far predicts the rest.
-      let elapsed = Date().timeIntervalSince(sweepStart)
-      let left = done < total ? "; about \(ProgressBar.duration(elapsed / Double(done) * Double(total - done))) left" : ""
-      console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
-                   + ProgressBar.duration(outcome.seconds) + left,
-                   ["run": outcome.name, "seconds": outcome.seconds])
-    }
-    let failures = outcomes.filter { !$0.succeeded }
-    guard failures.isEmpty else {
-      for failure in failures { console.log(.error, failure.failureDescription) }
-      throw ExitCode(1)
-    }
-    let runs = try sweep.collect()
-    let candidateNames = sweep.candidates.map(\.split)
-    let verdict = Verdict.judge(runs, candidates: candidateNames,
-                                recommended: list(splits).contains("auto") ? recommended : list(splits)[0],
-                                budget: sweep.budgets[0], metric: verdictMetric!,
-                                tolerance: tolerance)
-    let provenance = Provenance(
-      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
-      commandLine: CommandLine.arguments.joined(separator: " "),
-      spec: (try? String(contentsOfFile: spec, encoding: .utf8)) ?? "",
-      seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],
-      threads: Int32(threads))
-    let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
-                                    budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
-                                    verdict: verdict, provenance: provenance)
-    try VerifyFile.write(record, to: output)
+    let record = try merge.write(threads: try sweep.recordedThreads() ?? 1)
     print(VerifyTable(record).rendered, terminator: "")
     print("wrote \(output)")
   }

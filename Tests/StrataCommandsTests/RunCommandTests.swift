@@ -76,7 +76,7 @@ import Testing
 
   @Test func parses() throws {
     let command = try #require(try Strata.parseAsRoot(["run", "a/quick.json"]) as? RunCommand)
-    #expect(command.directory == "runs/quick" && command.jobs == 2 && !command.resume)
+    #expect(command.directory == "runs/quick" && command.jobs == nil && !command.resume)
     #expect(throws: (any Error).self) { try Strata.parseAsRoot(["run", "a.json", "--jobs", "0"]) }
     #expect(Strata.helpMessage(for: RunCommand.self)
       .contains("strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart"))

@@ -71,13 +71,7 @@ public struct LocalExecutor: Sendable {
   }
 
   static func writeStatus(_ outcome: SweepOutcome, to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-      try encoder.encode(outcome).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw SweepError(path: path, message: "cannot write the status file: \(error)")
-    }
+    try SweepJSON.write(outcome, to: path, what: "the status file")
   }
 }
 

@@ -4,12 +4,12 @@ import Recording
 
 /// Verification's grid — candidate splits × budgets × seeds — as sweep tasks: one derived run
 /// spec and one `strata train` per point, each writing its own training record under
-/// `directory/runs/`. The same tasks run locally or, later, as a job array; merging reads only
-/// the files.
-public struct VerificationSweep: Sendable {
+/// `directory/runs/`. The same tasks run locally or as a Slurm job array; merging reads only
+/// the files. Codable: a Slurm sweep's array tasks and merge job read it back from a manifest.
+public struct VerificationSweep: Sendable, Equatable, Codable {
   /// A split to retrain, the learner that trains it (DER at `stem`, MEMO elsewhere) and why it
   /// is compared.
-  public struct Candidate: Sendable, Equatable {
+  public struct Candidate: Sendable, Equatable, Codable {
     public var split: String
     public var learner: LearnerKind
     public var role: String
@@ -17,6 +17,27 @@ public struct VerificationSweep: Sendable {
       self.split = split
       self.learner = learner
       self.role = role
+    }
+
+    enum CodingKeys: String, CodingKey { case split, learner, role }
+
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      split = try container.decode(String.self, forKey: .split)
+      role = try container.decode(String.self, forKey: .role)
+      let name = try container.decode(String.self, forKey: .learner)
+      guard let learner = LearnerKind(rawValue: name) else {
+        throw DecodingError.dataCorruptedError(forKey: .learner, in: container,
+                                               debugDescription: "unknown learner \(name)")
+      }
+      self.learner = learner
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(split, forKey: .split)
+      try container.encode(learner.rawValue, forKey: .learner)
+      try container.encode(role, forKey: .role)
     }
   }
 
@@ -59,12 +80,8 @@ public struct VerificationSweep: Sendable {
   /// so every run of the sweep trains at the same thread count and the results stay
   /// reproducible whatever `--jobs` the resume uses.
   public func threads(proposed: Int) throws -> Int {
+    if let threads = try recordedThreads() { return threads }
     let manifest = runsDirectory + "/threads"
-    if let text = try? String(contentsOfFile: manifest, encoding: .utf8) {
-      guard let threads = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), threads >= 1
-      else { throw SweepError(path: manifest, message: "not a thread count: \(text)") }
-      return threads
-    }
     try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
     do {
       try "\(proposed)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
@@ -74,6 +91,15 @@ public struct VerificationSweep: Sendable {
     return proposed
   }
 
+  /// The thread count an earlier run of the sweep recorded, if any.
+  public func recordedThreads() throws -> Int? {
+    let manifest = runsDirectory + "/threads"
+    guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return nil }
+    guard let threads = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), threads >= 1
+    else { throw SweepError(path: manifest, message: "not a thread count: \(text)") }
+    return threads
+  }
+
   public func output(_ point: Point) -> String { "\(runsDirectory)/\(point.name).h5" }
 
   /// Writes every point's derived spec (the candidate's learner and split, the budget in bytes,
@@ -81,7 +107,7 @@ public struct VerificationSweep: Sendable {
   public func prepareTasks() throws -> [SweepTask] {
     try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
     return try points.map { point in
-      let spec = "\(runsDirectory)/\(point.name).json"
+      let spec = self.spec(point)
       let data = try RunSpec.derive(from: specFile, overrides: [
         "model_name": point.learner.rawValue,
         "split": point.learner == .memo ? point.candidate : NSNull(),
@@ -92,16 +118,24 @@ public struct VerificationSweep: Sendable {
       } catch {
         throw SweepError(path: spec, message: "cannot write the candidate's spec: \(error)")
       }
-      // A run killed part-way continues from its last epoch; one with nothing to continue
-      // starts over, clearing what an early kill may have left.
-      let checkpoints = "\(runsDirectory)/\(point.name).checkpoints"
-      let restart = FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.h5")
-        ? "--resume" : "--overwrite"
-      return SweepTask(name: point.name,
-                       arguments: ["train", spec, "--output", output(point), "--checkpoint-dir",
-                                   checkpoints, restart, "--quiet"],
-                       output: output(point))
+      return task(point)
     }
+  }
+
+  public func spec(_ point: Point) -> String { "\(runsDirectory)/\(point.name).json" }
+
+  /// The `strata train` of a point whose spec `prepareTasks` wrote. Whether it resumes is
+  /// decided now: a run killed part-way continues from its last epoch; one with nothing to
+  /// continue starts over, clearing what an early kill may have left. (A Slurm task calls this
+  /// when it starts, so a requeued task continues too.)
+  public func task(_ point: Point) -> SweepTask {
+    let checkpoints = "\(runsDirectory)/\(point.name).checkpoints"
+    let restart = FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.h5")
+      ? "--resume" : "--overwrite"
+    return SweepTask(name: point.name,
+                     arguments: ["train", spec(point), "--output", output(point), "--checkpoint-dir",
+                                 checkpoints, restart, "--quiet"],
+                     output: output(point))
   }
 
   /// Whether a point's record exists and reads back whole.

@@ -1,0 +1,66 @@
+import Analysis
+import Foundation
+import HDF5
+import Recording
+
+/// Joins a finished verification sweep into `verify.h5` with the verdict. `strata verify` calls
+/// it after local runs and a Slurm merge job after the job array, from the same settings (the
+/// Slurm executor stores them as JSON beside the runs), so both write the same file.
+public struct VerificationMerge: Sendable, Equatable, Codable {
+  public var sweep: VerificationSweep
+  /// The split the verdict judges; nil when split.json recommends none.
+  public var judged: String?
+  /// `average` or `last` (`--metric`).
+  public var metric: String
+  public var tolerance: Double
+  /// The `strata verify` command line, kept as the merged file's provenance.
+  public var commandLine: String
+
+  public static let metrics: [String: Verdict.Metric] = [
+    "average": .averageIncrementalAccuracy, "last": .lastAccuracy,
+  ]
+
+  public var output: String { sweep.directory + "/verify.h5" }
+
+  /// Reads every run's record, judges and writes `verify.h5` (whole or not at all).
+  @discardableResult
+  public func write(threads: Int) throws -> VerificationRecord {
+    guard let verdictMetric = Self.metrics[metric] else {
+      throw SweepError(path: output, message: "unknown verdict metric \(metric)")
+    }
+    let runs = try sweep.collect()
+    let candidateNames = sweep.candidates.map(\.split)
+    let verdict = Verdict.judge(runs, candidates: candidateNames, recommended: judged,
+                                budget: sweep.budgets[0], metric: verdictMetric,
+                                tolerance: tolerance)
+    let provenance = Provenance(
+      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
+      commandLine: commandLine,
+      spec: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
+      seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],
+      threads: Int32(threads))
+    let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
+                                    budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
+                                    verdict: verdict, provenance: provenance)
+    try VerifyFile.write(record, to: output)
+    return record
+  }
+
+  /// Stores the settings for a merge that runs elsewhere (a Slurm job).
+  public func save(to path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw SweepError(path: folder, message: "cannot create the folder: \(error)")
+    }
+    try SweepJSON.write(self, to: path, what: "the sweep's settings")
+  }
+
+  public static func load(_ path: String) throws -> VerificationMerge {
+    guard let merge = try SweepJSON.read(VerificationMerge.self, from: path,
+                                         what: "a sweep settings file")
+    else { throw SweepError(path: path, message: "missing: the sweep's settings") }
+    return merge
+  }
+}
