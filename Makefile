@@ -20,7 +20,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
-# Kill test: SIGKILL `strata run` 20 times at random moments, resume each time, compare the
-# outputs with an uninterrupted run (issue 11). Not in CI yet: it once found a failing resume.
+# Kill test: SIGKILL `strata run` 20 times at random moments across its stages, resume each
+# time, compare the outputs with an uninterrupted run (issue 11). CI runs it after the tests.
 kill-test: build
 	scripts/kill-test .build/release/strata 20
