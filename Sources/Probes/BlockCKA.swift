@@ -51,6 +51,9 @@ public enum BlockCKA {
     return estimators.map(\.result)
   }
 
+  /// The instruction set the Gram kernel uses on this CPU (avx512, avx2 or generic).
+  public static var kernelInstructionSet: String { Gram.instructionSet }
+
   /// One block's output on one batch as rows of features, row-major.
   public typealias FeatureRows = (values: [Float], width: Int)
 

@@ -39,5 +39,5 @@ enum Gram {
   }
 
   /// The instruction set the kernel uses here: avx512, avx2 or generic.
-  public static var instructionSet: String { String(cString: strata_kernels_isa()) }
+  static var instructionSet: String { String(cString: strata_kernels_isa()) }
 }
