@@ -20,6 +20,15 @@ extension RunSpec {
 
   private func loadFullDataset(file: String) throws -> IncrementalDataset {
     let root = dataRoot.map { URL(fileURLWithPath: Self.resolve($0, besides: file)) }
+    if let root {
+      var isFolder: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder)
+      guard exists && isFolder.boolValue else {
+        throw RunSpecError(file: file, key: "data_root", message: "\(root.path): "
+          + (exists ? "not a folder" : "no such folder")
+          + " (a relative data_root is read beside the spec, else from the working directory)")
+      }
+    }
     let name = dataset.lowercased()
     let isFolder = Self.imageFolderNames.contains(name)
     if let imageSize, !isFolder {

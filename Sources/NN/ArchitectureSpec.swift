@@ -34,7 +34,7 @@ public enum ArchitectureSpec {
     do {
       architecture = try JSONDecoder().decode(ResNetArchitecture.self, from: data)
     } catch let error as DecodingError {
-      throw specError(error, file: file)
+      throw specError(error, file: file, data: data)
     } catch {
       throw ArchitectureSpecError(file: file, keyPath: "", message: "\(error)")
     }
@@ -70,7 +70,7 @@ public enum ArchitectureSpec {
     return text
   }
 
-  static func specError(_ error: DecodingError, file: String) -> ArchitectureSpecError {
+  static func specError(_ error: DecodingError, file: String, data: Data) -> ArchitectureSpecError {
     switch error {
     case .keyNotFound(let key, let context):
       return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath + [key]),
@@ -83,10 +83,8 @@ public enum ArchitectureSpec {
                                    message: "expected \(describe(type)), found null")
     case .dataCorrupted(let context):
       if context.codingPath.isEmpty {
-        let underlying = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
         return ArchitectureSpecError(file: file, keyPath: "",
-                                     message: "not valid JSON (\(context.debugDescription))"
-                                       + underlying)
+                                     message: "not valid JSON: " + JSONSyntax.describe(error, in: data))
       }
       return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath),
                                    message: context.debugDescription)
