@@ -77,9 +77,9 @@ public struct RunSpec: Sendable, Equatable {
   public static func load(_ path: String) throws(RunSpecError) -> RunSpec {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try JSONSyntax.contents(of: path)
     } catch {
-      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.localizedDescription)")
+      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.message)")
     }
     return try decode(data, file: path)
   }

@@ -120,6 +120,10 @@ public struct VerifyCommand: ParsableCommand {
       let report = try SplitReport.readJSON(file)
       // No recommendation: DER and one backbone are still compared, and the verdict says so.
       recommended = report.recommendedSplit
+      // A split.json of another architecture would name a block this one lacks.
+      if let recommended {
+        _ = try architecture.split(named: recommended, file: file, keyPath: "recommended_split")
+      }
     }
     let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     let requested = budgets.isEmpty

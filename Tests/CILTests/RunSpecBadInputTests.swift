@@ -141,7 +141,9 @@ import Testing
       try RunSpec.load("/nonexistent/strata/spec.json")
     }
     #expect(error.file == "/nonexistent/strata/spec.json" && error.key.isEmpty)
-    #expect(error.message.hasPrefix("cannot read"), "\(error)")
+    #expect(error.message == "cannot read: no such file", "\(error)")
+    let folder = try #require(throws: RunSpecError.self) { try RunSpec.load("/tmp") }
+    #expect(folder.description == "/tmp: cannot read: a folder, not a file")
   }
 
   /// PyCIL files carry keys Strata does not use: a warning names each, and a misspelt key gets
