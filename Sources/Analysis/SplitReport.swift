@@ -230,16 +230,10 @@ extension SplitReport {
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(self)
-    let partial = path + ".partial"
     do {
-      try data.write(to: URL(fileURLWithPath: partial))
-    } catch {
-      throw SplitError(file: path, message: "cannot write \(partial): \(error.localizedDescription)")
-    }
-    guard rename(partial, path) == 0 else {
-      throw SplitError(file: path, message: "cannot rename \(partial) over it: "
-                       + String(cString: strerror(errno)))
+      try writeAtomically(try encoder.encode(self), to: path)
+    } catch let error as RecordingError {
+      throw SplitError(file: path, message: error.message)
     }
   }
 

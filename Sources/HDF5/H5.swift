@@ -78,7 +78,9 @@ enum H5 {
         guard let entry, let data else { return 0 }
         let box = Unmanaged<Lines>.fromOpaque(data).takeUnretainedValue()
         let function = entry.pointee.func_name.map { String(cString: $0) } ?? "?"
-        let detail = entry.pointee.desc.map { String(cString: $0) } ?? ""
+        // Some messages hold a ctime() date with its newline: one line per entry.
+        let detail = (entry.pointee.desc.map { String(cString: $0) } ?? "")
+          .replacingOccurrences(of: "\n", with: " ")
         let minor = H5.errorMessage(entry.pointee.min_num)
         var line = "\(function)(): \(detail)"
         if !minor.isEmpty, minor.lowercased() != detail.lowercased() { line += " [\(minor)]" }

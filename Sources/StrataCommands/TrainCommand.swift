@@ -114,6 +114,7 @@ public struct TrainCommand: ParsableCommand {
   public func run() throws {
     let console = logging.console()
     try checkFiles()
+    for folder in [OutputFolder.of(output), checkpointDirectory] { try OutputFolder.check(folder) }
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let result = try train(plan: plan, data: data, specText: specText)

@@ -155,6 +155,7 @@ public struct VerifyCommand: ParsableCommand {
 
   public func run() throws {
     let console = Console()
+    if !dryRun { try OutputFolder.check(outputDirectory) }
     let (sweep, recommended, _) = try plan()
     let output = outputDirectory + "/verify.h5"
     if !resume && !dryRun {
