@@ -3,19 +3,18 @@ import HDF5
 
 // Every Strata output is written to `<path>.partial` and renamed over `path` (rename(2) is
 // atomic within a file system: readers see the old file or the new one, never half of either).
-// When a write fails — a full disk, a read-only folder — the partial file is removed, so it
-// holds no space, and the error names the file, the cause in the system's words and that the
-// earlier file is unchanged.
+// HDF5 files are built in memory and their bytes written by Strata, so a disk failure never
+// reaches HDF5 (whose failed close leaves a broken file open in the library). When a write
+// fails — a full disk, a read-only folder — the partial file is removed, so it holds no space,
+// and the error names the file, the cause in the system's words and that the earlier file is
+// unchanged.
 
-/// Creates the HDF5 file `path` atomically: `body` fills `<path>.partial` (a stale one is
-/// replaced), which is closed and renamed over `path`. If anything fails, `path` is untouched.
+/// Creates the HDF5 file `path` atomically: `body` fills it in memory, its bytes go to
+/// `<path>.partial` (a stale one is replaced), which is renamed over `path`. If anything fails,
+/// `path` is untouched.
 func writeAtomically(_ path: String, _ body: (HDF5File) throws -> Void) throws {
-  let partial = path + ".partial"
-  try? FileManager.default.removeItem(atPath: partial)
-  try cleaningUp(partial, of: path) {
-    let file = try HDF5File.create(partial)
-    try filling(file, body)
-    try replaceAtomically(path, with: partial)
+  try cleaningUp(path) { partial in
+    try place(filling(try HDF5File.createInMemory(path), body), at: path, via: partial)
   }
 }
 
@@ -30,25 +29,27 @@ func createAtomically(_ path: String, overwrite: Bool, _ write: (HDF5File) throw
   try writeAtomically(path, write)
 }
 
-/// Changes the file at `path` atomically: `change` writes a copy, `<path>.partial`, which is
-/// closed and renamed over the original. If anything fails, the original is left as it was.
+/// Changes the file at `path` atomically: `change` edits a copy in memory, whose bytes go to
+/// `<path>.partial`, renamed over the original. If anything fails, the original is left as it
+/// was.
 func modifyAtomically(_ path: String, _ change: (HDF5File) throws -> Void) throws {
-  let partial = path + ".partial"
-  try? FileManager.default.removeItem(atPath: partial)
-  try cleaningUp(partial, of: path) {
-    try FileManager.default.copyItem(atPath: path, toPath: partial)
-    try filling(try HDF5File.open(partial, mode: .readWrite), change)
-    try replaceAtomically(path, with: partial)
+  try cleaningUp(path) { partial in
+    try place(filling(try HDF5File.openInMemory(path), change), at: path, via: partial)
   }
 }
 
 /// Writes `data` to the file `path` atomically (JSON, reports, CSV).
 public func writeAtomically(_ data: Data, to path: String) throws {
-  let partial = path + ".partial"
-  try cleaningUp(partial, of: path) {
-    try data.write(to: URL(fileURLWithPath: partial))
-    try replaceAtomically(path, with: partial)
-  }
+  try cleaningUp(path) { partial in try place(data, at: path, via: partial) }
+}
+
+/// Writes `bytes` to `partial` (a stale one is replaced) and renames it over `path`.
+private func place<Bytes: DataProtocol>(_ bytes: Bytes, at path: String, via partial: String)
+  throws
+{
+  try? FileManager.default.removeItem(atPath: partial)
+  try Data(bytes).write(to: URL(fileURLWithPath: partial))
+  try replaceAtomically(path, with: partial)
 }
 
 /// Moves a finished `partial` file over `path`.
@@ -59,24 +60,21 @@ func replaceAtomically(_ path: String, with partial: String) throws {
   }
 }
 
-/// Runs `body` on `file`, then closes it; closes it on failure too, so HDF5 lets go of the
-/// file (and its disk space) before the partial file is removed.
-private func filling(_ file: HDF5File, _ body: (HDF5File) throws -> Void) throws {
-  do {
-    try body(file)
-  } catch {
-    try? file.close()
-    throw error
-  }
-  try file.close()
+/// Runs `body` on the in-memory `file`, then returns its bytes; closes it either way.
+private func filling(_ file: HDF5File, _ body: (HDF5File) throws -> Void) throws -> [UInt8] {
+  defer { try? file.close() }
+  try body(file)
+  return try file.image()
 }
 
-/// Runs `body`, which writes `partial` on its way to `path`; on failure removes `partial` and
-/// throws a `RecordingError` for `path` that says why and that the earlier file is unchanged.
-private func cleaningUp(_ partial: String, of path: String, _ body: () throws -> Void) throws {
+/// Runs `body`, which writes `<path>.partial` on its way to `path`; on failure removes the
+/// partial file and throws a `RecordingError` for `path` that says why and that the earlier
+/// file is unchanged.
+private func cleaningUp(_ path: String, _ body: (String) throws -> Void) throws {
+  let partial = path + ".partial"
   let existed = FileManager.default.fileExists(atPath: path)
   do {
-    try body()
+    try body(partial)
   } catch {
     try? FileManager.default.removeItem(atPath: partial)
     // A recording error of the content (a task that does not fit the file) is already clear.
