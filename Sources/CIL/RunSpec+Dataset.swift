@@ -20,20 +20,20 @@ extension RunSpec {
 
   private func loadFullDataset(file: String) throws -> IncrementalDataset {
     let root = dataRoot.map { URL(fileURLWithPath: Self.resolve($0, besides: file)) }
-    if let root {
-      var isFolder: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder)
-      guard exists && isFolder.boolValue else {
-        throw RunSpecError(file: file, key: "data_root", message: "\(root.path): "
-          + (exists ? "not a folder" : "no such folder")
-          + " (a relative data_root is read beside the spec, else from the working directory)")
-      }
-    }
     let name = dataset.lowercased()
     let isFolder = Self.imageFolderNames.contains(name)
     if let imageSize, !isFolder {
       throw RunSpecError(file: file, key: "image_size", message: "\(dataset) images keep their "
         + "size; image_size (\(imageSize)) applies to imagenet100 and image-folder only")
+    }
+    if let root {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+      guard exists && isDirectory.boolValue else {
+        throw RunSpecError(file: file, key: "data_root", message: "\(root.path): "
+          + (exists ? "not a folder" : "no such folder")
+          + " (a relative data_root is read beside the spec, else from the working directory)")
+      }
     }
     switch name {
     case "fashion-mnist", "fashion_mnist", "fashionmnist", "fmnist":
