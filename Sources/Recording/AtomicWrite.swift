@@ -18,8 +18,8 @@ func writeAtomically(_ path: String, _ body: (HDF5File) throws -> Void) throws {
   }
 }
 
-/// Writes a new file at `path` atomically: `write` fills `<path>.partial`, which is closed and
-/// renamed over `path`. Refuses to replace an existing file unless `overwrite`.
+/// Writes a new file at `path` atomically, as `writeAtomically`. Refuses to replace an existing
+/// file unless `overwrite`.
 func createAtomically(_ path: String, overwrite: Bool, _ write: (HDF5File) throws -> Void)
   throws
 {
@@ -77,12 +77,9 @@ private func cleaningUp(_ path: String, _ body: (String) throws -> Void) throws 
     try body(partial)
   } catch {
     try? FileManager.default.removeItem(atPath: partial)
-    // A recording error of the content (a task that does not fit the file) is already clear.
-    if let recording = error as? RecordingError, recording.path == path,
-       !recording.message.hasPrefix("cannot rename")
-    {
-      throw recording
-    }
+    // A recording error about `path` (a task that does not fit the file, a failed rename)
+    // already says what is wrong.
+    if let recording = error as? RecordingError, recording.path == path { throw recording }
     let kept = existed ? "the earlier file is unchanged" : "nothing was written"
     // The system's reason says it all; otherwise the failure's own words.
     let cause = systemReason(error) ?? "\(error)"
