@@ -230,27 +230,57 @@ extension SplitReport {
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(self)
-    let partial = path + ".partial"
     do {
-      try data.write(to: URL(fileURLWithPath: partial))
-    } catch {
-      throw SplitError(file: path, message: "cannot write \(partial): \(error.localizedDescription)")
-    }
-    guard rename(partial, path) == 0 else {
-      throw SplitError(file: path, message: "cannot rename \(partial) over it: "
-                       + String(cString: strerror(errno)))
+      try writeAtomically(try encoder.encode(self), to: path)
+    } catch let error as RecordingError {
+      throw SplitError(file: path, message: error.message)
     }
   }
 
-  /// Reads a `split.json` (for `strata verify`).
+  /// Reads a `split.json` (for `strata verify` and `strata report`). Errors name the file and
+  /// the key path as the file spells it (`blocks[3].score`), or the line and column of broken
+  /// JSON.
   public static func readJSON(_ path: String) throws -> SplitReport {
+    let data: Data
+    do {
+      data = try JSONSyntax.contents(of: path)
+    } catch {
+      throw SplitError(file: path, message: "cannot read: \(error.message)")
+    }
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
+    let report: SplitReport
     do {
-      return try decoder.decode(SplitReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+      report = try JSONSyntax.decode(SplitReport.self, from: data, with: decoder, keyName: snakeCase)
     } catch {
-      throw SplitError(file: path, message: "not a split.json: \(error)")
+      throw SplitError(file: path, message: (error.keyPath.isEmpty ? "" : error.keyPath + ": ")
+                       + error.message + " (not a split.json as strata split writes it)")
+    }
+    try report.check(file: path)
+    return report
+  }
+
+  /// What the readers index by: block names are unique (the report keys its table by them) and
+  /// the recommendation is one of the candidates.
+  func check(file: String) throws {
+    var seen = Set<String>()
+    for (i, block) in blocks.enumerated() where !seen.insert(block.block).inserted {
+      throw SplitError(file: file, message: "blocks[\(i)].block: \"\(block.block)\" appears twice")
+    }
+    if let recommendedSplit, !candidates.contains(where: { $0.split == recommendedSplit }) {
+      throw SplitError(file: file, message: "recommended_split: \"\(recommendedSplit)\" is none "
+        + "of the candidates' splits (\(candidates.map(\.split).joined(separator: ", ")))")
+    }
+  }
+
+  /// `recommendedSplit` → `recommended_split`, as the encoder's snake_case strategy writes it.
+  static func snakeCase(_ key: String) -> String {
+    key.reduce(into: "") { text, c in
+      if c.isUppercase {
+        text += "_" + c.lowercased()
+      } else {
+        text.append(c)
+      }
     }
   }
 }

@@ -33,6 +33,11 @@ public final class ClassIncrementalRun {
                           data: IncrementalDataset, context: ComputeContext) throws
   {
     try self.init(plan: plan, data: data, context: context)
+    // The position first: the results are checked against it.
+    guard (0..<plan.stream.count).contains(checkpoint.position.task) else {
+      throw CheckpointMismatch("the checkpoint is at task \(checkpoint.position.task); the run has "
+                               + "\(plan.stream.count) tasks", field: "position.task")
+    }
     let finished = checkpoint.position.taskComplete ? checkpoint.position.task + 1
       : checkpoint.position.task
     let saved = checkpoint.result
@@ -43,7 +48,7 @@ public final class ClassIncrementalRun {
       throw CheckpointMismatch("the checkpoint's results have \(saved.cnn.tasksSeen) of "
         + "\(saved.cnn.taskCount) rows (NME \(saved.nme == nil ? "absent" : "present")); after "
         + "\(finished) finished tasks of \(plan.stream.count) the run expects \(finished) "
-        + "(NME \(result.nme == nil ? "absent" : "present"))")
+        + "(NME \(result.nme == nil ? "absent" : "present"))", field: "result")
     }
     try learner.restore(checkpoint)
     result = saved

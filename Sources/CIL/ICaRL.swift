@@ -43,7 +43,7 @@ public final class ICaRL: Learner {
     guard (state != nil) == (finished > 0) else {
       throw CheckpointMismatch(finished > 0
         ? "iCaRL after \(finished) finished tasks needs its teacher network; the checkpoint has none"
-        : "the checkpoint holds a teacher network before any task finished")
+        : "the checkpoint holds a teacher network before any task finished", field: "teacher")
     }
     guard let state else { return }
     let copy = try network.frozenShell(taskSizes: Array(network.taskSizes.prefix(finished)))

@@ -43,24 +43,25 @@ extension Learner {
     let tasks = plan.stream.tasks
     guard tasks.indices.contains(position.task) else {
       throw CheckpointMismatch("the checkpoint is at task \(position.task); the run has "
-                               + "\(tasks.count) tasks")
+                               + "\(tasks.count) tasks", field: "position.task")
     }
     let sizes = tasks[0...position.task].map(\.classes.count)
     guard checkpoint.taskSizes == sizes else {
       throw CheckpointMismatch("the checkpoint's tasks add \(checkpoint.taskSizes) classes; the "
-                               + "spec's first \(sizes.count) tasks add \(sizes)")
+                               + "spec's first \(sizes.count) tasks add \(sizes)", field: "taskSizes")
     }
     let epochs = plan.spec.trainingEpochs(task: position.task)
     guard (0...epochs).contains(position.epochsCompleted) else {
       throw CheckpointMismatch("the checkpoint has \(position.epochsCompleted) epochs of task "
-                               + "\(position.task) done; the spec trains it for \(epochs)")
+                               + "\(position.task) done; the spec trains it for \(epochs)",
+                               field: "position.epochsCompleted")
     }
     let classes = tasks[position.task].classes
     let known = position.taskComplete ? classes.upperBound : classes.lowerBound
     guard checkpoint.knownClasses == known, checkpoint.totalClasses == classes.upperBound else {
       throw CheckpointMismatch("the checkpoint knows \(checkpoint.knownClasses) of "
         + "\(checkpoint.totalClasses) classes; at task \(position.task) the run knows \(known) "
-        + "of \(classes.upperBound)")
+        + "of \(classes.upperBound)", field: "knownClasses")
     }
     for task in 0...position.task { try beginTask(task) }
     try network.loadState(checkpoint.network)

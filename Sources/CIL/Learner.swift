@@ -90,7 +90,7 @@ public class Learner {
   func restoreTeacher(_ state: ModuleState?) throws {
     if state != nil {
       throw CheckpointMismatch("the checkpoint holds a teacher network, which "
-                               + "\(plan.spec.modelName.rawValue) does not keep")
+                               + "\(plan.spec.modelName.rawValue) does not keep", field: "teacher")
     }
   }
 

@@ -62,8 +62,14 @@ public struct RunCheckpoint: Sendable {
 /// A checkpoint that does not fit the run resuming from it (another spec, data or method).
 public struct CheckpointMismatch: Error, CustomStringConvertible, Equatable, Sendable {
   public var message: String
+  /// The part of the checkpoint at fault, by `RunCheckpoint` property (`position.task`,
+  /// `taskSizes`, `result`, `teacher`), so a file reader can name where it is stored.
+  public var field: String?
 
-  public init(_ message: String) { self.message = message }
+  public init(_ message: String, field: String? = nil) {
+    self.message = message
+    self.field = field
+  }
 
   public var description: String { message }
 }

@@ -26,6 +26,15 @@ extension RunSpec {
       throw RunSpecError(file: file, key: "image_size", message: "\(dataset) images keep their "
         + "size; image_size (\(imageSize)) applies to imagenet100 and image-folder only")
     }
+    if let root {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+      guard exists && isDirectory.boolValue else {
+        throw RunSpecError(file: file, key: "data_root", message: "\(root.path): "
+          + (exists ? "not a folder" : "no such folder")
+          + " (a relative data_root is read beside the spec, else from the working directory)")
+      }
+    }
     switch name {
     case "fashion-mnist", "fashion_mnist", "fashionmnist", "fmnist":
       return try root.map { try IncrementalDataset.fashionMNIST(directory: $0) }

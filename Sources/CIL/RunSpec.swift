@@ -77,9 +77,9 @@ public struct RunSpec: Sendable, Equatable {
   public static func load(_ path: String) throws(RunSpecError) -> RunSpec {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try JSONSyntax.contents(of: path)
     } catch {
-      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.localizedDescription)")
+      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.message)")
     }
     return try decode(data, file: path)
   }
@@ -90,7 +90,8 @@ public struct RunSpec: Sendable, Equatable {
     do {
       object = try JSONSerialization.jsonObject(with: data)
     } catch {
-      throw RunSpecError(file: file, key: "", message: "not valid JSON: \(error.localizedDescription)")
+      throw RunSpecError(file: file, key: "", message: "not valid JSON: "
+                         + JSONSyntax.describe(error, in: data))
     }
     guard let json = object as? [String: Any] else {
       throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")
@@ -129,16 +130,17 @@ public struct RunSpec: Sendable, Equatable {
     spec.shuffle = try reader.bool("shuffle") ?? spec.shuffle
     spec.seed = try reader.seed() ?? spec.seed
     spec.initialEpochs = try reader.int("init_epoch", minimum: 0) ?? spec.initialEpochs
-    spec.initialLearningRate = try reader.double("init_lr") ?? spec.initialLearningRate
-    spec.initialMilestones = try reader.ints("init_milestones") ?? spec.initialMilestones
-    spec.initialWeightDecay = try reader.double("init_weight_decay") ?? spec.initialWeightDecay
-    spec.initialLearningRateDecay = try reader.double("init_lr_decay")
+    spec.initialLearningRate = try reader.double("init_lr", minimum: 0) ?? spec.initialLearningRate
+    spec.initialMilestones = try reader.ints("init_milestones", minimum: 0) ?? spec.initialMilestones
+    spec.initialWeightDecay = try reader.double("init_weight_decay", minimum: 0)
+      ?? spec.initialWeightDecay
+    spec.initialLearningRateDecay = try reader.double("init_lr_decay", minimum: 0)
       ?? spec.initialLearningRateDecay
     spec.epochs = try reader.int("epochs", minimum: 0) ?? spec.epochs
-    spec.learningRate = try reader.double("lrate") ?? spec.learningRate
-    spec.milestones = try reader.ints("milestones") ?? spec.milestones
-    spec.weightDecay = try reader.double("weight_decay") ?? spec.weightDecay
-    spec.learningRateDecay = try reader.double("lrate_decay") ?? spec.learningRateDecay
+    spec.learningRate = try reader.double("lrate", minimum: 0) ?? spec.learningRate
+    spec.milestones = try reader.ints("milestones", minimum: 0) ?? spec.milestones
+    spec.weightDecay = try reader.double("weight_decay", minimum: 0) ?? spec.weightDecay
+    spec.learningRateDecay = try reader.double("lrate_decay", minimum: 0) ?? spec.learningRateDecay
     spec.batchSize = try reader.int("batch_size", minimum: 1) ?? spec.batchSize
     if let scheduler = try reader.string("scheduler") {
       guard ["steplr", "cosine"].contains(scheduler) else {
@@ -149,18 +151,42 @@ public struct RunSpec: Sendable, Equatable {
     }
     spec.trainShared = try reader.bool("train_base") ?? spec.trainShared
     spec.trainShared = try reader.bool("train_shared") ?? spec.trainShared
-    spec.auxiliaryWeight = try reader.double("alpha_aux") ?? spec.auxiliaryWeight
-    spec.temperature = try reader.double("T") ?? spec.temperature
+    spec.auxiliaryWeight = try reader.double("alpha_aux", minimum: 0) ?? spec.auxiliaryWeight
+    // iCaRL divides the logits by T.
+    spec.temperature = try reader.double("T", minimum: 0, inclusive: false) ?? spec.temperature
 
     for key in json.keys.sorted() where !supported.contains(key) {
       spec.warnings.append(ignored.contains(key)
-        ? "\(key): ignored (no effect in Strata)" : "\(key): not supported, ignored")
+        ? "\(key): ignored (no effect in Strata)"
+        : "\(key): not supported, ignored" + (nearestSupported(key).map { "; did you mean \($0)?" } ?? ""))
     }
     if json["train_adaptive"] as? Bool == true {
       spec.warnings.append("train_adaptive: MEMO's adaptive-extractor training is not supported")
     }
     spec.warnings += reader.warnings
     return spec
+  }
+
+  /// The supported key a misspelt `key` most likely meant (`init_epochs` → `init_epoch`): one
+  /// within two edits, ignoring case, `_` and `-`; nil when none or several are that close.
+  static func nearestSupported(_ key: String) -> String? {
+    let fold = { (s: String) in Array(s.lowercased().filter { $0 != "_" && $0 != "-" }) }
+    let target = fold(key)
+    let close = supported.filter { editDistance(fold($0), target) <= 2 }
+    return close.count == 1 ? close.first : nil
+  }
+
+  /// Levenshtein distance.
+  static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var current = [i + 1]
+      for (j, y) in b.enumerated() {
+        current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
   }
 
   /// The number of epochs task `task` trains (`init_epoch` for the first, `epochs` after).
@@ -184,7 +210,24 @@ struct RunSpecReader {
   var warnings: [String] = []
 
   private func error(_ key: String, _ expected: String) -> RunSpecError {
-    RunSpecError(file: file, key: key, message: "expected \(expected), got \(json[key]!)")
+    RunSpecError(file: file, key: key, message: "expected \(expected), got \(Self.text(json[key]!))")
+  }
+
+  /// A value as JSON (`"ten"`, `[1.5]`), as the file has it.
+  static func text(_ value: Any) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]),
+          let text = String(data: data, encoding: .utf8)
+    else { return "\(value)" }
+    return text
+  }
+
+  /// An integer JSON number (1 and 1.0, not 1.5 nor true), of at most 2^53 in magnitude so it is
+  /// exact whether parsed as integer or double: NSNumber's `intValue` of 1e19 is Int.min.
+  private func integer(_ value: Any) -> Int? {
+    guard !isBool(value), let number = value as? NSNumber else { return nil }
+    let double = number.doubleValue
+    guard double.rounded() == double, abs(double) <= 0x1p53 else { return nil }
+    return number.intValue
   }
 
   private func present(_ key: String) -> Any? {
@@ -211,47 +254,57 @@ struct RunSpecReader {
 
   func int(_ key: String, minimum: Int) throws(RunSpecError) -> Int? {
     guard let value = present(key) else { return nil }
-    guard !isBool(value), let number = value as? NSNumber, number.doubleValue.rounded() == number.doubleValue
-    else { throw error(key, "an integer") }
-    guard number.intValue >= minimum else { throw error(key, "an integer ≥ \(minimum)") }
-    return number.intValue
+    guard let number = integer(value) else { throw error(key, "an integer") }
+    guard number >= minimum else { throw error(key, "an integer ≥ \(minimum)") }
+    return number
   }
 
-  func double(_ key: String) throws(RunSpecError) -> Double? {
+  /// A number ≥ `minimum` (> `minimum` when not `inclusive`).
+  func double(_ key: String, minimum: Double, inclusive: Bool = true) throws(RunSpecError)
+    -> Double?
+  {
     guard let value = present(key) else { return nil }
     guard !isBool(value), let number = value as? NSNumber else { throw error(key, "a number") }
-    return number.doubleValue
-  }
-
-  func ints(_ key: String) throws(RunSpecError) -> [Int]? {
-    guard let value = present(key) else { return nil }
-    guard let list = value as? [Any], list.allSatisfy({ !isBool($0) && $0 is NSNumber }) else {
-      throw error(key, "a list of integers")
+    let x = number.doubleValue
+    guard inclusive ? x >= minimum : x > minimum else {
+      throw error(key, "a number \(inclusive ? "≥" : ">") \(minimum.formatted())")
     }
-    return list.map { ($0 as! NSNumber).intValue }
+    return x
   }
 
-  /// PyCIL's `seed` is a list (one run per seed); Strata runs the first.
+  func ints(_ key: String, minimum: Int) throws(RunSpecError) -> [Int]? {
+    guard let value = present(key) else { return nil }
+    guard let list = value as? [Any] else { throw error(key, "a list of integers ≥ \(minimum)") }
+    var numbers: [Int] = []
+    for (i, item) in list.enumerated() {
+      guard let number = integer(item), number >= minimum else {
+        throw RunSpecError(file: file, key: "\(key)[\(i)]", message: "expected an integer ≥ "
+                           + "\(minimum), got \(Self.text(item))")
+      }
+      numbers.append(number)
+    }
+    return numbers
+  }
+
+  /// PyCIL's `seed` is a list (one run per seed); Strata runs the first. As numpy's
+  /// `np.random.seed`, which decides the class order, it must be in 0..<2^32.
   mutating func seed() throws(RunSpecError) -> Int? {
     guard let value = present("seed") else { return nil }
-    if let list = value as? [Any] {
-      guard let first = list.first as? NSNumber, !isBool(first) else {
-        throw error("seed", "an integer or a list of integers")
-      }
-      if list.count > 1 { warnings.append("seed: runs the first of \(list.count) seeds only") }
-      return first.intValue
+    let expected = "an integer from 0 to 4294967295 (numpy's seed range) or a list of them"
+    let list = value as? [Any]
+    let first: Any? = if let list { list.first } else { value }
+    guard let first, let seed = integer(first),
+          (0...Int(UInt32.max)).contains(seed)
+    else { throw error("seed", expected) }
+    if let list, list.count > 1 {
+      warnings.append("seed: runs the first of \(list.count) seeds only")
     }
-    guard !isBool(value), let number = value as? NSNumber else {
-      throw error("seed", "an integer or a list of integers")
-    }
-    return number.intValue
+    return seed
   }
 
   func budget(_ key: String) throws(RunSpecError) -> MemoryLedger.Budget? {
     guard let value = present(key) else { return nil }
-    if let number = value as? NSNumber, !isBool(number), number.intValue >= 0 {
-      return .bytes(number.intValue)
-    }
+    if let bytes = integer(value), bytes >= 0 { return .bytes(bytes) }
     if let text = value as? String, let budget = MemoryLedger.Budget(parsing: text) { return budget }
     throw error(key, "a number of bytes or \"DER:<exemplars>\"")
   }

@@ -76,6 +76,18 @@ public enum CIFARReader {
       }
     }
     guard let folder = folderUsed else {
+      // A folder holding some of the files lacks the first one not there.
+      for folder in candidates {
+        for names in [variant.binaryFiles(split), variant.pythonFiles(split)] {
+          let present = names.filter { fm.fileExists(atPath: folder.appendingPathComponent($0).path) }
+          guard !present.isEmpty, let missing = names.first(where: { !present.contains($0) })
+          else { continue }
+          throw DataError.unreadable(
+            file: folder.appendingPathComponent(missing).path,
+            reason: "missing; the folder holds \(present.joined(separator: ", ")) of the "
+              + "\(variant.rawValue) \(split.rawValue) files \(names.joined(separator: ", "))")
+        }
+      }
       throw DataError.unreadable(
         file: root.path,
         reason: "no \(variant.rawValue) \(split.rawValue) files: expected "
@@ -172,7 +184,13 @@ public enum CIFARReader {
       throw DataError.invalidContent(file: path, entry: "data",
         reason: "expected dtype uint8, found \(array.dtype)")
     }
-    guard let count = array.shape.first, array.elementCount == count * imageBytes,
+    // The product of the dimensions after the first: a crafted shape such as [2^62, 0] holds
+    // no element yet must not overflow here.
+    let (perImage, overflow) = array.shape.dropFirst().reduce((1, false)) { partial, dimension in
+      let (product, o) = partial.0.multipliedReportingOverflow(by: dimension)
+      return (product, partial.1 || o)
+    }
+    guard let count = array.shape.first, !overflow, perImage == imageBytes,
       !(array.fortranOrder && array.shape.count > 1)
     else {
       throw DataError.invalidContent(file: path, entry: "data",
@@ -198,8 +216,8 @@ public enum CIFARReader {
           detail: "'data' holds \(count) images but '\(key)' holds \(values.count) labels")
       }
       for (i, value) in values.enumerated() where value < 0 || value >= classes {
-        throw DataError.labelOutOfRange(
-          file: path, entry: i, offset: nil, label: value, classCount: classes)
+        throw DataError.invalidContent(file: path, entry: "\(key)[\(i)]",
+          reason: "label \(value) out of range 0..<\(classes)")
       }
       if key == wanted { chosen = values.map { Int32($0) } }
     }

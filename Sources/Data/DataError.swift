@@ -8,6 +8,8 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
   case truncated(file: String, offset: Int, detail: String)
   /// The first bytes are not the format's magic number.
   case badMagic(file: String, offset: Int, found: String, expected: String)
+  /// A header field holds a value the format cannot have (an image of 0 rows).
+  case invalidHeader(file: String, offset: Int, detail: String)
   /// A label is not a valid class index.
   case labelOutOfRange(file: String, entry: Int, offset: Int?, label: Int, classCount: Int)
   /// Counts that must agree do not (header vs data, images vs labels).
@@ -30,6 +32,7 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
   public var file: String {
     switch self {
     case .unreadable(let file, _), .truncated(let file, _, _), .badMagic(let file, _, _, _),
+      .invalidHeader(let file, _, _),
       .labelOutOfRange(let file, _, _, _, _), .countMismatch(let file, _, _),
       .undecodableImage(let file, _), .forbiddenGlobal(let file, _, _),
       .malformedPickle(let file, _, _), .invalidContent(let file, _, _):
@@ -47,6 +50,8 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(file), offset \(offset): truncated: \(detail)"
     case .badMagic(let file, let offset, let found, let expected):
       return "\(file), offset \(offset): wrong magic number \(found), expected \(expected)"
+    case .invalidHeader(let file, let offset, let detail):
+      return "\(file), offset \(offset): invalid header: \(detail)"
     case .labelOutOfRange(let file, let entry, let offset, let label, let classCount):
       let at = offset.map { ", offset \($0)" } ?? ""
       return "\(file), entry \(entry)\(at): label \(label) out of range 0..<\(classCount)"

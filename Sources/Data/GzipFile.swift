@@ -36,7 +36,8 @@ enum GzipFile {
         }
         buffer = grown
       }
-      let request = UInt32(min(capacity - filled, 1 << 30))
+      // Reads of at most 1 MiB, so an error's decompressed offset is no coarser than that.
+      let request = UInt32(min(capacity - filled, 1 << 20))
       let n = gzread(gz, buffer + filled, request)
       if n < 0 { throw readError(gz, path: path, offset: filled) }
       if n == 0 { break }
@@ -46,18 +47,24 @@ enum GzipFile {
     _ = gzerror(gz, &errnum)
     if errnum == Z_BUF_ERROR {
       throw DataError.truncated(
-        file: path, offset: filled, detail: "gzip stream ends before its end marker")
+        file: path, offset: filled, detail: "gzip stream ends at compressed offset "
+          + "\(gzoffset(gz)) before its end marker (the offset above counts decompressed bytes)")
     }
     if errnum != Z_OK { throw readError(gz, path: path, offset: filled) }
     return Array(UnsafeBufferPointer(start: buffer, count: filled))
   }
 
+  /// The error zlib reports, at the compressed offset it had read to and the decompressed offset
+  /// of the last complete read.
   private static func readError(_ gz: gzFile, path: String, offset: Int) -> DataError {
     var errnum: Int32 = 0
-    let message = gzerror(gz, &errnum).map { String(cString: $0) } ?? "unknown zlib error"
+    var message = gzerror(gz, &errnum).map { String(cString: $0) } ?? "unknown zlib error"
+    // gzerror prefixes the path, which the error names already.
+    if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
     if errnum == Z_BUF_ERROR {
       return .truncated(file: path, offset: offset, detail: "gzip stream ends early (\(message))")
     }
-    return .unreadable(file: path, reason: "zlib: \(message) at decompressed offset \(offset)")
+    return .unreadable(file: path, reason: "zlib: \(message) at compressed offset "
+      + "\(gzoffset(gz)) (in the read of up to 1 MiB from decompressed offset \(offset))")
   }
 }

@@ -26,6 +26,11 @@ public enum IDXReader {
     let dims = try header(bytes, path: path, rank: 3, what: "images")
     let (count, rows, columns) = (dims[0], dims[1], dims[2])
     let start = 4 + 4 * 3
+    // An image of no pixels would pass every size check below and break the network later.
+    for (name, value, offset) in [("rows", rows, 8), ("columns", columns, 12)] where value == 0 {
+      throw DataError.invalidHeader(file: path, offset: offset,
+        detail: "images of \(rows)×\(columns) pixels: \(name) must be at least 1")
+    }
     // Each dimension fits 32 bits, their product may not: a crafted header must not trap.
     let (area, overflow1) = rows.multipliedReportingOverflow(by: columns)
     let (expected, overflow2) = count.multipliedReportingOverflow(by: area)
@@ -38,7 +43,7 @@ public enum IDXReader {
     let available = bytes.count - start
     if available < expected {
       // The last complete image tells where the data stops making sense.
-      let imageBytes = max(rows * columns, 1)
+      let imageBytes = rows * columns
       throw DataError.truncated(
         file: path, offset: bytes.count,
         detail: "header promises \(count) images of \(rows)×\(columns) (\(expected) bytes from "
@@ -48,7 +53,7 @@ public enum IDXReader {
       throw DataError.countMismatch(
         file: path, offset: start + expected,
         detail: "header says \(count) images of \(rows)×\(columns), but \(available - expected) "
-          + "bytes follow the last one (\(available / max(rows * columns, 1)) images' worth)")
+          + "bytes follow the last one (\(available / (rows * columns)) images' worth)")
     }
     return (count, rows, columns, Array(bytes[start...]))
   }
@@ -87,8 +92,9 @@ public enum IDXReader {
     let image = try readImages(images)
     let labelValues = try readLabels(labels, classCount: classNames.count)
     if labelValues.count != image.count {
+      // Offset 4 holds the image count in the header.
       throw DataError.countMismatch(
-        file: images.path, offset: nil,
+        file: images.path, offset: 4,
         detail: "\(image.count) images but \(labelValues.count) labels in \(labels.path)")
     }
     return ImageArray(

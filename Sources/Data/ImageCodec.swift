@@ -55,7 +55,8 @@ public enum ImageCodec {
     }
     let head = bytes.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
     throw DataError.undecodableImage(
-      file: file, reason: "neither JPEG nor PNG (first bytes: \(head.isEmpty ? "none" : head))")
+      file: file, reason: "signature at offset 0 is neither JPEG nor PNG (first bytes: "
+        + "\(head.isEmpty ? "none" : head))")
   }
 
   // MARK: JPEG
@@ -65,16 +66,18 @@ public enum ImageCodec {
       throw DataError.undecodableImage(file: file, reason: "tjInitDecompress failed")
     }
     defer { tjDestroy(handle) }
-    func failure(_ call: String) -> DataError {
-      .undecodableImage(file: file, reason: "\(call): \(String(cString: tjGetErrorStr2(handle)))")
+    // The stage names where decoding stopped: the header (markers, tables, size) or the data.
+    func failure(_ stage: String, _ call: String) -> DataError {
+      .undecodableImage(file: file, reason: "\(stage) (\(call)): "
+        + String(cString: tjGetErrorStr2(handle)))
     }
     var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
     let headerStatus = bytes.withUnsafeBufferPointer {
       tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling,
         &colorspace)
     }
-    if headerStatus != 0 { throw failure("tjDecompressHeader3") }
-    try checkSize(Int(width), Int(height), file: file)
+    if headerStatus != 0 { throw failure("JPEG header", "tjDecompressHeader3") }
+    try checkSize(Int(width), Int(height), file: file, stage: "JPEG header")
     // CMYK/YCCK cannot be converted to RGB by libjpeg; decode CMYK and convert below.
     let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
     let step = cmyk ? 4 : 3
@@ -86,9 +89,13 @@ public enum ImageCodec {
           width, 0, height, Int32(format.rawValue), 0)
       }
     }
-    // Warnings (e.g. extraneous bytes) still produce an image, as PIL accepts them.
-    if status != 0 && tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
-      throw failure("tjDecompress2")
+    // Warnings (e.g. extraneous bytes) still produce an image, as PIL accepts them; a file cut
+    // short is a warning too (libjpeg fills the rest with grey), which PIL refuses ("image file
+    // is truncated") and so does Strata.
+    if status != 0 && (tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue)
+      || String(cString: tjGetErrorStr2(handle)).hasPrefix("Premature end"))
+    {
+      throw failure("JPEG data", "tjDecompress2")
     }
     if cmyk {
       // Adobe CMYK JPEGs store inverted values; Pillow's "CMYK;I" → RGB is then c·k/255.
@@ -131,16 +138,17 @@ public enum ImageCodec {
   static func decodePNG(_ bytes: [UInt8], file: String) throws -> DecodedImage {
     var image = png_image()
     image.version = UInt32(PNG_IMAGE_VERSION)
-    func failure(_ call: String) -> DataError {
+    // The stage names where decoding stopped; libpng's message names the chunk (IHDR, IDAT).
+    func failure(_ stage: String, _ call: String) -> DataError {
       .undecodableImage(
-        file: file, reason: "\(call): \(String(cString: strata_png_image_message(&image)))")
+        file: file, reason: "\(stage) (\(call)): \(String(cString: strata_png_image_message(&image)))")
     }
     let begun = bytes.withUnsafeBufferPointer {
       png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count)
     }
-    if begun == 0 { throw failure("png_image_begin_read_from_memory") }
+    if begun == 0 { throw failure("PNG header", "png_image_begin_read_from_memory") }
     let width = Int(image.width), height = Int(image.height)
-    do { try checkSize(width, height, file: file) } catch {
+    do { try checkSize(width, height, file: file, stage: "PNG header") } catch {
       png_image_free(&image)
       throw error
     }
@@ -153,7 +161,7 @@ public enum ImageCodec {
     let finished = out.withUnsafeMutableBytes {
       png_image_finish_read(&image, nil, $0.baseAddress, 0, nil)
     }
-    if finished == 0 { throw failure("png_image_finish_read") }
+    if finished == 0 { throw failure("PNG data", "png_image_finish_read") }
     return DecodedImage(width: width, height: height, step: step, bytes: out)
   }
 
@@ -184,10 +192,10 @@ public enum ImageCodec {
     return Array(out.prefix(size))
   }
 
-  static func checkSize(_ width: Int, _ height: Int, file: String) throws {
+  static func checkSize(_ width: Int, _ height: Int, file: String, stage: String) throws {
     guard width > 0, height > 0, width * height <= maximumPixels else {
       throw DataError.undecodableImage(
-        file: file, reason: "implausible size \(width)×\(height)")
+        file: file, reason: "\(stage): implausible size \(width)×\(height)")
     }
   }
 }

@@ -78,7 +78,9 @@ enum H5 {
         guard let entry, let data else { return 0 }
         let box = Unmanaged<Lines>.fromOpaque(data).takeUnretainedValue()
         let function = entry.pointee.func_name.map { String(cString: $0) } ?? "?"
-        let detail = entry.pointee.desc.map { String(cString: $0) } ?? ""
+        // Some messages hold a ctime() date with its newline: one line per entry.
+        let detail = (entry.pointee.desc.map { String(cString: $0) } ?? "")
+          .replacingOccurrences(of: "\n", with: " ")
         let minor = H5.errorMessage(entry.pointee.min_num)
         var line = "\(function)(): \(detail)"
         if !minor.isEmpty, minor.lowercased() != detail.lowercased() { line += " [\(minor)]" }
@@ -131,7 +133,7 @@ enum H5 {
     strata_H5P_CRT_ORDER_TRACKED() | strata_H5P_CRT_ORDER_INDEXED()
   }
 
-  static func createFile(_ path: String, exclusive: Bool) throws -> HID {
+  static func createFile(_ path: String, exclusive: Bool, inMemory: Bool = false) throws -> HID {
     let site = Site(file: path, object: "/")
     return try locked {
       let fcpl = try call("H5Pcreate", site) { H5Pcreate(strata_H5P_FILE_CREATE()) }
@@ -145,11 +147,13 @@ enum H5 {
       // The default file access list keeps the earliest library version bounds, which
       // netCDF-C and h5netcdf read.
       let flags = exclusive ? strata_H5F_ACC_EXCL() : strata_H5F_ACC_TRUNC()
-      return try call("H5Fcreate", site) { H5Fcreate(path, flags, fcpl, strata_H5P_DEFAULT) }
+      let fapl = inMemory ? try memoryAccess(site) : strata_H5P_DEFAULT
+      defer { if inMemory { release(fapl, .propertyList) } }
+      return try call("H5Fcreate", site) { H5Fcreate(path, flags, fcpl, fapl) }
     }
   }
 
-  static func openFile(_ path: String, writable: Bool) throws -> HID {
+  static func openFile(_ path: String, writable: Bool, inMemory: Bool = false) throws -> HID {
     let site = Site(file: path, object: "/")
     return try locked {
       // HDF5 1.10 opens an empty file for writing by writing a new superblock into it; a file
@@ -161,7 +165,38 @@ enum H5 {
       }
       _ = H5Eclear2(strata_H5E_DEFAULT)
       let flags = writable ? strata_H5F_ACC_RDWR() : strata_H5F_ACC_RDONLY()
-      return try call("H5Fopen", site) { H5Fopen(path, flags, strata_H5P_DEFAULT) }
+      let fapl = inMemory ? try memoryAccess(site) : strata_H5P_DEFAULT
+      defer { if inMemory { release(fapl, .propertyList) } }
+      return try call("H5Fopen", site) { H5Fopen(path, flags, fapl) }
+    }
+  }
+
+  /// A file access list of the core driver without backing store: the file lives in memory
+  /// (read from disk when opened) and nothing is ever written back, so no disk failure can
+  /// reach HDF5 (a close that fails to flush leaves the library holding a broken file).
+  private static func memoryAccess(_ site: Site) throws -> HID {
+    let fapl = try call("H5Pcreate", site) { H5Pcreate(strata_H5P_FILE_ACCESS()) }
+    do {
+      try call("H5Pset_fapl_core", site) { H5Pset_fapl_core(fapl, 1 << 20, false) }
+    } catch {
+      release(fapl, .propertyList)
+      throw error
+    }
+    return fapl
+  }
+
+  /// The bytes of the file `id` as they would be on disk (its image).
+  static func fileImage(_ id: HID, _ site: Site) throws -> [UInt8] {
+    try locked {
+      try flushFile(id, site)
+      let size = try call("H5Fget_file_image", site) { H5Fget_file_image(id, nil, 0) }
+      var bytes = [UInt8](repeating: 0, count: Int(size))
+      try bytes.withUnsafeMutableBytes { buffer in
+        _ = try call("H5Fget_file_image", site) {
+          H5Fget_file_image(id, buffer.baseAddress, buffer.count)
+        }
+      }
+      return bytes
     }
   }
 

@@ -36,6 +36,23 @@ public final class HDF5File: @unchecked Sendable {
     HDF5File(path: path, mode: mode, id: try H5.openFile(path, writable: mode == .readWrite))
   }
 
+  /// A new file held in memory; `name` (where it will be saved) names it in errors. Nothing is
+  /// written to disk: `image()` gives its bytes, for the caller to write where and how it wants.
+  public static func createInMemory(_ name: String) throws -> HDF5File {
+    HDF5File(path: name, mode: .readWrite, id: try H5.createFile(name, exclusive: false, inMemory: true))
+  }
+
+  /// The file at `path` read into memory for changes that are never written back: `image()`
+  /// gives the changed bytes.
+  public static func openInMemory(_ path: String) throws -> HDF5File {
+    HDF5File(path: path, mode: .readWrite, id: try H5.openFile(path, writable: true, inMemory: true))
+  }
+
+  /// The file's bytes as they would be on disk (for a file in memory, its only copy).
+  public func image() throws -> [UInt8] {
+    try H5.fileImage(try openID(), site)
+  }
+
   /// The root group `/`. It uses the file's own identifier, so it opens nothing new.
   public var root: HDF5Group { HDF5Group(rootOf: self) }
 

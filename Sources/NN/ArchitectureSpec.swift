@@ -17,10 +17,9 @@ public enum ArchitectureSpec {
     }
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: nameOrPath))
+      data = try JSONSyntax.contents(of: nameOrPath)
     } catch {
-      throw ArchitectureSpecError(file: nameOrPath, keyPath: "",
-                                  message: "cannot read: \(error.localizedDescription)")
+      throw ArchitectureSpecError(file: nameOrPath, keyPath: "", message: "cannot read: \(error.message)")
     }
     return try decode(data, file: nameOrPath)
   }
@@ -32,11 +31,9 @@ public enum ArchitectureSpec {
   {
     var architecture: ResNetArchitecture
     do {
-      architecture = try JSONDecoder().decode(ResNetArchitecture.self, from: data)
-    } catch let error as DecodingError {
-      throw specError(error, file: file)
+      architecture = try JSONSyntax.decode(ResNetArchitecture.self, from: data, with: JSONDecoder())
     } catch {
-      throw ArchitectureSpecError(file: file, keyPath: "", message: "\(error)")
+      throw ArchitectureSpecError(file: file, keyPath: error.keyPath, message: error.message)
     }
     if architecture.name.isEmpty {
       let last = URL(fileURLWithPath: file).lastPathComponent
@@ -55,64 +52,5 @@ public enum ArchitectureSpec {
     } catch {
       preconditionFailure("an architecture always encodes: \(error)")
     }
-  }
-
-  /// `stages[2].stride`: object keys joined by dots, list positions as `[i]`.
-  static func keyPath(_ path: [any CodingKey]) -> String {
-    var text = ""
-    for key in path {
-      if let index = key.intValue {
-        text += "[\(index)]"
-      } else {
-        text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-      }
-    }
-    return text
-  }
-
-  static func specError(_ error: DecodingError, file: String) -> ArchitectureSpecError {
-    switch error {
-    case .keyNotFound(let key, let context):
-      return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath + [key]),
-                                   message: "missing (required)")
-    case .typeMismatch(let type, let context):
-      return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath),
-                                   message: "expected \(describe(type))\(found(context))")
-    case .valueNotFound(let type, let context):
-      return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath),
-                                   message: "expected \(describe(type)), found null")
-    case .dataCorrupted(let context):
-      if context.codingPath.isEmpty {
-        let underlying = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
-        return ArchitectureSpecError(file: file, keyPath: "",
-                                     message: "not valid JSON (\(context.debugDescription))"
-                                       + underlying)
-      }
-      return ArchitectureSpecError(file: file, keyPath: keyPath(context.codingPath),
-                                   message: context.debugDescription)
-    @unknown default:
-      return ArchitectureSpecError(file: file, keyPath: "", message: "\(error)")
-    }
-  }
-
-  private static func describe(_ type: Any.Type) -> String {
-    switch type {
-    case is Int.Type: "an integer"
-    case is Double.Type: "a number"
-    case is String.Type: "a string"
-    case is [ResNetArchitecture.Stage].Type: "a list of stages"
-    default:
-      "\(type)".hasPrefix("Array") ? "a list" : "\(type)".hasPrefix("Dictionary")
-        ? "an object" : "a value of type \(type)"
-    }
-  }
-
-  /// ", found a string" from the decoder's "Expected to decode Int but found a string instead."
-  private static func found(_ context: DecodingError.Context) -> String {
-    let text = context.debugDescription
-    guard let range = text.range(of: "but found ") else { return "" }
-    var rest = text[range.upperBound...]
-    if rest.hasSuffix(" instead.") { rest = rest.dropLast(" instead.".count) }
-    return ", found \(rest)"
   }
 }

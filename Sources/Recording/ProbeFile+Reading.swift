@@ -59,6 +59,10 @@ extension ProbeFile {
   /// Reads every variable. A file that is not HDF5, lacks a variable of the schema or has one of
   /// the wrong shape is an error naming the file and the variable.
   public func read() throws -> ProbeRecord {
+    try readingHDF5(path) { try readRecord() }
+  }
+
+  private func readRecord() throws -> ProbeRecord {
     let file: HDF5File
     do {
       file = try HDF5File.open(path)
@@ -73,11 +77,15 @@ extension ProbeFile {
       throw RecordingError(path: path, message: "no variable '\(name)'; not a Strata probe file "
                            + "(expected \(expected.joined(separator: ", ")))")
     }
+    let hasSplits = try root.contains("split")
+    for name in ["task", "epoch", "block", "task_seen"] + (hasSplits ? ["split"] : []) {
+      _ = try root.coordinateLength(name, file: path)
+    }
     let tasks = try root.openDataset("task").read(Int32.self).map(Int.init)
     let blocks = try root.openDataset("block").read(String.self)
-    let epochs = try root.openDataset("epoch").shape()[0]
-    let seen = try root.openDataset("task_seen").shape()[0]
-    let splits = try root.contains("split") ? try root.openDataset("split").read(String.self) : nil
+    let epochs = try root.coordinateLength("epoch", file: path)
+    let seen = try root.coordinateLength("task_seen", file: path)
+    let splits = hasSplits ? try root.openDataset("split").read(String.self) : nil
     let sizes = ["task": tasks.count, "epoch": epochs, "block": blocks.count, "task_seen": seen,
                  "split": splits?.count ?? 0]
 

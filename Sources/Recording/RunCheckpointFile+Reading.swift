@@ -19,14 +19,7 @@ extension RunCheckpointFile {
       throw RecordingError(path: path, message: "not readable as HDF5 (truncated or not a "
                            + "checkpoint): \(error)")
     }
-    do {
-      return try CheckpointReader(file: file).read()
-    } catch let error as HDF5Error {
-      var object = error.object
-      if let attribute = error.attribute { object += " attribute \(attribute)" }
-      throw RecordingError(path: path, message: "cannot read \(object) (truncated or damaged "
-                           + "file?): " + error.messages.joined(separator: "; "))
-    }
+    return try readingHDF5(path) { try CheckpointReader(file: file).read() }
   }
 
   /// Reads the checkpoint at `path` and restores from it a run of `plan` that continues where
@@ -57,13 +50,24 @@ extension RunCheckpointFile {
     do {
       spec = try RunSpec.decode(Data(header.runSpec.utf8), file: path + " attribute run_spec")
     } catch {
-      throw mismatch("attribute run_spec: \(error)")
+      throw mismatch("attribute run_spec: " + (error.key.isEmpty ? "" : error.key + ": ") + error.message)
     }
     guard spec.trainsLike(plan.spec) else {
       let keys = differingKeys(Data(spec.canonicalJSON.utf8), Data(plan.spec.canonicalJSON.utf8))
         .filter { $0 != "data_root" }
       throw mismatch("written with other training settings: \(keys.joined(separator: ", ")) "
                      + "differ from the spec")
+    }
+    // Exemplars index the training split: one beyond it would trap when batched.
+    for (c, indices) in checkpoint.memory.exemplars.sorted(by: { $0.key < $1.key }) {
+      guard (0..<checkpoint.totalClasses).contains(c) else {
+        throw mismatch("/memory/classes holds class \(c), outside the checkpoint's "
+                       + "\(checkpoint.totalClasses) classes")
+      }
+      if let bad = indices.first(where: { !(0..<data.train.count).contains($0) }) {
+        throw mismatch("/memory/exemplar_index holds \(bad) for class \(c), outside the "
+                       + "\(data.train.count) training images of \(data.name)")
+      }
     }
     do {
       let run = try ClassIncrementalRun(resuming: checkpoint, plan: plan, data: data,
@@ -72,9 +76,16 @@ extension RunCheckpointFile {
     } catch let error as ModuleStateError {
       throw mismatch("dataset /\(error.section)/\(error.name): " + error.problem)
     } catch let error as CheckpointMismatch {
-      throw mismatch(error.message)
+      throw mismatch((error.field.flatMap { storedAt[$0] }.map { $0 + ": " } ?? "") + error.message)
     }
   }
+
+  /// Where the file keeps each part of a `RunCheckpoint` that a mismatch can name.
+  static let storedAt = [
+    "position.task": "attribute task", "position.epochsCompleted": "attribute epochs_completed",
+    "taskSizes": "attribute task_sizes", "knownClasses": "attributes known_classes, total_classes",
+    "result": "/results", "teacher": "/teacher",
+  ]
 
   /// Top-level keys whose values differ between two JSON objects, sorted.
   static func differingKeys(_ a: Data, _ b: Data) -> [String] {
@@ -135,7 +146,8 @@ private struct CheckpointReader {
       architecture = try ArchitectureSpec.decode(Data(architectureText.utf8),
                                                  file: file.path + " attribute architecture")
     } catch {
-      throw fail("attribute architecture: \(error)")
+      throw fail("attribute architecture: " + (error.keyPath.isEmpty ? "" : error.keyPath + ": ")
+                 + error.message)
     }
     let header = RunCheckpointFile.Header(
       architecture: architecture, runSpec: try attribute("run_spec"),

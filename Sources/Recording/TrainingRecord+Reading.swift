@@ -39,6 +39,10 @@ extension TrainingRecord {
   /// Reads a file written by `write`. A missing variable or attribute, or one of the wrong
   /// shape, is a `RecordingError` naming the file and the variable.
   public static func read(_ path: String) throws -> TrainingSummary {
+    try readingHDF5(path) { try readSummary(path) }
+  }
+
+  private static func readSummary(_ path: String) throws -> TrainingSummary {
     let file: HDF5File
     do {
       file = try HDF5File.open(path)
@@ -47,14 +51,17 @@ extension TrainingRecord {
     }
     defer { try? file.close() }
     let root = file.root
-    func variable<T: HDF5Element>(_ name: String, _ type: T.Type, count: Int) throws -> [T] {
+    /// The values of `name`, `perTask` of them for each of `tasks` tasks.
+    func variable<T: HDF5Element>(_ name: String, _ type: T.Type, tasks: Int, perTask: Int = 1)
+      throws -> [T]
+    {
       guard try root.contains(name) else {
         throw RecordingError(path: path, message: "no variable \(name); not a training record")
       }
       let values = try root.openDataset(name).read(T.self)
-      guard values.count == count else {
+      guard values.count == tasks * perTask else {
         throw RecordingError(path: path, message:
-          "\(name) has \(values.count) values, expected \(count) (\(count) tasks)")
+          "\(name) has \(values.count) values, expected \(tasks * perTask) (\(tasks) tasks)")
       }
       return values
     }
@@ -67,11 +74,13 @@ extension TrainingRecord {
     for name in ["task", "accuracy_cnn"] where !(try root.contains(name)) {
       throw RecordingError(path: path, message: "no variable \(name); not a training record")
     }
-    let tasks = try root.openDataset("task").shape().first ?? 0
-    guard tasks >= 1 else { throw RecordingError(path: path, message: "no tasks recorded") }
+    let tasks = try root.coordinateLength("task", file: path)
+    guard tasks >= 1 else {
+      throw RecordingError(path: path, message: "variable 'task' is empty: no tasks recorded")
+    }
     func matrix(_ name: String) throws -> AccuracyMatrix {
-      let values = try variable("accuracy_\(name)", Double.self, count: tasks * tasks)
-      let total = try variable("accuracy_\(name)_total", Double.self, count: tasks)
+      let values = try variable("accuracy_\(name)", Double.self, tasks: tasks, perTask: tasks)
+      let total = try variable("accuracy_\(name)_total", Double.self, tasks: tasks)
       var matrix = AccuracyMatrix(taskCount: tasks)
       for t in 0..<tasks {
         matrix.append(perTask: Array(values[t * tasks...t * tasks + t]), total: total[t])
@@ -84,8 +93,8 @@ extension TrainingRecord {
       architecture: try attribute("architecture", String.self),
       dataset: try attribute("dataset", String.self), seed: Int(try attribute("seed", Int64.self)),
       cnn: try matrix("cnn"), nme: try root.contains("accuracy_nme") ? try matrix("nme") : nil,
-      modelBytes: try variable("model_bytes", Int.self, count: tasks),
-      exemplars: try variable("exemplars", Int.self, count: tasks),
-      totalBytes: try variable("total_bytes", Int.self, count: tasks))
+      modelBytes: try variable("model_bytes", Int.self, tasks: tasks),
+      exemplars: try variable("exemplars", Int.self, tasks: tasks),
+      totalBytes: try variable("total_bytes", Int.self, tasks: tasks))
   }
 }

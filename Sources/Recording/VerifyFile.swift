@@ -193,6 +193,10 @@ extension VerifyFile {
   /// Reads a file written by `write` back into the record (each run's summary rebuilt from the
   /// arrays; its `path` names the file and the grid point).
   public static func read(_ path: String) throws -> VerificationRecord {
+    try readingHDF5(path) { try readRecord(path) }
+  }
+
+  private static func readRecord(_ path: String) throws -> VerificationRecord {
     let file: HDF5File
     do {
       file = try HDF5File.open(path)
@@ -201,14 +205,17 @@ extension VerifyFile {
     }
     defer { try? file.close() }
     let root = file.root
-    for name in ["candidate", "budget", "seed", "task", "accuracy_cnn", "role", "method"]
+    for name in ["candidate", "budget", "seed", "task", "accuracy_cnn", "role", "method",
+                 "accuracy_cnn_total", "accuracy_nme", "accuracy_nme_total", "model_bytes",
+                 "exemplars", "total_bytes"]
     where !(try root.contains(name)) {
       throw RecordingError(path: path, message: "no variable \(name); not a verification file")
     }
     let candidates = try root.openDataset("candidate").read(String.self)
     let budgets = try root.openDataset("budget").read(Int64.self).map(Int.init)
     let seeds = try root.openDataset("seed").read(Int64.self).map(Int.init)
-    let tasks = try root.openDataset("task").shape()[0]
+    for name in ["candidate", "budget", "seed"] { _ = try root.coordinateLength(name, file: path) }
+    let tasks = try root.coordinateLength("task", file: path)
     let points = candidates.count * budgets.count * seeds.count
     func values<T: HDF5Element>(_ name: String, _ type: T.Type, per: Int) throws -> [T] {
       let v = try root.openDataset(name).read(T.self)
@@ -225,7 +232,16 @@ extension VerifyFile {
     let exemplars = try values("exemplars", Int64.self, per: tasks)
     let total = try values("total_bytes", Int64.self, per: tasks)
     let methods = try root.openDataset("method").read(String.self)
+    let roles = try root.openDataset("role").read(String.self)
+    for (name, values) in [("method", methods), ("role", roles)] where values.count != candidates.count {
+      throw RecordingError(path: path, message: "\(name) has \(values.count) values, expected "
+                           + "\(candidates.count) (one per candidate)")
+    }
     let attributes = root.attributes
+    for name in ["verdict", "recommended", "best", "metric", "tolerance", "verdict_reason",
+                 "architecture", "dataset"] where !(try attributes.contains(name)) {
+      throw RecordingError(path: path, message: "no root attribute '\(name)'; not a verification file")
+    }
     func matrix(_ v: [Double], _ t: [Double], _ i: Int) -> AccuracyMatrix {
       var m = AccuracyMatrix(taskCount: tasks)
       for row in 0..<tasks {
@@ -257,7 +273,7 @@ extension VerifyFile {
       status: try attributes.read("verdict"), recommended: try attributes.read("recommended"),
       best: try attributes.read("best"), metric: try attributes.read("metric"),
       tolerance: try attributes.read("tolerance"), reason: try attributes.read("verdict_reason"))
-    return VerificationRecord(candidates: candidates, roles: try root.openDataset("role").read(String.self),
+    return VerificationRecord(candidates: candidates, roles: roles,
                               budgets: budgets, seeds: seeds, runs: runs, verdict: verdict,
                               provenance: try Provenance(reading: attributes, path: path))
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Recording
 
 /// Writes a report folder: `report.html` (self-contained), `report.md` with its charts as
 /// `charts/*.svg`, and every table as `tables/*.csv`. Each file is written to `<name>.partial`
@@ -10,19 +11,19 @@ public enum ReportWriter {
     let content = ReportContent(report)
     let manager = FileManager.default
     for folder in [directory, directory + "/charts", directory + "/tables"] {
-      try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      do {
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        throw ReportError(path: folder, message: "cannot create the folder: "
+                          + (systemReason(error) ?? error.localizedDescription))
+      }
     }
     var written: [String] = []
     func save(_ text: String, _ path: String) throws {
-      let partial = path + ".partial"
       do {
-        try text.write(toFile: partial, atomically: false, encoding: .utf8)
-      } catch {
-        throw ReportError(path: path, message: "cannot write: \(error.localizedDescription)")
-      }
-      guard rename(partial, path) == 0 else {
-        throw ReportError(path: path, message: "cannot rename \(partial) over it: "
-                          + String(cString: strerror(errno)))
+        try writeAtomically(Data(text.utf8), to: path)
+      } catch let error as RecordingError {
+        throw ReportError(path: path, message: error.message)
       }
       written.append(path)
     }

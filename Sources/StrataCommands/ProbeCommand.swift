@@ -160,6 +160,9 @@ public struct ProbeCommand: ParsableCommand {
 
   public func run() throws {
     let console = logging.console()
+    for file in [output] + (activationsOutput.map { [$0] } ?? []) {
+      try OutputFolder.check(OutputFolder.of(file))
+    }
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let context = try ComputeContext.shared()

@@ -34,8 +34,9 @@ public struct ReportCommand: ParsableCommand {
   public init() {}
 
   public func run() throws {
-    let report = try RunReport(directory: runDirectory)
     let directory = outputDirectory ?? runDirectory
+    try OutputFolder.check(directory)
+    let report = try RunReport(directory: runDirectory)
     let files = try ReportWriter.write(report, to: directory)
     print("wrote \(directory)/report.html, report.md, \(files.filter { $0.hasSuffix(".svg") }.count) "
       + "charts and \(files.filter { $0.hasSuffix(".csv") }.count) tables")

@@ -96,7 +96,7 @@ public struct RunCommand: ParsableCommand {
       throw FileRefusal("\(directory) already holds a run; add --resume to continue it, or "
                         + "choose another --out")
     }
-    try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try OutputFolder.check(directory)
     try DirectoryLock.acquire(directory)
     let runSpec = directory + "/run.json"
     if !manager.fileExists(atPath: runSpec) {

@@ -109,9 +109,9 @@ public struct SplitCommand: ParsableCommand {
   }
 
   public func run() throws {
-    let (report, derivation) = try analyze()
     let directory = outputDir ?? URL(fileURLWithPath: probes).deletingLastPathComponent().path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try OutputFolder.check(directory)
+    let (report, derivation) = try analyze()
     let json = directory + "/split.json", hdf5 = directory + "/split.h5"
     try report.writeJSON(to: json)
     let provenance = Provenance(

@@ -115,8 +115,7 @@ public struct TrainCommand: ParsableCommand {
     let console = logging.console()
     ParentWatch.start()
     try checkFiles()
-    try FileManager.default.createDirectory(atPath: checkpointDirectory,
-                                            withIntermediateDirectories: true)
+    for folder in [OutputFolder.of(output), checkpointDirectory] { try OutputFolder.check(folder) }
     try DirectoryLock.acquire(checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }

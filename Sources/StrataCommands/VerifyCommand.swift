@@ -134,6 +134,10 @@ public struct VerifyCommand: ParsableCommand {
       let report = try SplitReport.readJSON(file)
       // No recommendation: DER and one backbone are still compared, and the verdict says so.
       recommended = report.recommendedSplit
+      // A split.json of another architecture would name a block this one lacks.
+      if let recommended {
+        _ = try architecture.split(named: recommended, file: file, keyPath: "recommended_split")
+      }
     }
     let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     let requested = budgets.isEmpty
@@ -165,13 +169,10 @@ public struct VerifyCommand: ParsableCommand {
 
   public func run() throws {
     let console = Console()
+    if !dryRun { try OutputFolder.check(outputDirectory) }
     let (sweep, recommended, _) = try plan()
     let output = outputDirectory + "/verify.h5"
-    if !dryRun {
-      try FileManager.default.createDirectory(atPath: outputDirectory,
-                                              withIntermediateDirectories: true)
-      try DirectoryLock.acquire(outputDirectory)
-    }
+    if !dryRun { try DirectoryLock.acquire(outputDirectory) }
     if !resume && !dryRun {
       let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
       // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.

@@ -217,7 +217,7 @@ import Testing
     let outOfRange = try folder.write("range", file(labels: [1, 2, 11], images: 3))
     let range = errorMessage { _ = try CIFARReader.readPython(outOfRange, variant: .cifar10) }
     #expect(range.contains(outOfRange.path))
-    #expect(range.contains("entry 2: label 11 out of range 0..<10"))
+    #expect(range.contains("entry labels[2]: label 11 out of range 0..<10"))
 
     let mismatch = try folder.write("count", file(labels: [1, 2], images: 3))
     let count = errorMessage { _ = try CIFARReader.readPython(mismatch, variant: .cifar10) }

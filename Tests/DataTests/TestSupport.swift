@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import StrataTestSupport
 import Testing
@@ -119,8 +120,11 @@ struct PickleWriter {
       bytes += [0x4B, UInt8(value)]
     } else if value >= 0 && value < 65536 {
       bytes += [0x4D, UInt8(value & 0xFF), UInt8(value >> 8)]
+    } else if let small = Int32(exactly: value) {
+      bytes += [0x4A] + littleEndian32(UInt32(bitPattern: small))
     } else {
-      bytes += [0x4A] + littleEndian32(UInt32(bitPattern: Int32(value)))
+      // LONG1 with 8 little-endian two's-complement bytes.
+      bytes += [0x8A, 8] + (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
     }
   }
   mutating func none() { op("N") }
@@ -130,6 +134,12 @@ struct PickleWriter {
   /// A numpy uint8 array of `shape` as numpy 1.x on Python 2 pickled it:
   /// _reconstruct(ndarray, (0,), 'b') then BUILD (1, shape, dtype('u1', 0, 1), False, data).
   mutating func uint8Array(shape: [Int], data: [UInt8]) {
+    array(shape: shape, dtype: "u1", data: data)
+  }
+
+  /// A numpy array of `dtype` ("u1", "i8", "O", …) as `uint8Array` writes one; `fortran` sets the
+  /// order flag of the state.
+  mutating func array(shape: [Int], dtype: String, fortran: Bool = false, data: [UInt8]) {
     global("numpy.core.multiarray", "_reconstruct")
     global("numpy", "ndarray")
     int(0)
@@ -146,7 +156,7 @@ struct PickleWriter {
     tuple(shape.count)
     put()
     global("numpy", "dtype")
-    string("u1")
+    string(dtype)
     int(0)
     int(1)
     tuple(3)
@@ -165,7 +175,7 @@ struct PickleWriter {
     op("t")
     put()
     op("b")
-    newFalse()
+    if fortran { bytes.append(0x88) } else { newFalse() }
     string(data)
     op("t")
     put()
@@ -196,4 +206,65 @@ struct PickleWriter {
   private func littleEndian32(_ v: UInt32) -> [UInt8] {
     [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
   }
+}
+
+/// One malformed input for a reader (issue 11): `make` writes it into a fresh folder and returns
+/// the path the error must name and the read that must fail.
+struct BadInput: Sendable, CustomTestStringConvertible {
+  typealias Make = @Sendable (TemporaryFolder) throws -> (file: String, read: () throws -> Void)
+
+  let label: String
+  /// The `DataError` case the read must throw: `truncated`, `badMagic`, `invalidContent`, …
+  let errorCase: String
+  /// Where in the file, as the message says it: `offset 26`, `entry 2`, `entry labels[1]`.
+  let place: String
+  /// Further fragments the message must contain (what is wrong).
+  let mentions: [String]
+  let make: Make
+
+  init(_ label: String, _ errorCase: String, place: String, _ mentions: [String] = [],
+       make: @escaping Make)
+  {
+    self.label = label
+    self.errorCase = errorCase
+    self.place = place
+    self.mentions = mentions
+    self.make = make
+  }
+
+  var testDescription: String { label }
+
+  /// Makes the input, reads it and checks the error: its case, the file it names, the place.
+  func check(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let folder = try TemporaryFolder(label)
+    defer { folder.remove() }
+    let (file, read) = try make(folder)
+    let error = try #require(throws: DataError.self, sourceLocation: sourceLocation) { try read() }
+    let text = error.description
+    print("BADINPUT \(label): \(text)")
+    #expect(caseName(error) == errorCase, "\(text)", sourceLocation: sourceLocation)
+    #expect(error.file == file, "\(text)", sourceLocation: sourceLocation)
+    #expect(text.hasPrefix(file), "\(text)", sourceLocation: sourceLocation)
+    #expect(text.contains(place), "\(text) lacks \(place)", sourceLocation: sourceLocation)
+    for fragment in mentions {
+      #expect(text.contains(fragment), "\(text) lacks \(fragment)", sourceLocation: sourceLocation)
+    }
+  }
+}
+
+/// The case of a `DataError` by name (`truncated`): every case has a payload, so the mirror's
+/// one child is labelled with it.
+func caseName(_ error: DataError) -> String {
+  Mirror(reflecting: error).children.first?.label ?? "\(error)"
+}
+
+/// `bytes` gzipped by Python's gzip module (the `python3` on PATH).
+func gzipped(_ bytes: [UInt8], in folder: TemporaryFolder) throws -> [UInt8] {
+  let raw = try folder.write("gzip-input", bytes)
+  _ = try Python.run("import gzip, sys\nd = open(sys.argv[1], 'rb').read()\n"
+    + "open(sys.argv[1] + '.gz', 'wb').write(gzip.compress(d))", [raw.path])
+  let data = try Foundation.Data(contentsOf: folder.file("gzip-input.gz"))
+  try FileManager.default.removeItem(at: raw)
+  try FileManager.default.removeItem(at: folder.file("gzip-input.gz"))
+  return [UInt8](data)
 }

@@ -165,6 +165,22 @@ import Testing
             mentions: ["beyond the largest supported value"]) { $0["inputSize"] = 666_666_628 },
     BadCase(label: "huge width", keyPath: "stages[0].width",
             mentions: ["beyond the largest supported value"]) { stage(&$0, 0, "width", 1 << 40) },
+    BadCase(label: "null width", keyPath: "stages[0].width", mentions: ["found null"]) {
+      stage(&$0, 0, "width", NSNull())
+    },
+    BadCase(label: "stages as an object", keyPath: "stages", mentions: ["expected a list"]) {
+      $0["stages"] = ["block": "basic"]
+    },
+    BadCase(label: "text for the width multiplier", keyPath: "widthMultiplier",
+            mentions: ["expected a number"]) { $0["widthMultiplier"] = "half" },
+    BadCase(label: "negative width multiplier", keyPath: "widthMultiplier",
+            mentions: ["must be a positive number, got -0.5"]) { $0["widthMultiplier"] = -0.5 },
+    BadCase(label: "a stage that is a number", keyPath: "stages[1]",
+            mentions: ["expected"]) {
+      var stages = $0["stages"] as! [Any]
+      stages[1] = 3
+      $0["stages"] = stages
+    },
     BadCase(label: "too many multiply-accumulates", keyPath: "stages",
             mentions: ["multiply-accumulates per image"]) {
       $0["inputSize"] = 16_000
@@ -187,7 +203,11 @@ import Testing
   @Test func invalidJSONNamesTheFile() throws {
     let error = try Self.error(Data("{\"stem\": ".utf8))
     #expect(error.keyPath.isEmpty)
-    #expect(error.description.hasPrefix("specs/tiny.json: not valid JSON"))
+    #expect(error.description.hasPrefix("specs/tiny.json: not valid JSON: line 1, column 10 "
+                                        + "(end of file)"), "\(error)")
+    let comma = try Self.error(Data("{\n  \"stem\": \"cifar\",,\n}".utf8))
+    #expect(comma.description.hasPrefix("specs/tiny.json: not valid JSON: line 2, column 19"),
+            "\(comma)")
     let list = try Self.error(Data("[1, 2]".utf8))
     #expect(list.description.hasPrefix("specs/tiny.json: "), "\(list)")
   }

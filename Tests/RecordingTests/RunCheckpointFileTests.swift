@@ -115,7 +115,7 @@ import Testing
   /// A dataset deleted with h5py, as a person editing the file might.
   @Test func aDeletedDatasetIsNamed() throws {
     try Self.withCheckpoint { path, plan in
-      try Oracles.run("edit_checkpoint.py", ["delete", path, "memory/exemplar_index"])
+      try Oracles.run("break_h5.py", [path, "delete:memory/exemplar_index"])
       let text = Self.message { try Self.resume(path, plan) }
       #expect(text.contains(path) && text.contains("missing dataset /memory/exemplar_index"),
               "\(text)")

@@ -125,6 +125,35 @@ import Testing
     }
   }
 
+  /// A split.json written for another architecture recommends a block this one lacks: refused
+  /// naming the file and the key (it was accepted, and the sweep planned without the
+  /// recommended split).
+  @Test(.enabled(if: hasFashionMNIST))
+  func aSplitOfAnotherArchitectureIsRefused() throws {
+    try SplitCommandTests.withDirectory { directory in
+      let architecture = directory + "/tiny28.json"
+      try Self.architecture.write(toFile: architecture, atomically: true, encoding: .utf8)
+      let spec = directory + "/run.json"
+      try Self.spec(architecture: "tiny28.json").write(toFile: spec, atomically: true, encoding: .utf8)
+      try Self.probeFile(directory + "/probes.h5", spec: Self.spec(architecture: architecture))
+      try SplitCommandTests.command([directory + "/probes.h5", "--bootstrap", "50"]).run()
+      let json = directory + "/split.json"
+      var object = try #require(try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+      var candidates = try #require(object["candidates"] as? [[String: Any]])
+      candidates[0]["split"] = "stage3.block1"
+      object["candidates"] = candidates
+      object["recommended_split"] = "stage3.block1"
+      try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: json))
+
+      let verify = try #require(try Strata.parseAsRoot(
+        ["verify", spec, "--output-dir", directory]) as? VerifyCommand)
+      let error = try #require(throws: ArchitectureSpecError.self) { _ = try verify.plan() }
+      #expect(error.file == json && error.keyPath == "recommended_split", "\(error)")
+      #expect(error.message.contains("\"stage3.block1\" is not a block of tiny28"), "\(error)")
+    }
+  }
+
   @Test func dryRunAndBadOptions() throws {
     for arguments in [["s.json", "--jobs", "0"], ["s.json", "--metric", "best"],
                       ["s.json", "--budget", "lots"], ["s.json", "--seeds", "1,x"],

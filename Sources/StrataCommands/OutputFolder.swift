@@ -1,0 +1,31 @@
+import Foundation
+import Recording
+
+/// The folder a command writes to, checked before any work: created when missing, and a file
+/// made and removed in it. A read-only or unwritable folder stops the command at once, naming
+/// the folder and the system's reason, instead of after the training whose results it would
+/// have lost.
+enum OutputFolder {
+  static func check(_ folder: String) throws {
+    let path = folder.isEmpty ? "." : folder
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw FileRefusal("\(path): cannot create the output folder: "
+        + (systemReason(error) ?? error.localizedDescription) + "; nothing was done")
+    }
+    let probe = path + "/.strata-write-check-\(getpid())"
+    let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard fd >= 0 else {
+      throw FileRefusal("\(path): cannot write in the output folder: "
+        + String(cString: strerror(errno)) + "; nothing was done")
+    }
+    close(fd)
+    unlink(probe)
+  }
+
+  /// The folder holding the file `path`.
+  static func of(_ path: String) -> String {
+    URL(fileURLWithPath: path).deletingLastPathComponent().path
+  }
+}
