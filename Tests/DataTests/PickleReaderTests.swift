@@ -70,13 +70,7 @@ import Testing
 
   @Test func forbiddenGlobalOffsetIsTheOpcode() throws {
     // PROTO 2, GLOBAL 'os\nsystem\n' at offset 2.
-    var p = PickleWriter()
-    p.proto(2)
-    p.global("os", "system")
-    p.string("touch /tmp/strata-should-not-exist")
-    p.tuple(1)
-    p.op("R")
-    p.op(".")
+    let p = PickleWriter.callsOSSystem
     let message = errorMessage { _ = try PickleReader.load(bytes: p.bytes, file: "evil.pkl") }
     #expect(message.contains("evil.pkl, offset 2: pickle names forbidden global 'os.system'"))
     #expect(!FileManager.default.fileExists(atPath: "/tmp/strata-should-not-exist"))

@@ -208,6 +208,21 @@ struct PickleWriter {
   }
 }
 
+extension PickleWriter {
+  /// A protocol-2 pickle that calls os.system("touch /tmp/strata-should-not-exist") when
+  /// Python loads it: readers must refuse it (the GLOBAL opcode is at offset 2).
+  static var callsOSSystem: PickleWriter {
+    var p = PickleWriter()
+    p.proto(2)
+    p.global("os", "system")
+    p.string("touch /tmp/strata-should-not-exist")
+    p.tuple(1)
+    p.op("R")
+    p.op(".")
+    return p
+  }
+}
+
 /// One malformed input for a reader (issue 11): `make` writes it into a fresh folder and returns
 /// the path the error must name and the read that must fail.
 struct BadInput: Sendable, CustomTestStringConvertible {

@@ -57,8 +57,9 @@ import Testing
     try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
   }
 
-  @Test(.enabled(if: hasFashionMNIST))
-  func splitThenVerify() throws {
+  /// A folder with the tiny architecture, its run spec (run.json), a probe file and the
+  /// split.json that `strata split` derives from it.
+  static func withSplit(_ body: (_ directory: String, _ spec: String) throws -> Void) throws {
     try SplitCommandTests.withDirectory { directory in
       let architecture = directory + "/tiny28.json"
       try Self.architecture.write(toFile: architecture, atomically: true, encoding: .utf8)
@@ -66,6 +67,13 @@ import Testing
       try Self.spec(architecture: "tiny28.json").write(toFile: spec, atomically: true, encoding: .utf8)
       try Self.probeFile(directory + "/probes.h5", spec: Self.spec(architecture: architecture))
       try SplitCommandTests.command([directory + "/probes.h5", "--bootstrap", "50"]).run()
+      try body(directory, spec)
+    }
+  }
+
+  @Test(.enabled(if: hasFashionMNIST))
+  func splitThenVerify() throws {
+    try Self.withSplit { directory, spec in
 
       let verify = try #require(try Strata.parseAsRoot(
         ["verify", spec, "--output-dir", directory, "--jobs", "2"]) as? VerifyCommand)
@@ -130,13 +138,7 @@ import Testing
   /// recommended split).
   @Test(.enabled(if: hasFashionMNIST))
   func aSplitOfAnotherArchitectureIsRefused() throws {
-    try SplitCommandTests.withDirectory { directory in
-      let architecture = directory + "/tiny28.json"
-      try Self.architecture.write(toFile: architecture, atomically: true, encoding: .utf8)
-      let spec = directory + "/run.json"
-      try Self.spec(architecture: "tiny28.json").write(toFile: spec, atomically: true, encoding: .utf8)
-      try Self.probeFile(directory + "/probes.h5", spec: Self.spec(architecture: architecture))
-      try SplitCommandTests.command([directory + "/probes.h5", "--bootstrap", "50"]).run()
+    try Self.withSplit { directory, spec in
       let json = directory + "/split.json"
       var object = try #require(try JSONSerialization.jsonObject(
         with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
