@@ -12,8 +12,10 @@ typedef double double8 __attribute__((vector_size(64), aligned(64)));
 // 2 MiB); the block is re-read by every tile, the lane sums are paid once per block.
 enum { BLOCK_WIDTH = 512 };
 
-static inline __attribute__((always_inline)) double lane_sum(double8 v) {
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+// By pointer: a vector passed by value would change the calling convention between the
+// AVX-512 and narrower builds of the callers (clang's -Wpsabi).
+static inline __attribute__((always_inline)) double lane_sum(const double8 *v) {
+  return (((*v)[0] + (*v)[1]) + ((*v)[2] + (*v)[3])) + (((*v)[4] + (*v)[5]) + ((*v)[6] + (*v)[7]));
 }
 
 // p[i * wp + k] = x[i][c0 + k] − mean of column c0 + k for i < n, k < w; zeros elsewhere (the
@@ -51,7 +53,7 @@ pack_centered(const float *x, size_t n, size_t row_stride, size_t c0, size_t w, 
         for (int c = 0; c < NR; c++) acc[r][c] += a[r] * b[c];                                  \
     }                                                                                           \
     for (int r = 0; r < MR && i0 + r < n; r++)                                                  \
-      for (int c = 0; c < NR && j0 + c < n; c++) g[(i0 + r) * n + j0 + c] += lane_sum(acc[r][c]); \
+      for (int c = 0; c < NR && j0 + c < n; c++) g[(i0 + r) * n + j0 + c] += lane_sum(&acc[r][c]); \
   }
 TILE(4, 4)
 TILE(2, 2)
