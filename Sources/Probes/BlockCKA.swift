@@ -26,9 +26,36 @@ public enum BlockCKA {
                              observe: ((Int, FeatureRows, FeatureRows) throws -> Void)? = nil)
     throws -> [CKAResult]
   {
+    try compareBlocks(before, after, batches: batches, features: features,
+                      estimatorBatch: estimatorBatch, matrix: false, context: context,
+                      observe: observe).diagonal
+  }
+
+  /// CKA per block and, with `matrix`, between every block before and every block after.
+  public struct Comparison: Sendable {
+    /// Block b before against block b after, in `namedBlocks` order.
+    public var diagonal: [CKAResult]
+    /// matrix[a][b]: block a before against block b after (nil unless asked for).
+    public var matrix: [[CKAResult]]?
+
+    public init(diagonal: [CKAResult], matrix: [[CKAResult]]?) {
+      self.diagonal = diagonal
+      self.matrix = matrix
+    }
+  }
+
+  /// `compare`, and with `matrix` the block × block matrix from the same Grams.
+  public static func compareBlocks(_ before: any BlockNetwork, _ after: any BlockNetwork,
+                                   batches: [Tensor], features: Features = .flatten,
+                                   estimatorBatch: Int? = nil, matrix: Bool,
+                                   context: ComputeContext,
+                                   observe: ((Int, FeatureRows, FeatureRows) throws -> Void)? = nil)
+    throws -> Comparison
+  {
     let blocks = before.namedBlocks.map(\.name)
     precondition(after.namedBlocks.map(\.name) == blocks, "CKA between different block lists")
     var estimators = [MinibatchCKA](repeating: MinibatchCKA(), count: blocks.count)
+    var pairs = matrix ? MinibatchCKAMatrix(rows: blocks.count, columns: blocks.count) : nil
     for batch in batches {
       let x = try outputs(before, batch, features: features, context: context)
       let y = try outputs(after, batch, features: features, context: context)
@@ -47,8 +74,11 @@ public enum BlockCKA {
           try estimators[b].add(k: grams[0][b][s], l: grams[1][b][s], n: step)
         }
       }
+      for s in starts.indices {
+        try pairs?.add(k: grams[0].map { $0[s] }, l: grams[1].map { $0[s] }, n: step)
+      }
     }
-    return estimators.map(\.result)
+    return Comparison(diagonal: estimators.map(\.result), matrix: pairs?.result)
   }
 
   /// The instruction set the Gram kernel uses on this CPU (avx512, avx2 or generic).

@@ -47,6 +47,12 @@ public struct MinibatchCKA: Sendable {
   /// The estimate so far.
   public var result: CKAResult {
     guard batches > 0 else { return CKAResult(value: .nan, reason: "no batches") }
+    return Self.ratio(xy: xy, xx: xx, yy: yy)
+  }
+
+  /// Σ HSIC₁(K, L) / √(Σ HSIC₁(K, K) · Σ HSIC₁(L, L)), or NaN with the reason when either side
+  /// has no variance.
+  static func ratio(xy: Double, xx: Double, yy: Double) -> CKAResult {
     if !(xx > 0) || !(yy > 0) {
       let side = !(xx > 0) ? (!(yy > 0) ? "both representations" : "the first representation")
         : "the second representation"

@@ -21,7 +21,7 @@ public struct ProbeFile: Sendable {
                             settings: ProbeSettings, provenance: Provenance,
                             perIteration: Bool = false, splits: [String]? = nil,
                             splitProbes: [ProbeSchema.SplitProbe] = [.rewind],
-                            overwrite: Bool = false) throws -> ProbeFile
+                            ckaMatrix: Bool = false, overwrite: Bool = false) throws -> ProbeFile
   {
     try createAtomically(path, overwrite: overwrite) { file in
       let root = file.root
@@ -41,7 +41,18 @@ public struct ProbeFile: Sendable {
         try root.createVariable(note, of: String.self, dimensions: ["task", "block"])
         try root.describe(note, "why \(variable) is NaN", "", "empty where the value is defined")
       }
-      for name in ["cka_old", "cka_new"] {
+      if ckaMatrix {
+        for axis in ["block_a", "block_b"] {
+          try root.createCoordinate(axis, values: blocks)
+        }
+        try root.describe("block_a", "block of the model before the task", "", "as block")
+        try root.describe("block_b", "block of the model after the task", "", "as block")
+        for variable in ProbeSchema.ckaMatrixVariables {
+          try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
+          try root.describe(variable.name, variable.longName, variable.units, variable.description)
+        }
+      }
+      for name in ["cka_old", "cka_new"] + (ckaMatrix ? ProbeSchema.ckaMatrixVariables.map(\.name) : []) {
         let attributes = try root.openDataset(name).attributes
         try attributes.write("estimator", "minibatch linear CKA, unbiased HSIC_1 (Song et al. 2012; "
                              + "Nguyen, Raghu, Kornblith 2021)" + (settings.ckaBatchSize == 0
@@ -123,7 +134,20 @@ public struct ProbeFile: Sendable {
         }
         if recorded { splitProbes.append(probe) }
       }
+      let matrix = try root.contains("cka_matrix_old")
+      for cka in [probes.ckaMatrixOld, probes.ckaMatrixNew] {
+        let fits = cka.count == blocks && cka.allSatisfy { $0.count == blocks }
+        guard matrix ? fits : cka.isEmpty else {
+          throw RecordingError(path: path, message: "task \(probes.task): "
+            + (matrix ? "a CKA matrix of \(cka.count) rows does not fit the file's \(blocks) blocks"
+                      : "a CKA matrix given, but the file was created without it"))
+        }
+      }
       try root.openDataset("task").append([Int32(probes.task)])
+      if matrix {
+        try root.openDataset("cka_matrix_old").append(probes.ckaMatrixOld.flatMap { $0.map(\.value) })
+        try root.openDataset("cka_matrix_new").append(probes.ckaMatrixNew.flatMap { $0.map(\.value) })
+      }
       try root.openDataset("grad_norm").append(try rows(probes.gradientNorm))
       try root.openDataset("grad_norm_normalized").append(try rows(probes.gradientNormNormalized))
       try root.openDataset("param_shift_epoch").append(try rows(probes.epochShift))

@@ -40,7 +40,7 @@ extension ProbeRecorder {
       settings: settings, provenance: provenance, perIteration: options.perIteration,
       splits: options.splitProbes.isEmpty ? nil
         : plan.architecture.legalSplits.map(\.description),
-      splitProbes: options.splitProbes,
+      splitProbes: options.splitProbes, ckaMatrix: options.ckaMatrix,
       overwrite: overwrite)
     let activations = try activationsPath.map {
       try ActivationFile.create(at: $0, blocks: exportBlocks, settings: settings,

@@ -42,6 +42,9 @@ public final class ProbeRecorder: TrainingObserver {
     /// split, a copy of the network trained on task t with the body blocks before the split
     /// frozen, then scored on the old and the new classes. One training of the task per split.
     public var retrain = false
+    /// Also record CKA between every block before and every block after the task (from the
+    /// same Grams: no further forwards).
+    public var ckaMatrix = false
 
     public init() {}
 
@@ -152,10 +155,12 @@ public final class ProbeRecorder: TrainingObserver {
     before.setTraining(false)
     let (old, new) = learner.plan.stream.probeIndices(task: task, probe: probeSet)
     var subsets: [ActivationFile.Subset] = []
-    probes.ckaOld = try similarity(before, after, images: old, task: task, subset: "old",
-                                   into: &subsets)
-    probes.ckaNew = try similarity(before, after, images: new, task: task, subset: "new",
-                                   into: &subsets)
+    let ckaOld = try similarity(before, after, images: old, task: task, subset: "old",
+                                into: &subsets)
+    let ckaNew = try similarity(before, after, images: new, task: task, subset: "new",
+                                into: &subsets)
+    (probes.ckaOld, probes.ckaMatrixOld) = (ckaOld.diagonal, ckaOld.matrix ?? [])
+    (probes.ckaNew, probes.ckaMatrixNew) = (ckaNew.diagonal, ckaNew.matrix ?? [])
     probes.accuracy = accuracy
     if options.rewind {
       try rewind(task: task, learner: learner, previous: previous.network)
@@ -199,13 +204,16 @@ public final class ProbeRecorder: TrainingObserver {
   /// collected into `subsets`.
   private func similarity(_ before: ProbedBlocks, _ after: ProbedBlocks, images: [Int],
                           task: Int, subset: String, into subsets: inout [ActivationFile.Subset])
-    throws -> [CKAResult]
+    throws -> BlockCKA.Comparison
   {
     let batch = options.ckaBatch ?? max(images.count, 4)
     let ordered = Self.estimatorOrder(images, batch: batch, seed: probeSet.seed &+ UInt32(task))
     guard !ordered.isEmpty else {
       let reason = "\(images.count) \(subset)-class probe images, fewer than one CKA batch of \(batch)"
-      return blocks.map { _ in CKAResult(value: .nan, reason: reason) }
+      let row = [CKAResult](repeating: CKAResult(value: .nan, reason: reason),
+                            count: self.blocks.count)
+      return BlockCKA.Comparison(diagonal: row,
+                                 matrix: options.ckaMatrix ? Array(repeating: row, count: row.count) : nil)
     }
     let forward = batch * max(1, options.forwardImages / batch)
     let loader = BatchLoader(dataset: data.test, indices: ordered, batchSize: forward,
@@ -219,9 +227,9 @@ public final class ProbeRecorder: TrainingObserver {
     }
     let (exported, blocks) = (activations?.blocks ?? [], self.blocks)
     var features = exported.map { ActivationFile.Features(block: $0) }
-    let results = try BlockCKA.compare(
+    let results = try BlockCKA.compareBlocks(
       before, after, batches: tensors, features: options.features, estimatorBatch: batch,
-      context: context
+      matrix: options.ckaMatrix, context: context
     ) { b, x, y in
       guard let e = exported.firstIndex(of: blocks[b]) else { return }
       features[e].append(before: x, after: y)

@@ -128,6 +128,20 @@ public enum ProbeSchema {
     }
   }
 
+  /// With the block × block CKA matrix: over `block_a` (the model before the task) and
+  /// `block_b` (after it), both the block names.
+  public static let ckaMatrixVariables: [Variable] = [
+    Variable(name: "cka_matrix_old", dimensions: ["task", "block_a", "block_b"],
+             longName: "block x block CKA on old-class probe images", units: "1",
+             description: "linear CKA between the output of block_a under theta(t-1) and the "
+               + "output of block_b under theta(t) on held-out images of the classes seen "
+               + "before task t; the diagonal is cka_old; NaN where a block has no variance"),
+    Variable(name: "cka_matrix_new", dimensions: ["task", "block_a", "block_b"],
+             longName: "block x block CKA on new-class probe images", units: "1",
+             description: "the same on held-out images of task t's classes; the diagonal is "
+               + "cka_new"),
+  ]
+
   /// Companion string variables: why a CKA value is NaN ("" where it is defined).
   public static let notes = ["cka_old_note", "cka_new_note"]
 }

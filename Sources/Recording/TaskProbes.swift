@@ -29,6 +29,10 @@ public struct TaskProbes: Sendable {
   /// previous task's network (`BlockRetrain`), when recorded (else empty).
   public var retrainOld: [Double] = []
   public var retrainNew: [Double] = []
+  /// CKA between every block before (rows) and every block after (columns), on old-class and
+  /// new-class probe images, when recorded (else empty).
+  public var ckaMatrixOld: [[CKAResult]] = []
+  public var ckaMatrixNew: [[CKAResult]] = []
 
   /// The values of a split probe: (old, new) per split.
   func values(_ probe: ProbeSchema.SplitProbe) -> (old: [Double], new: [Double]) {

@@ -86,6 +86,11 @@ public struct ProbeCommand: ParsableCommand {
   @Flag(help: "Also record every iteration's gradient norms.")
   public var perIteration = false
 
+  @Flag(help: ArgumentHelp("Also record CKA between every block before and every block after "
+                           + "each task (cka_matrix_old/new over block_a × block_b; from the "
+                           + "same Grams, no further forwards)."))
+  public var ckaMatrix = false
+
   @Flag(help: ArgumentHelp("Also measure old- and new-class accuracy with the blocks from each "
                            + "split onward rewound to the previous task's values (one "
                            + "evaluation per split and task)."))
@@ -170,6 +175,7 @@ public struct ProbeCommand: ParsableCommand {
     options.ckaBatch = ckaBatch.images
     options.features = ckaFeatures.features
     options.perIteration = perIteration
+    options.ckaMatrix = ckaMatrix
     options.rewind = rewind
     options.retrain = retrain
     let recorder = try ProbeRecorder.start(

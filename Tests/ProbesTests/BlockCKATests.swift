@@ -99,5 +99,42 @@ import Tensor
     // Otherwise the test would not exercise the in-place path.
     #expect(blocked > 0, "no block output was in a blocked layout")
   }
-}
 
+  /// The block × block matrix comes from the same Grams: its diagonal is the per-block CKA bit
+  /// for bit, an off-diagonal entry is CKA between two different blocks' rows, and a network
+  /// against itself gives a symmetric matrix with ones on the diagonal.
+  @Test func theBlockByBlockMatrix() throws {
+    let before = try Self.network(seed: 1), after = try Self.network(seed: 2)
+    let context = try ComputeContext.shared()
+    let batches = try Self.batches(2)
+    var rows: [Int: [(BlockCKA.FeatureRows, BlockCKA.FeatureRows)]] = [:]
+    let both = try BlockCKA.compareBlocks(before, after, batches: batches, estimatorBatch: 4,
+                                          matrix: true, context: context) { b, x, y in
+      rows[b, default: []].append((x, y))
+    }
+    let matrix = try #require(both.matrix)
+    let blocks = before.namedBlocks.count
+    #expect(matrix.count == blocks && matrix.allSatisfy { $0.count == blocks })
+    for b in 0..<blocks {
+      #expect(matrix[b][b].value.bitPattern == both.diagonal[b].value.bitPattern)
+    }
+    // stem before against the last body block after, from the exported NCHW rows.
+    let (a, z) = (0, blocks - 2)
+    var direct = MinibatchCKA()
+    for (xa, yz) in zip(rows[a]!.map(\.0), rows[z]!.map(\.1)) {
+      for start in stride(from: 0, to: 8, by: 4) {
+        try direct.add(x: Array(xa.values[(start * xa.width)..<((start + 4) * xa.width)]), xWidth: xa.width,
+                       y: Array(yz.values[(start * yz.width)..<((start + 4) * yz.width)]), yWidth: yz.width)
+      }
+    }
+    #expect(abs(matrix[a][z].value - direct.result.value) < 1e-12,
+            "\(matrix[a][z].value) against \(direct.result.value)")
+    let same = try #require(try BlockCKA.compareBlocks(before, before, batches: batches,
+                                                       estimatorBatch: 4, matrix: true,
+                                                       context: context).matrix)
+    for i in 0..<blocks {
+      #expect(abs(same[i][i].value - 1) < 1e-12)
+      for j in 0..<blocks { #expect(abs(same[i][j].value - same[j][i].value) < 1e-12) }
+    }
+  }
+}

@@ -57,7 +57,7 @@ import Testing
   /// probe when `rewind`, the retrain probe when `retrain`).
   static func probeRun(_ kind: LearnerKind = .replay, increment: Int = 2, epochs: Int = 2,
                        ckaBatch: Int? = 5, rewind: Bool = false, retrain: Bool = false,
-                       in directory: String,
+                       ckaMatrix: Bool = false, in directory: String,
                        configure: (inout RunSpec) -> Void = { _ in }) throws
     -> (run: ClassIncrementalRun, recorder: ProbeRecorder)
   {
@@ -74,6 +74,7 @@ import Testing
     (options.ckaBatch, options.forwardImages, options.perIteration) = (ckaBatch, 10, true)
     options.rewind = rewind
     options.retrain = retrain
+    options.ckaMatrix = ckaMatrix
     let recorder = try ProbeRecorder.start(
       plan: plan, data: data, output: directory + "/probes.h5", probeImagesPerClass: 10,
       options: options, exportBlocks: exported, provenance: ProbeFileTests.provenance,

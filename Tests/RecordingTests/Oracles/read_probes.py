@@ -25,6 +25,10 @@ out["xarray"] = {"dims": {k: int(v) for k, v in ds.sizes.items()},
                  "task": [int(t) for t in ds["task"].values],
                  "block": [str(b) for b in ds["block"].values],
                  "cka_old_dims": list(ds["cka_old"].dims)}
+if "cka_matrix_old" in ds:
+    out["xarray"]["cka_matrix_old_dims"] = list(ds["cka_matrix_old"].dims)
+    out["xarray"]["block_a"] = [str(b) for b in ds["block_a"].values]
+    out["xarray"]["block_b"] = [str(b) for b in ds["block_b"].values]
 if "split" in ds:
     out["xarray"]["split"] = [str(s) for s in ds["split"].values]
     for name in ["rewind_old_accuracy", "rewind_new_accuracy",
