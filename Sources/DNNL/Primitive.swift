@@ -41,9 +41,24 @@ public final class PrimitiveDescriptor: @unchecked Sendable {
     throws(DNNLError) -> PrimitiveDescriptor
   {
     var pd: dnnl_primitive_desc_t?
-    try check(dnnl_primitive_desc_create(&pd, operation, attributes?.handle, engine.handle,
+    // Scratchpads are the caller's (Primitive.execute): in oneDNN's default library mode all
+    // primitives share one global scratchpad, which is unsafe when primitives run on several
+    // threads at once (parallel tests did, and got wrong results now and then).
+    let attr: Attributes
+    if let attributes { attr = attributes } else { attr = try Attributes() }
+    try attr.setUserScratchpad()
+    try check(dnnl_primitive_desc_create(&pd, operation, attr.handle, engine.handle,
                                          hint?.handle), call, context)
     return PrimitiveDescriptor(handle: pd!, engine: engine, label: context)
+  }
+
+  /// The scratchpad the primitive needs, or nil when it needs none.
+  var scratchpad: MemoryDescriptor? {
+    guard let md = dnnl_primitive_desc_query_md(handle, dnnl_query_scratchpad_md, 0) else {
+      return nil
+    }
+    let descriptor = MemoryDescriptor(raw: md.pointee)
+    return descriptor.isZero || descriptor.byteCount == 0 ? nil : descriptor
   }
 
   /// The layout of one execution argument; `.zero` when the primitive does not take it.
@@ -69,11 +84,19 @@ public final class Primitive: @unchecked Sendable {
     self.descriptor = descriptor
   }
 
-  /// Runs the primitive on `stream` with the given arguments and waits for it.
+  /// Runs the primitive on `stream` with the given arguments and waits for it. Its scratchpad
+  /// is the calling thread's (`Scratchpad`), so primitives may run on several threads at once.
   public func execute(_ stream: Stream, _ arguments: [(Argument, Memory)]) throws(DNNLError) {
     var args = arguments.map { dnnl_exec_arg_t(arg: $0.0.raw, memory: $0.1.handle) }
+    var scratch: Memory?
+    if let layout = descriptor.scratchpad {
+      scratch = try Memory(layout, engine: descriptor.engine,
+                           borrowing: Scratchpad.forThisThread(bytes: layout.byteCount))
+      args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratch!.handle))
+    }
     try check(dnnl_primitive_execute(handle, stream.handle, Int32(args.count), &args),
               "dnnl_primitive_execute", "\(descriptor.label), \(descriptor.implementation)")
+    withExtendedLifetime(scratch) {}
   }
 
   deinit { dnnl_primitive_destroy(handle) }
@@ -87,6 +110,12 @@ public final class Attributes: @unchecked Sendable {
     var attr: dnnl_primitive_attr_t?
     try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
     handle = attr!
+  }
+
+  /// The scratchpad is passed at execution (`Primitive.execute` does), not oneDNN's global one.
+  func setUserScratchpad() throws(DNNLError) {
+    try check(dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user),
+              "dnnl_primitive_attr_set_scratchpad_mode")
   }
 
   /// Fuses `dst = relu(dst)` (and/or `dst += old dst` first, for `.sum`) after the operation.

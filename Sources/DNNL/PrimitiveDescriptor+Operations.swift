@@ -231,9 +231,11 @@ extension PrimitiveDescriptor {
     var pd: dnnl_primitive_desc_t?
     var d = dst.raw
     var srcs = sources.map(\.raw)
+    let attributes = try Attributes()
+    try attributes.setUserScratchpad()
     let status = withUnsafePointer(to: &d) { dp in
       dnnl_concat_primitive_desc_create(&pd, dst.isZero ? nil : dp, Int32(sources.count),
-                                        Int32(axis), &srcs, nil, engine.handle)
+                                        Int32(axis), &srcs, attributes.handle, engine.handle)
     }
     try check(status, "dnnl_concat_primitive_desc_create",
               "\(sources.count) sources on axis \(axis)")
@@ -246,7 +248,10 @@ extension PrimitiveDescriptor {
   {
     var pd: dnnl_primitive_desc_t?
     var (s, d) = (src.raw, dst.raw)
-    try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine.handle, &d, engine.handle, nil),
+    let attributes = try Attributes()
+    try attributes.setUserScratchpad()
+    try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine.handle, &d, engine.handle,
+                                                 attributes.handle),
               "dnnl_reorder_primitive_desc_create", "\(src) -> \(dst)")
     return PrimitiveDescriptor(handle: pd!, engine: engine, label: "reorder \(src) -> \(dst)")
   }
