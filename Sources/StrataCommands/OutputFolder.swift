@@ -24,6 +24,13 @@ enum OutputFolder {
     unlink(probe)
   }
 
+  /// `check`, then this process's lock on the folder (`DirectoryLock`): for folders a command
+  /// goes on writing into (a run, a sweep, checkpoints), where a second writer would clash.
+  static func claim(_ folder: String) throws {
+    try check(folder)
+    try DirectoryLock.acquire(folder.isEmpty ? "." : folder)
+  }
+
   /// The folder holding the file `path`.
   static func of(_ path: String) -> String {
     URL(fileURLWithPath: path).deletingLastPathComponent().path

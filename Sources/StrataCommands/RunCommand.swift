@@ -96,8 +96,7 @@ public struct RunCommand: ParsableCommand {
       throw FileRefusal("\(directory) already holds a run; add --resume to continue it, or "
                         + "choose another --out")
     }
-    try OutputFolder.check(directory)
-    try DirectoryLock.acquire(directory)
+    try OutputFolder.claim(directory)
     let runSpec = directory + "/run.json"
     if !manager.fileExists(atPath: runSpec) {
       let data = try RunSpec.derive(from: spec, overrides: [:])

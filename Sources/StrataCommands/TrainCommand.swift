@@ -115,8 +115,8 @@ public struct TrainCommand: ParsableCommand {
     let console = logging.console()
     ParentWatch.start()
     try checkFiles()
-    for folder in [OutputFolder.of(output), checkpointDirectory] { try OutputFolder.check(folder) }
-    try DirectoryLock.acquire(checkpointDirectory)
+    try OutputFolder.check(OutputFolder.of(output))
+    try OutputFolder.claim(checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let result = try train(plan: plan, data: data, specText: specText)

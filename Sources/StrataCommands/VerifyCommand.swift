@@ -169,10 +169,9 @@ public struct VerifyCommand: ParsableCommand {
 
   public func run() throws {
     let console = Console()
-    if !dryRun { try OutputFolder.check(outputDirectory) }
+    if !dryRun { try OutputFolder.claim(outputDirectory) }
     let (sweep, recommended, _) = try plan()
     let output = outputDirectory + "/verify.h5"
-    if !dryRun { try DirectoryLock.acquire(outputDirectory) }
     if !resume && !dryRun {
       let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
       // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.

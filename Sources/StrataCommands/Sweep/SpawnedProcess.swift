@@ -1,7 +1,8 @@
 import Foundation
 
 /// A child process started with `posix_spawn` in this process's own process group, stdin from
-/// /dev/null and stdout and stderr appended to a log file.
+/// /dev/null, stdout appended to a file and stderr to the same file, another one, or this
+/// process's stderr.
 ///
 /// Foundation's `Process` puts every child in a new process group, so a Ctrl-C in the terminal
 /// or a `kill -- -PGID` stopped `strata verify` but left its `strata train` children running;
@@ -12,13 +13,25 @@ final class SpawnedProcess {
   let pid: pid_t
   private var waitStatus: Int32?
 
-  init(executable: String, arguments: [String], environment: [String: String], log: String) throws {
+  /// Where stderr goes.
+  enum Errors: Equatable {
+    case withOutput, file(String), inherited
+  }
+
+  init(executable: String, arguments: [String], environment: [String: String], log: String,
+       errors: Errors = .withOutput) throws
+  {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    switch errors {
+    case .withOutput: posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    case .file(let path):
+      posix_spawn_file_actions_addopen(&actions, 2, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    case .inherited: break
+    }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
