@@ -21,6 +21,21 @@ extension Array where Element == Int {
   var dnnl: [dnnl_dim_t] { map { dnnl_dim_t($0) } }
 }
 
+/// How oneDNN computes a convolution. Winograd (F(4×4, 3×3) in oneDNN 2.6) exists only for 3×3
+/// stride-1 kernels and only on some CPUs (AVX-512); creating a descriptor for it elsewhere fails
+/// with `unimplemented`, so callers fall back to `.direct`.
+public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
+  case direct
+  case winograd
+
+  var raw: dnnl_alg_kind_t {
+    switch self {
+    case .direct: dnnl_convolution_direct
+    case .winograd: dnnl_convolution_winograd
+    }
+  }
+}
+
 // Each constructor fills a `dnnl_*_desc_t` and turns it into a primitive descriptor. Backward
 // descriptors take the forward one as a hint, as oneDNN requires.
 extension PrimitiveDescriptor {
@@ -28,12 +43,12 @@ extension PrimitiveDescriptor {
   public static func convolutionForward(
     _ kind: PropagationKind, src: MemoryDescriptor, weights: MemoryDescriptor,
     bias: MemoryDescriptor = .zero, dst: MemoryDescriptor, geometry g: Geometry2D,
-    attributes: Attributes? = nil, engine: Engine
+    attributes: Attributes? = nil, algorithm: ConvolutionAlgorithm = .direct, engine: Engine
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, b, d) = (src.raw, weights.raw, bias.raw, dst.raw)
     let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
-    try check(dnnl_convolution_forward_desc_init(&desc, kind.raw, dnnl_convolution_direct, &s, &w,
+    try check(dnnl_convolution_forward_desc_init(&desc, kind.raw, algorithm.raw, &s, &w,
                                                  &b, &d, st, pl, ph),
               "dnnl_convolution_forward_desc_init", "src \(src), weights \(weights)")
     return try create(&desc, attributes: attributes, engine: engine, hint: nil,
@@ -42,12 +57,13 @@ extension PrimitiveDescriptor {
 
   public static func convolutionBackwardData(
     diffSrc: MemoryDescriptor, weights: MemoryDescriptor, diffDst: MemoryDescriptor,
-    geometry g: Geometry2D, hint: PrimitiveDescriptor, engine: Engine
+    geometry g: Geometry2D, hint: PrimitiveDescriptor, algorithm: ConvolutionAlgorithm = .direct,
+    engine: Engine
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, d) = (diffSrc.raw, weights.raw, diffDst.raw)
     let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
-    try check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &s, &w, &d,
+    try check(dnnl_convolution_backward_data_desc_init(&desc, algorithm.raw, &s, &w, &d,
                                                        st, pl, ph),
               "dnnl_convolution_backward_data_desc_init", "diff_src \(diffSrc)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,
@@ -56,12 +72,13 @@ extension PrimitiveDescriptor {
 
   public static func convolutionBackwardWeights(
     src: MemoryDescriptor, diffWeights: MemoryDescriptor, diffDst: MemoryDescriptor,
-    geometry g: Geometry2D, hint: PrimitiveDescriptor, engine: Engine
+    geometry g: Geometry2D, hint: PrimitiveDescriptor, algorithm: ConvolutionAlgorithm = .direct,
+    engine: Engine
   ) throws(DNNLError) -> PrimitiveDescriptor {
     var desc = dnnl_convolution_desc_t()
     var (s, w, d) = (src.raw, diffWeights.raw, diffDst.raw)
     let (st, pl, ph) = (g.strides.dnnl, g.paddingLow.dnnl, g.paddingHigh.dnnl)
-    try check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &s, &w,
+    try check(dnnl_convolution_backward_weights_desc_init(&desc, algorithm.raw, &s, &w,
                                                           nil, &d, st, pl, ph),
               "dnnl_convolution_backward_weights_desc_init", "src \(src)")
     return try create(&desc, attributes: nil, engine: engine, hint: hint,

@@ -24,3 +24,12 @@ public struct LibraryVersion: Sendable, CustomStringConvertible {
 
   public var description: String { "oneDNN \(major).\(minor).\(patch) (\(cpuRuntime))" }
 }
+
+extension LibraryVersion {
+  /// Whether oneDNN runs AVX-512 (core) kernels here: the only ISA with Winograd convolutions in
+  /// oneDNN 2.6 on CPUs without the Xeon Phi extensions.
+  public static var hasAVX512Core: Bool {
+    let core = dnnl_cpu_isa_avx512_core.rawValue
+    return dnnl_get_effective_cpu_isa().rawValue & core == core
+  }
+}

@@ -2,6 +2,7 @@ import DNNL
 import Foundation
 import HDF5
 import Recording
+import Tensor
 
 extension Provenance {
   /// This process's provenance for a file written from `specText`.
@@ -10,11 +11,14 @@ extension Provenance {
     let threads = environment["OMP_NUM_THREADS"].flatMap { Int32($0) }
       ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
     let dnnl = LibraryVersion.current
+    // Winograd and direct convolutions round differently, so a rerun needs the same choice.
+    let convolutions = (try? ComputeContext.convolutionFromEnvironment(environment)) ?? nil
     return Provenance(
       strataVersion: StrataVersion.string, gitCommit: sourceCommit(),
       commandLine: CommandLine.arguments.joined(separator: " "), spec: specText,
       seed: Int64(seed),
-      libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime))",
+      libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime), "
+                    + "3x3 convolutions \((convolutions ?? .winograd).rawValue))",
                   "HDF5": HDF5Library.version],
       threads: threads)
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// The `strata` command: layer analysis for memory-efficient class-incremental learning.
 public struct Strata: ParsableCommand {
@@ -18,4 +19,10 @@ public struct Strata: ParsableCommand {
   )
 
   public init() {}
+
+  /// Stops with a usage error when the environment asks for something Strata cannot do, before
+  /// any command starts work.
+  public static func checkEnvironment() {
+    do { _ = try ComputeContext.convolutionFromEnvironment() } catch { exit(withError: error) }
+  }
 }

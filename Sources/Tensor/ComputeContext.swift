@@ -1,4 +1,5 @@
 import DNNL
+import class Foundation.ProcessInfo
 import Synchronization
 
 /// The oneDNN engine and stream every tensor and op of a process runs on.
@@ -8,10 +9,31 @@ import Synchronization
 public final class ComputeContext: Sendable {
   public let engine: Engine
   public let stream: Stream
+  /// What 3×3 stride-1 convolutions try first (all others are direct). Winograd falls back to
+  /// direct where oneDNN has no Winograd kernel (it has one only for AVX-512).
+  public let preferredConvolution: ConvolutionAlgorithm
 
-  public init() throws(DNNLError) {
+  /// `preferredConvolution` nil: `STRATA_CONVOLUTION` from the environment, else Winograd.
+  public init(preferredConvolution: ConvolutionAlgorithm? = nil) throws(DNNLError) {
     engine = try Engine()
     stream = try Stream(engine: engine)
+    self.preferredConvolution = preferredConvolution
+      ?? (try? Self.convolutionFromEnvironment()) ?? .winograd
+  }
+
+  /// The environment variable that picks `preferredConvolution` for a process.
+  public static let convolutionVariable = "STRATA_CONVOLUTION"
+
+  /// `STRATA_CONVOLUTION` (`winograd` or `direct`), nil when unset; an error for other values,
+  /// which the command line reports before any work (`ComputeContext` itself then ignores them).
+  public static func convolutionFromEnvironment(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(ConvolutionSettingError) -> ConvolutionAlgorithm? {
+    guard let text = environment[convolutionVariable] else { return nil }
+    guard let algorithm = ConvolutionAlgorithm(rawValue: text.lowercased()) else {
+      throw ConvolutionSettingError(value: text)
+    }
+    return algorithm
   }
 
   private static let instance = Mutex<ComputeContext?>(nil)
@@ -50,5 +72,14 @@ final class ReorderCache: Sendable {
     let primitive = try Primitive(.reorder(from: src, to: dst, engine: engine))
     entries.withLock { $0.append((src, dst, primitive)) }
     return primitive
+  }
+}
+
+/// `STRATA_CONVOLUTION` holds something other than an algorithm's name.
+public struct ConvolutionSettingError: Error, CustomStringConvertible, Sendable {
+  public let value: String
+  public var description: String {
+    let names = ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: " or ")
+    return "\(ComputeContext.convolutionVariable)=\(value) is not a convolution algorithm; use \(names)"
   }
 }

@@ -1,3 +1,4 @@
 import StrataCommands
 
+Strata.checkEnvironment()
 Strata.main()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import NN
+import DNNL
+import Tensor
 
 /// `strata bench engine`: ResNet-32 training and eval throughput against PyTorch, the sgemm
 /// ceiling, and peak memory, all measured in this run.
@@ -14,6 +16,10 @@ struct BenchEngine: ParsableCommand {
       benchmarks/torch_train_bench.py (Debian's /usr/bin/python3 with python3-torch) with the \
       same network and thread count, in both memory formats, and keeps PyTorch's faster one.
 
+      3x3 stride-1 convolutions run oneDNN's Winograd kernels where it has them (AVX-512), \
+      direct ones otherwise; STRATA_CONVOLUTION=direct turns Winograd off. \
+      --compare-convolutions measures both in one run, alternating steps.
+
       Example: OMP_NUM_THREADS=2 swift run -c release strata bench engine
       """)
 
@@ -24,6 +30,8 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "Threads for oneDNN (OMP_NUM_THREADS) and PyTorch.") var threads = 2
   @Option(help: "Python with torch for the reference.") var python = "/usr/bin/python3"
   @Flag(help: "Skip the PyTorch reference.") var noReference = false
+  @Flag(help: "Compare direct and Winograd convolutions in alternating steps, nothing else.")
+  var compareConvolutions = false
 
   func run() throws {
     let architecture = ResNetArchitecture.cifar(depth: depth, classes: 100)
@@ -35,6 +43,8 @@ struct BenchEngine: ParsableCommand {
             + " PyTorch gets --threads \(threads). Set OMP_NUM_THREADS=\(threads) to match.")
     }
     print("Strata: \(architecture.name), batch \(batch), \(steps) steps after \(warmup) warm-up")
+    if compareConvolutions { return try compare(benchmark) }
+    print(try convolutionSummary(try ComputeContext.shared()))
     let strata = try benchmark.run { line in
       FileHandle.standardError.write(Data("\r\(line)   ".utf8))
     }
@@ -70,6 +80,35 @@ struct BenchEngine: ParsableCommand {
     print("")
     print("Strata training at \(fmt(100 * strata.trainImagesPerSecond / ceiling))% of the ceiling"
           + (reference.map { "; PyTorch memory format: \($0.format)" } ?? ""))
+  }
+
+  /// Direct against Winograd convolutions, alternating steps.
+  private func compare(_ benchmark: EngineBenchmark) throws {
+    let contexts = try [ConvolutionAlgorithm.direct, .winograd].map { algorithm throws in
+      try ComputeContext(preferredConvolution: algorithm)
+    }
+    for context in contexts { print(try convolutionSummary(context)) }
+    let results = try benchmark.runAlternating(contexts) { line in
+      FileHandle.standardError.write(Data("\r\(line)   ".utf8))
+    }
+    FileHandle.standardError.write(Data("\n".utf8))
+    print("")
+    print(row("", "direct", "winograd", "ratio"))
+    let (direct, winograd) = (results[0], results[1])
+    print(row("train images/s", fmt(direct.trainImagesPerSecond),
+              fmt(winograd.trainImagesPerSecond),
+              fmt(winograd.trainImagesPerSecond / direct.trainImagesPerSecond) + "x"))
+    print(row("eval images/s", fmt(direct.evalImagesPerSecond), fmt(winograd.evalImagesPerSecond),
+              fmt(winograd.evalImagesPerSecond / direct.evalImagesPerSecond) + "x"))
+  }
+
+  /// Which kernels a 3x3 stride-1 layer of the first stage trains with under `context`.
+  private func convolutionSummary(_ context: ComputeContext) throws -> String {
+    let layer = Convolution(inChannels: 16, outChannels: 16, kernel: 3, stride: 1, padding: 1)
+    let kernels = try layer.trainingKernels([batch, 16, 32, 32], context: context)
+    return "convolutions (\(context.preferredConvolution.rawValue) preferred): 3x3 stride-1 layers"
+      + " run \(kernels.algorithm.rawValue) (\(kernels.forward) forward, \(kernels.backwardData)"
+      + " backward data, \(kernels.backwardWeights) backward weights); the others run direct"
   }
 
   private func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {

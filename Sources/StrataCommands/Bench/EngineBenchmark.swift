@@ -23,47 +23,101 @@ struct EngineBenchmark {
   }
 
   func run(progress: (String) -> Void) throws -> Result {
-    let context = try ComputeContext.shared()
-    let net = try ResNet(architecture, context: context)
-    Initialization.initialize(net, seed: 1993)
-    let sgd = SGD(groups: [ParameterGroup(net.parameters, weightDecay: 5e-4)], learningRate: 0.1)
-    let size = architecture.inputSize, channels = architecture.inputChannels
-    var generator = SeededGenerator(seed: 7)
-    let pixels = (0..<(batch * channels * size * size)).map { _ in Float(generator.normal()) }
-    let labels = (0..<batch).map { Int32($0 % architecture.classes) }
-    let input = try Tensor(shape: [batch, channels, size, size], scalars: pixels, context: context)
-
-    net.setTraining(true)
-    var norms = GradientNormProbe(blocks: net.namedBlocks.map(\.name))
+    let session = try Session(self, context: try ComputeContext.shared())
     var train: [Double] = [], recorded: [Double] = []
     for step in 0..<(warmup + steps) {
-      let start = DispatchTime.now().uptimeNanoseconds
-      let logits = try net(input, recording: true)
-      let (loss, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
-        logits: logits, labels: labels, classes: 0..<architecture.classes, context: context)
-      try net.checkLoss(loss, step: step, input: input)
-      try net.backward(dLogits)
       let records = alternatesGradientNorms && step % 2 == 1
-      if records { norms.record(net) }
-      sgd.step()
-      sgd.zeroGradients()
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      let seconds = try session.trainStep(step, recordingNorms: records)
       if step >= warmup {
         if records { recorded.append(seconds) } else { train.append(seconds) }
       }
       progress("train step \(step + 1)/\(warmup + steps): \(String(format: "%.3f", seconds)) s")
     }
-
-    net.setTraining(false)
     var eval: [Double] = []
     for step in 0..<(warmup + steps) {
-      let start = DispatchTime.now().uptimeNanoseconds
-      _ = try net(input, recording: false)
-      if step >= warmup { eval.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+      let seconds = try session.evalStep()
+      if step >= warmup { eval.append(seconds) }
     }
     return Result(trainImagesPerSecond: Double(batch) / median(train),
                   evalImagesPerSecond: Double(batch) / median(eval), trainStepSeconds: train,
                   recordedStepSeconds: recorded)
+  }
+
+  /// Training and eval rates for each context, measured in alternating steps (context 1, 2, …,
+  /// then 1 again), so a noisy machine's slow moments fall on all of them alike.
+  func runAlternating(_ contexts: [ComputeContext], progress: (String) -> Void) throws
+    -> [Result]
+  {
+    let sessions = try contexts.map { context throws in try Session(self, context: context) }
+    var train = Array(repeating: [Double](), count: sessions.count), eval = train
+    for step in 0..<(warmup + steps) {
+      for (i, session) in sessions.enumerated() {
+        let seconds = try session.trainStep(step, recordingNorms: false)
+        if step >= warmup { train[i].append(seconds) }
+      }
+      progress("train step \(step + 1)/\(warmup + steps)")
+    }
+    for step in 0..<(warmup + steps) {
+      for (i, session) in sessions.enumerated() {
+        let seconds = try session.evalStep()
+        if step >= warmup { eval[i].append(seconds) }
+      }
+    }
+    return sessions.indices.map { i in
+      Result(trainImagesPerSecond: Double(batch) / median(train[i]),
+             evalImagesPerSecond: Double(batch) / median(eval[i]), trainStepSeconds: train[i])
+    }
+  }
+
+  /// One network on synthetic data, stepped by the caller.
+  final class Session {
+    let net: ResNet
+    let sgd: SGD
+    let input: Tensor
+    let labels: [Int32]
+    let classes: Range<Int>
+    let context: ComputeContext
+    var norms: GradientNormProbe
+
+    init(_ benchmark: EngineBenchmark, context: ComputeContext) throws {
+      let architecture = benchmark.architecture
+      self.context = context
+      net = try ResNet(architecture, context: context)
+      Initialization.initialize(net, seed: 1993)
+      sgd = SGD(groups: [ParameterGroup(net.parameters, weightDecay: 5e-4)], learningRate: 0.1)
+      let size = architecture.inputSize, channels = architecture.inputChannels
+      var generator = SeededGenerator(seed: 7)
+      let count = benchmark.batch * channels * size * size
+      let pixels = (0..<count).map { _ in Float(generator.normal()) }
+      labels = (0..<benchmark.batch).map { Int32($0 % architecture.classes) }
+      classes = 0..<architecture.classes
+      input = try Tensor(shape: [benchmark.batch, channels, size, size], scalars: pixels,
+                         context: context)
+      norms = GradientNormProbe(blocks: net.namedBlocks.map(\.name))
+    }
+
+    /// Forward, loss, backward and SGD step; seconds taken.
+    func trainStep(_ step: Int, recordingNorms: Bool) throws -> Double {
+      net.setTraining(true)
+      let start = DispatchTime.now().uptimeNanoseconds
+      let logits = try net(input, recording: true)
+      let (loss, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
+        logits: logits, labels: labels, classes: classes, context: context)
+      try net.checkLoss(loss, step: step, input: input)
+      try net.backward(dLogits)
+      if recordingNorms { norms.record(net) }
+      sgd.step()
+      sgd.zeroGradients()
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// One eval-mode forward; seconds taken.
+    func evalStep() throws -> Double {
+      net.setTraining(false)
+      let start = DispatchTime.now().uptimeNanoseconds
+      _ = try net(input, recording: false)
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
   }
 
   /// Training FLOPs per image: 2 per multiply-accumulate, three passes (forward, backward data,

@@ -31,12 +31,33 @@ public final class Convolution: @unchecked Sendable {
     return [input[0], outChannels, size(input[2]), size(input[3])]
   }
 
-  /// Primitives for one input shape.
+  /// Primitives for one input shape. The backward passes try the forward's algorithm first.
   final class Plan {
     let forward: Primitive
+    let algorithm: ConvolutionAlgorithm
     var backwardData: Primitive?
     var backwardWeights: Primitive?
-    init(forward: Primitive) { self.forward = forward }
+    init(forward: Primitive, algorithm: ConvolutionAlgorithm) {
+      self.forward = forward
+      self.algorithm = algorithm
+    }
+  }
+
+  /// The algorithms to try, best first. oneDNN's Winograd covers only 3×3 stride-1 kernels; it
+  /// trains ResNet-32 about 1.3× faster on AVX-512 (README, Performance).
+  private func algorithms(preferring first: ConvolutionAlgorithm) -> [ConvolutionAlgorithm] {
+    first == .winograd && kernel == 3 && stride == 1 ? [.winograd, .direct] : [.direct]
+  }
+
+  /// The first of `algorithms` oneDNN implements here; other errors are thrown as they are.
+  private func firstImplemented(
+    _ algorithms: [ConvolutionAlgorithm],
+    _ make: (ConvolutionAlgorithm) throws(DNNLError) -> PrimitiveDescriptor
+  ) throws(DNNLError) -> (PrimitiveDescriptor, ConvolutionAlgorithm) {
+    for algorithm in algorithms.dropLast() {
+      do { return (try make(algorithm), algorithm) } catch where error.status == "unimplemented" {}
+    }
+    return (try make(algorithms.last!), algorithms.last!)
   }
 
   private var plans: [PlanKey: Plan] = [:]
@@ -58,13 +79,16 @@ public final class Convolution: @unchecked Sendable {
   {
     let key = PlanKey(shape: shape, training: training)
     if let plan = plans[key] { return plan }
-    let pd = try PrimitiveDescriptor.convolutionForward(
-      training ? .forwardTraining : .forwardInference,
-      src: MemoryDescriptor(shape, .f32, .any),
-      weights: MemoryDescriptor(weightShape, .f32, .any),
-      dst: MemoryDescriptor(outputShape(shape), .f32, .any),
-      geometry: geometry, engine: context.engine)
-    let plan = Plan(forward: try Primitive(pd))
+    let (pd, algorithm) = try firstImplemented(algorithms(preferring: context.preferredConvolution))
+    { algorithm throws(DNNLError) in
+      try PrimitiveDescriptor.convolutionForward(
+        training ? .forwardTraining : .forwardInference,
+        src: MemoryDescriptor(shape, .f32, .any),
+        weights: MemoryDescriptor(weightShape, .f32, .any),
+        dst: MemoryDescriptor(outputShape(shape), .f32, .any),
+        geometry: geometry, algorithm: algorithm, engine: context.engine)
+    }
+    let plan = Plan(forward: try Primitive(pd), algorithm: algorithm)
     plans[key] = plan
     return plan
   }
@@ -109,19 +133,16 @@ public final class Convolution: @unchecked Sendable {
   {
     let key = FusedKey(shape: shape, residual: residual, relu: relu)
     if let primitive = fusedPlans[key] { return primitive }
-    func descriptor(dst: MemoryDescriptor, _ postOps: [PostOp]) throws(DNNLError)
-      -> PrimitiveDescriptor
-    {
-      let attributes = try Attributes()
-      try attributes.setPostOps(postOps)
-      return try PrimitiveDescriptor.convolutionForward(
-        .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
-        weights: MemoryDescriptor(weightShape, .f32, .any),
-        bias: MemoryDescriptor([outChannels], .f32, .x), dst: dst, geometry: geometry,
-        attributes: attributes, engine: context.engine)
-    }
-    let pd = try descriptor(dst: MemoryDescriptor(outputShape(shape), .f32, .any),
-                            (residual ? [.sum(scale: 1)] : []) + (relu ? [.relu] : []))
+    // Direct even where Winograd exists: with the folded bias and post-ops it was 2–12% slower
+    // in alternating runs (`strata bench engine --compare-convolutions`).
+    let attributes = try Attributes()
+    try attributes.setPostOps((residual ? [.sum(scale: 1)] : []) + (relu ? [.relu] : []))
+    let pd = try PrimitiveDescriptor.convolutionForward(
+      .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
+      weights: MemoryDescriptor(weightShape, .f32, .any),
+      bias: MemoryDescriptor([outChannels], .f32, .x),
+      dst: MemoryDescriptor(outputShape(shape), .f32, .any), geometry: geometry,
+      attributes: attributes, engine: context.engine)
     let primitive = try Primitive(pd)
     fusedPlans[key] = primitive
     return primitive
@@ -167,11 +188,15 @@ public final class Convolution: @unchecked Sendable {
   {
     let plan = try plan(inputShape, training: true, context: context)
     if let primitive = plan.backwardData { return primitive }
-    let pd = try PrimitiveDescriptor.convolutionBackwardData(
-      diffSrc: MemoryDescriptor(inputShape, .f32, .any),
-      weights: MemoryDescriptor(weightShape, .f32, .any),
-      diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-      geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
+    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm))
+    { algorithm throws(DNNLError) in
+      try PrimitiveDescriptor.convolutionBackwardData(
+        diffSrc: MemoryDescriptor(inputShape, .f32, .any),
+        weights: MemoryDescriptor(weightShape, .f32, .any),
+        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
+        geometry: geometry, hint: plan.forward.descriptor, algorithm: algorithm,
+        engine: context.engine)
+    }
     let primitive = try Primitive(pd)
     plan.backwardData = primitive
     return primitive
@@ -181,16 +206,7 @@ public final class Convolution: @unchecked Sendable {
   public func backwardWeights(_ x: Tensor, dy: Tensor, context: ComputeContext)
     throws(DNNLError) -> Tensor
   {
-    let plan = try plan(x.shape, training: true, context: context)
-    if plan.backwardWeights == nil {
-      let pd = try PrimitiveDescriptor.convolutionBackwardWeights(
-        src: MemoryDescriptor(x.shape, .f32, .any),
-        diffWeights: MemoryDescriptor(weightShape, .f32, .any),
-        diffDst: MemoryDescriptor(outputShape(x.shape), .f32, .any),
-        geometry: geometry, hint: plan.forward.descriptor, engine: context.engine)
-      plan.backwardWeights = try Primitive(pd)
-    }
-    let primitive = plan.backwardWeights!
+    let primitive = try backwardWeightsPrimitive(x.shape, context: context)
     let pd = primitive.descriptor
     let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
     let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
@@ -198,5 +214,36 @@ public final class Convolution: @unchecked Sendable {
     try primitive.execute(context.stream, [(.src, src.memory), (.diffDst, diffDst.memory),
                                            (.diffWeights, dw.memory)])
     return dw
+  }
+
+  private func backwardWeightsPrimitive(_ inputShape: [Int], context: ComputeContext)
+    throws(DNNLError) -> Primitive
+  {
+    let plan = try plan(inputShape, training: true, context: context)
+    if let primitive = plan.backwardWeights { return primitive }
+    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm))
+    { algorithm throws(DNNLError) in
+      try PrimitiveDescriptor.convolutionBackwardWeights(
+        src: MemoryDescriptor(inputShape, .f32, .any),
+        diffWeights: MemoryDescriptor(weightShape, .f32, .any),
+        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
+        geometry: geometry, hint: plan.forward.descriptor, algorithm: algorithm,
+        engine: context.engine)
+    }
+    let primitive = try Primitive(pd)
+    plan.backwardWeights = primitive
+    return primitive
+  }
+
+  /// What training on inputs of `shape` runs: the forward's algorithm and oneDNN's kernel names
+  /// for the three passes (e.g. `jit_wino_4x3:avx512_core`), for benchmarks and tests.
+  public func trainingKernels(_ shape: [Int], context: ComputeContext) throws(DNNLError)
+    -> (algorithm: ConvolutionAlgorithm, forward: String, backwardData: String,
+        backwardWeights: String)
+  {
+    let plan = try plan(shape, training: true, context: context)
+    return (plan.algorithm, plan.forward.descriptor.implementation,
+            try backwardDataPrimitive(shape, context: context).descriptor.implementation,
+            try backwardWeightsPrimitive(shape, context: context).descriptor.implementation)
   }
 }

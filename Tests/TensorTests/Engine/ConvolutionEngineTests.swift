@@ -17,8 +17,19 @@ import Testing
     Case(n: 1, c: 3, o: 8, h: 12, kernel: 7, stride: 2, padding: 3),   // ImageNet stem
   ]
 
-  @Test(arguments: cases)
-  func forwardAndBackwardMatchReference(_ k: Case) throws {
+  /// One context per algorithm preference, so both paths run whatever the environment says.
+  static let contexts: [ConvolutionAlgorithm: ComputeContext] = {
+    var contexts: [ConvolutionAlgorithm: ComputeContext] = [:]
+    for algorithm in ConvolutionAlgorithm.allCases {
+      do { contexts[algorithm] = try ComputeContext(preferredConvolution: algorithm) } catch {
+        fatalError("no oneDNN engine: \(error)")
+      }
+    }
+    return contexts
+  }()
+
+  @Test(arguments: cases, ConvolutionAlgorithm.allCases)
+  func forwardAndBackwardMatchReference(_ k: Case, _ algorithm: ConvolutionAlgorithm) throws {
     var random = SeededRandom(seed: 7)
     let x = random.tensor([k.n, k.c, k.h, k.h])
     let w = random.tensor([k.o, k.c, k.kernel, k.kernel], -0.5, 0.5)
@@ -27,7 +38,7 @@ import Testing
     let (dxRef, dwRef) = Reference.conv2dBackward(x, weight: w, dy: dy, stride: k.stride,
                                                   padding: k.padding)
 
-    let context = EngineCheck.context
+    let context = Self.contexts[algorithm]!
     let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel, stride: k.stride,
                            padding: k.padding)
     let xt = try EngineCheck.tensor(x), wt = try EngineCheck.tensor(w)
@@ -41,6 +52,22 @@ import Testing
     try EngineCheck.expectClose(dx, dxRef, tolerance: 1e-5, "backward data")
     let dw = try conv.backwardWeights(xt, dy: dyt, context: context)
     try EngineCheck.expectClose(dw, dwRef, tolerance: 1e-5, "backward weights")
+  }
+
+  /// Winograd runs 3×3 stride-1 layers, in all three passes, exactly where oneDNN has it
+  /// (AVX-512); everything else, and any layer when direct is asked for, runs direct.
+  @Test(arguments: cases, ConvolutionAlgorithm.allCases)
+  func winogradWhereOneDNNHasIt(_ k: Case, _ preferred: ConvolutionAlgorithm) throws {
+    let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel, stride: k.stride,
+                           padding: k.padding)
+    let kernels = try conv.trainingKernels([k.n, k.c, k.h, k.h], context: Self.contexts[preferred]!)
+    let expectWinograd = preferred == .winograd && k.kernel == 3 && k.stride == 1
+      && LibraryVersion.hasAVX512Core
+    #expect(kernels.algorithm == (expectWinograd ? .winograd : .direct))
+    for (pass, name) in [("forward", kernels.forward), ("backward data", kernels.backwardData),
+                         ("backward weights", kernels.backwardWeights)] {
+      #expect(name.contains("wino") == expectWinograd, "\(pass) runs \(name)")
+    }
   }
 
   @Test func activationsStayBlockedBetweenLayers() throws {
