@@ -1,0 +1,41 @@
+import DNNL
+import Foundation
+import Recording
+import StrataTestSupport
+import Testing
+@testable import StrataCommands
+import Tensor
+
+/// `STRATA_CONVOLUTION` picks direct or Winograd convolutions per process; anything else stops
+/// `strata` before any work with a message naming the variable and the choices.
+@Suite struct ConvolutionSettingTests {
+  @Test func readsTheTwoAlgorithmsAndNothingElse() throws {
+    let read = { (value: String?) throws in
+      try ComputeContext.convolutionFromEnvironment(value.map { ["STRATA_CONVOLUTION": $0] } ?? [:])
+    }
+    #expect(try read(nil) == nil)
+    #expect(try read("direct") == .direct)
+    #expect(try read("Winograd") == .winograd)
+    for bad in ["", "fast", "wino", "direct "] {
+      #expect(throws: ConvolutionSettingError.self, "\"\(bad)\"") { try read(bad) }
+    }
+  }
+
+  @Test func anUnknownValueStopsStrataBeforeWork() throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment["STRATA_CONVOLUTION"] = "fast"
+    let result = try StrataTestSupport.ChildProcess.run(
+      try StrataExecutable.path(), ["ledger", "--help"], environment: environment)
+    #expect(result.status != 0)
+    #expect(result.errors.contains(
+      "STRATA_CONVOLUTION=fast is not a convolution algorithm; use direct or winograd"),
+      "\(result.errors)")
+  }
+
+  @Test func theChoiceIsRecordedWithTheOneDNNVersion() throws {
+    let provenance = Provenance.current(specText: "{}", seed: 1)
+    let expected = (try ComputeContext.convolutionFromEnvironment() ?? .winograd).rawValue
+    #expect(provenance.libraries["oneDNN"]?.hasSuffix("3x3 convolutions \(expected))") == true,
+            "\(provenance.libraries)")
+  }
+}
