@@ -29,9 +29,22 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "CIFAR ResNet depth (6n+2).") var depth = 32
   @Option(help: "Threads for oneDNN (OMP_NUM_THREADS) and PyTorch.") var threads = 2
   @Option(help: "Python with torch for the reference.") var python = "/usr/bin/python3"
+  @Option(help: "Rounds of Strata, sgemm and PyTorch in turn; medians are reported.")
+  var rounds = 3
   @Flag(help: "Skip the PyTorch reference.") var noReference = false
   @Flag(help: "Compare direct and Winograd convolutions in alternating steps, nothing else.")
   var compareConvolutions = false
+
+  func validate() throws {
+    for (name, value, least) in [("--batch", batch, 1), ("--steps", steps, 1),
+                                 ("--warmup", warmup, 0), ("--threads", threads, 1),
+                                 ("--rounds", rounds, 1)] where value < least {
+      throw ValidationError("\(name) must be at least \(least), got \(value)")
+    }
+    guard depth >= 8, (depth - 2) % 6 == 0 else {
+      throw ValidationError("--depth must be 6n + 2 with n ≥ 1 (8, 14, 20, 32, …), got \(depth)")
+    }
+  }
 
   func run() throws {
     let architecture = ResNetArchitecture.cifar(depth: depth, classes: 100)
@@ -45,41 +58,73 @@ struct BenchEngine: ParsableCommand {
     print("Strata: \(architecture.name), batch \(batch), \(steps) steps after \(warmup) warm-up")
     if compareConvolutions { return try compare(benchmark) }
     print(try convolutionSummary(try ComputeContext.shared()))
-    let strata = try benchmark.run { line in
-      FileHandle.standardError.write(Data("\r\(line)   ".utf8))
-    }
-    FileHandle.standardError.write(Data("\n".utf8))
-    let peakMiB = Double(peakResidentKiB()) / 1024
-    let openBLAS = SgemmBenchmark.openBLAS()
-    let oneDNN = try SgemmBenchmark.oneDNN()
-    let gflops = max(openBLAS, oneDNN)
     let flopsPerImage = try benchmark.trainingFLOPsPerImage()
-    let ceiling = gflops * 1e9 / flopsPerImage
-
-    var reference: TorchResult?
-    if !noReference {
-      reference = try TorchResult.measure(python: python, threads: threads, batch: batch,
-                                          steps: steps, warmup: warmup)
+    let session = try EngineBenchmark.Session(benchmark, context: try ComputeContext.shared())
+    var measured: [Round] = []
+    var peakMiB = 0.0
+    for round in 1...rounds {
+      let strata = try benchmark.measure(session) { line in
+        FileHandle.standardError.write(Data("\rround \(round)/\(rounds): \(line)   ".utf8))
+      }
+      FileHandle.standardError.write(Data("\n".utf8))
+      // Strata's own peak: read before the sgemm matrices exist (the peak only ever grows).
+      if round == 1 { peakMiB = Double(peakResidentKiB()) / 1024 }
+      let sgemm = max(SgemmBenchmark.openBLAS(), try SgemmBenchmark.oneDNN())
+      // The first round tries PyTorch in both memory formats; later ones use the faster.
+      let reference = noReference ? nil
+        : try TorchResult.measure(python: python, threads: threads, batch: batch, steps: steps,
+                                  warmup: warmup, formats: measured.first?.reference.map { [$0.format] }
+                                    ?? TorchResult.formats)
+      let result = Round(strata: strata, reference: reference,
+                         ceiling: sgemm * 1e9 / flopsPerImage, sgemmGFLOPs: sgemm)
+      measured.append(result)
+      print(result.summary(round))
     }
-
     print("")
-    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; sgemm (n=2048, median):"
-          + " OpenBLAS \(fmt(openBLAS)) GFLOP/s, oneDNN \(fmt(oneDNN)) GFLOP/s")
-    print("training FLOP per image: \(fmt(flopsPerImage / 1e6)) MFLOP; at the faster sgemm the"
-          + " ceiling is \(fmt(ceiling)) images/s")
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print("training FLOP per image: \(fmt(flopsPerImage / 1e6)) MFLOP; \(cores) cores; "
+          + "ceiling = best sgemm (OpenBLAS or oneDNN, n=2048) / FLOP")
+    print("medians of \(rounds) rounds; a ratio is the median of the rounds' ratios")
     print("")
+    let references = measured.compactMap(\.reference)
+    func ratio(_ strata: (Round) -> Double, _ torch: (TorchResult) -> Double) -> String {
+      references.isEmpty ? "-"
+        : fmt(median(measured.map { strata($0) / torch($0.reference!) })) + "x"
+    }
+    func torch(_ value: (TorchResult) -> Double) -> String {
+      references.isEmpty ? "-" : fmt(median(references.map(value)))
+    }
     print(row("", "Strata", "PyTorch", "ratio"))
-    print(row("train images/s", fmt(strata.trainImagesPerSecond),
-              reference.map { fmt($0.train) } ?? "-",
-              reference.map { fmt(strata.trainImagesPerSecond / $0.train) + "x" } ?? "-"))
-    print(row("eval images/s", fmt(strata.evalImagesPerSecond),
-              reference.map { fmt($0.eval) } ?? "-",
-              reference.map { fmt(strata.evalImagesPerSecond / $0.eval) + "x" } ?? "-"))
-    print(row("peak RSS MiB", fmt(peakMiB), reference.map { fmt($0.peakMiB) } ?? "-",
-              reference.map { fmt(peakMiB / $0.peakMiB) + "x" } ?? "-"))
+    print(row("train images/s", fmt(median(measured.map(\.strata.trainImagesPerSecond))),
+              torch(\.train), ratio(\.strata.trainImagesPerSecond, \.train)))
+    print(row("eval images/s", fmt(median(measured.map(\.strata.evalImagesPerSecond))),
+              torch(\.eval), ratio(\.strata.evalImagesPerSecond, \.eval)))
+    print(row("peak RSS MiB", fmt(peakMiB), references.isEmpty ? "-"
+                : fmt(references.map(\.peakMiB).max()!),
+              references.isEmpty ? "-" : fmt(peakMiB / references.map(\.peakMiB).max()!) + "x"))
     print("")
-    print("Strata training at \(fmt(100 * strata.trainImagesPerSecond / ceiling))% of the ceiling"
-          + (reference.map { "; PyTorch memory format: \($0.format)" } ?? ""))
+    let share = median(measured.map { 100 * $0.strata.trainImagesPerSecond / $0.ceiling })
+    print("Strata training at \(fmt(share))% of the ceiling"
+          + (references.first.map { "; PyTorch memory format: \($0.format)" } ?? ""))
+  }
+
+  /// One round's measurements, taken back to back so they share the machine's state.
+  struct Round {
+    var strata: EngineBenchmark.Result
+    var reference: TorchResult?
+    var ceiling: Double
+    var sgemmGFLOPs: Double
+
+    func summary(_ number: Int) -> String {
+      var line = "round \(number): Strata train \(fmt(strata.trainImagesPerSecond)), eval "
+        + "\(fmt(strata.evalImagesPerSecond)) images/s"
+      if let reference {
+        line += "; PyTorch (\(reference.format)) train \(fmt(reference.train)), eval "
+          + "\(fmt(reference.eval)); ratios \(fmt(strata.trainImagesPerSecond / reference.train))x,"
+          + " \(fmt(strata.evalImagesPerSecond / reference.eval))x"
+      }
+      return line + "; sgemm \(fmt(sgemmGFLOPs)) GFLOP/s, ceiling \(fmt(ceiling)) images/s"
+    }
   }
 
   /// Direct against Winograd convolutions, alternating steps.
@@ -133,12 +178,15 @@ struct TorchResult {
   var peakMiB: Double
   var format: String
 
-  static func measure(python: String, threads: Int, batch: Int, steps: Int, warmup: Int) throws
-    -> TorchResult
+  static let formats = ["channels-last", "contiguous"]
+
+  static func measure(python: String, threads: Int, batch: Int, steps: Int, warmup: Int,
+                      formats: [String]) throws -> TorchResult
   {
     let script = try benchmarkScript("torch_train_bench.py")
     var results: [TorchResult] = []
-    for channelsLast in [1, 0] {
+    for format in formats {
+      let channelsLast = format == "channels-last" ? 1 : 0
       let output = try runProcess(python, [script, "--threads", "\(threads)", "--batch", "\(batch)",
                                            "--steps", "\(steps)", "--warmup", "\(warmup)",
                                            "--channels-last", "\(channelsLast)"])
@@ -148,8 +196,7 @@ struct TorchResult {
             let eval = json["eval_images_per_s"] as? Double,
             let peak = json["peak_rss_mib"] as? Double
       else { throw ValidationError("could not read PyTorch's result from: \(output)") }
-      results.append(TorchResult(train: train, eval: eval, peakMiB: peak,
-                                 format: channelsLast == 1 ? "channels-last" : "contiguous"))
+      results.append(TorchResult(train: train, eval: eval, peakMiB: peak, format: format))
     }
     return results.max { $0.train < $1.train }!
   }

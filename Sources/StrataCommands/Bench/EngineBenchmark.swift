@@ -23,7 +23,11 @@ struct EngineBenchmark {
   }
 
   func run(progress: (String) -> Void) throws -> Result {
-    let session = try Session(self, context: try ComputeContext.shared())
+    try measure(try Session(self, context: try ComputeContext.shared()), progress: progress)
+  }
+
+  /// `warmup` + `steps` training steps, then as many eval forwards, on `session`.
+  func measure(_ session: Session, progress: (String) -> Void) throws -> Result {
     var train: [Double] = [], recorded: [Double] = []
     for step in 0..<(warmup + steps) {
       let records = alternatesGradientNorms && step % 2 == 1
