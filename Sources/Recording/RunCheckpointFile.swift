@@ -2,6 +2,7 @@ import CIL
 import Foundation
 import HDF5
 import NN
+import Tensor
 
 /// A run checkpoint as an HDF5 file that h5py reads plainly (it is not a netCDF file: parameter
 /// shapes are not labelled axes).
@@ -11,7 +12,8 @@ import NN
 ///                        (JSON architecture spec), run_spec (JSON, every setting), spec (as
 ///                        given), method, split, task, epochs_completed, task_epochs,
 ///                        task_complete (0/1), known_classes, total_classes, task_sizes, seed,
-///                        threads, strata_version, command_line
+///                        threads, convolution (direct or winograd; absent before it was
+///                        recorded), strata_version, command_line
 /// /parameters/<name>     float32, one per parameter by dotted name (stage2.block3.conv1.weight,
 ///                        branch2.stage3.block1.bn1.weight, head.weight); PyTorch's shapes
 /// /buffers/<name>        float32 BatchNorm running_mean / running_var
@@ -37,12 +39,20 @@ public enum RunCheckpointFile {
     public var split: String
     /// OpenMP threads of the writing process: bitwise equality on resume needs the same.
     public var threads: Int32
+    /// The writing process's convolution preference (`STRATA_CONVOLUTION`); the algorithms
+    /// round differently, so bitwise equality on resume needs the same. Nil in older files.
+    public var convolution: String?
   }
 
   /// OpenMP's thread count for this process: `OMP_NUM_THREADS`, else one per processor.
   public static var threads: Int32 {
     let variable = ProcessInfo.processInfo.environment["OMP_NUM_THREADS"]
     return variable.flatMap { Int32($0) } ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
+  }
+
+  /// This process's convolution preference, as `ComputeContext.shared()` reads it.
+  public static var convolution: String {
+    ((try? ComputeContext.convolutionFromEnvironment()) ?? nil ?? .winograd).rawValue
   }
 
   public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
@@ -77,6 +87,7 @@ public enum RunCheckpointFile {
     try a.write("task_sizes", checkpoint.taskSizes.map(Int32.init))
     try a.write("seed", Int64(plan.spec.seed))
     try a.write("threads", threads)
+    try a.write("convolution", convolution)
     try a.write("strata_version", strataVersion)
     try a.write("command_line", commandLine)
 

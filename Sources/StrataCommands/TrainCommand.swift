@@ -147,6 +147,11 @@ public struct TrainCommand: ParsableCommand {
           + "this process has \(RunCheckpointFile.threads): the results may differ from an "
           + "uninterrupted run in the last bits (set OMP_NUM_THREADS=\(resumed.header.threads))")
       }
+      if let written = resumed.header.convolution, written != RunCheckpointFile.convolution {
+        console.warning("the checkpoint was written with \(written) convolutions, this process "
+          + "runs \(RunCheckpointFile.convolution): the results will differ from an uninterrupted "
+          + "run (set \(ComputeContext.convolutionVariable)=\(written))")
+      }
     } else {
       run = try ClassIncrementalRun(plan: plan, data: data, context: context)
       try FileManager.default.createDirectory(atPath: checkpointDirectory,

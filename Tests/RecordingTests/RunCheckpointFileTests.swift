@@ -70,6 +70,16 @@ import Testing
   }
 
   /// The run spec attribute holds every setting and decodes to the same spec.
+  /// The convolution preference is recorded (resume warns on another); files written before it
+  /// was recorded read as unknown rather than failing.
+  @Test func theConvolutionPreferenceReadsBackAndMayBeAbsent() throws {
+    try Self.withCheckpoint { path, _ in
+      #expect(try RunCheckpointFile.read(path).header.convolution == RunCheckpointFile.convolution)
+      try Oracles.run("break_h5.py", [path, "delattr:/:convolution"])
+      #expect(try RunCheckpointFile.read(path).header.convolution == nil)
+    }
+  }
+
   @Test func theRunSpecReadsBack() throws {
     var spec = Fixture.spec(.memo) { $0.memoryBudget = .der(exemplars: 40); $0.trainShared = false
       $0.initialWeightDecay = 5e-4; $0.learningRate = 0.037
