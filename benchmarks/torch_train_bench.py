@@ -1,6 +1,11 @@
 """PyTorch reference for `strata bench engine`: ResNet-32 (option A, 100 classes) training and
 eval throughput at batch 128 on 32x32x3, with its fastest CPU settings (channels-last, the
 thread count given). Prints one JSON line. Run with Debian's /usr/bin/python3.
+
+With --serve it instead waits for commands on stdin, one per line, and answers each with one
+line: "train" runs one training step and "eval" one eval forward (each answers its seconds),
+"rss" answers the peak resident MiB, "quit" ends. `strata bench engine` drives it this way so
+that Strata's and PyTorch's steps alternate on the same moments of a shared machine.
 """
 import argparse, json, os, resource, statistics, sys, time
 
@@ -15,6 +20,7 @@ parser.add_argument("--batch", type=int, default=128)
 parser.add_argument("--steps", type=int, default=20)
 parser.add_argument("--warmup", type=int, default=5)
 parser.add_argument("--channels-last", type=int, default=1)
+parser.add_argument("--serve", action="store_true")
 args = parser.parse_args()
 
 torch.set_num_threads(args.threads)
@@ -26,28 +32,51 @@ opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-
 x = torch.randn(args.batch, 3, 32, 32).to(memory_format=fmt)
 y = torch.randint(0, 100, (args.batch,))
 
-model.train()
-times = []
-for step in range(args.warmup + args.steps):
+def train_step():
     t0 = time.perf_counter()
     opt.zero_grad(set_to_none=True)
     loss = F.cross_entropy(model(x), y)
     loss.backward()
     opt.step()
-    if step >= args.warmup:
-        times.append(time.perf_counter() - t0)
+    return time.perf_counter() - t0
+
+
+def eval_step():
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        model(x)
+    return time.perf_counter() - t0
+
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+if args.serve:
+    for command in sys.stdin:
+        command = command.strip()
+        if command == "train":
+            model.train()
+            print(train_step(), flush=True)
+        elif command == "eval":
+            model.eval()
+            print(eval_step(), flush=True)
+        elif command == "rss":
+            print(peak_mib(), flush=True)
+        elif command == "quit":
+            break
+        else:
+            print(f"error: unknown command {command!r}", flush=True)
+            sys.exit(2)
+    sys.exit(0)
+
+model.train()
+times = [train_step() for _ in range(args.warmup + args.steps)][args.warmup:]
 train = args.batch / statistics.median(times)
 
 model.eval()
-eval_times = []
-with torch.no_grad():
-    for step in range(args.warmup + args.steps):
-        t0 = time.perf_counter()
-        model(x)
-        if step >= args.warmup:
-            eval_times.append(time.perf_counter() - t0)
+eval_times = [eval_step() for _ in range(args.warmup + args.steps)][args.warmup:]
 evaluate = args.batch / statistics.median(eval_times)
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"train_images_per_s": train, "eval_images_per_s": evaluate,
-                  "peak_rss_mib": peak_kib / 1024, "torch": torch.__version__,
+                  "peak_rss_mib": peak_mib(), "torch": torch.__version__,
                   "threads": args.threads, "channels_last": bool(args.channels_last)}))

@@ -5,7 +5,6 @@ import Testing
 /// `strata bench engine` refuses settings it cannot measure before building anything.
 @Suite struct BenchEngineCommandTests {
   @Test(arguments: [
-    (["--rounds", "0"], "--rounds must be at least 1, got 0"),
     (["--steps", "0"], "--steps must be at least 1, got 0"),
     (["--batch=-4"], "--batch must be at least 1, got -4"),
     (["--warmup=-1"], "--warmup must be at least 0, got -1"),
@@ -25,6 +24,39 @@ import Testing
 
   @Test func theDefaultsParse() throws {
     let command = try #require(try Strata.parseAsRoot(["bench", "engine"]) as? BenchEngine)
-    #expect(command.rounds == 3 && command.steps == 20 && command.depth == 32)
+    #expect(command.steps == 20 && command.warmup == 5 && command.depth == 32)
+  }
+
+  /// Every runner runs once per round, the first one rotating, and values stay with their runner.
+  @Test func interleavedRunnersTakeTurns() throws {
+    var order: [String] = []
+    let values = try Interleaved.run(3, ["a", "b", "c"].enumerated().map { index, name in
+      { round in
+        order.append("\(name)\(round)")
+        return Double(10 * index + round)
+      }
+    }) { _ in }
+    #expect(order == ["a0", "b0", "c0", "b1", "c1", "a1", "c2", "a2", "b2"])
+    #expect(values == [[0, 1, 2], [10, 11, 12], [20, 21, 22]])
+  }
+
+  @Test func quartilesByNearestRank() {
+    let q = quartiles([5, 1, 4, 2, 3])
+    #expect(q.lower == 2 && q.median == 3 && q.upper == 4)
+    let even = quartiles([4, 1, 3, 2])
+    #expect(even.median == 2.5)
+    #expect(quartiles([]).median.isNaN)
+  }
+
+  /// The PyTorch reference answers one step per command, and a bad command or a reference that
+  /// is gone is an error naming it rather than a hang or a crash.
+  @Test func thePyTorchReferenceTakesOneStepPerCommand() throws {
+    let server = try TorchServer(python: "/usr/bin/python3", threads: 1, batch: 2,
+                                 format: "contiguous")
+    let train = try server.ask("train"), eval = try server.ask("eval")
+    #expect(train > 0 && train < 60 && eval > 0 && eval < 60, "\(train) s, \(eval) s")
+    #expect(try server.ask("rss") > 50)
+    #expect(throws: ValidationError.self) { try server.ask("jump") }
+    #expect(throws: ValidationError.self) { try server.ask("train") }
   }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import NN
 import DNNL
+import NN
 import Tensor
 
 /// `strata bench engine`: ResNet-32 training and eval throughput against PyTorch, the sgemm
@@ -11,10 +11,14 @@ struct BenchEngine: ParsableCommand {
     commandName: "engine",
     abstract: "Benchmark ResNet training against PyTorch and the machine's sgemm ceiling.",
     discussion: """
-      Trains ResNet-32 (option A, 100 classes) at batch 128 on synthetic 32x32x3 images: \
-      forward, loss, backward and SGD step, median over --steps after --warmup. Then runs \
-      benchmarks/torch_train_bench.py (Debian's /usr/bin/python3 with python3-torch) with the \
-      same network and thread count, in both memory formats, and keeps PyTorch's faster one.
+      Trains ResNet-32 (option A, 100 classes) at batch 128 on synthetic 32x32x3 images \
+      (forward, loss, backward and SGD step), then runs eval forwards. PyTorch runs the same \
+      network at the same thread count in benchmarks/torch_train_bench.py (Debian's \
+      /usr/bin/python3 with python3-torch), in both memory formats, as two processes that take \
+      one step per command: Strata's steps and theirs alternate, each training round ending \
+      with one sgemm for the ceiling, so a shared machine's slow moments fall on all of them. \
+      Ratios are medians over the --steps pairs (after --warmup), against PyTorch's faster \
+      format.
 
       3x3 stride-1 convolutions run oneDNN's Winograd kernels where it has them (AVX-512), \
       direct ones otherwise; STRATA_CONVOLUTION=direct turns Winograd off. \
@@ -29,16 +33,15 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "CIFAR ResNet depth (6n+2).") var depth = 32
   @Option(help: "Threads for oneDNN (OMP_NUM_THREADS) and PyTorch.") var threads = 2
   @Option(help: "Python with torch for the reference.") var python = "/usr/bin/python3"
-  @Option(help: "Rounds of Strata, sgemm and PyTorch in turn; medians are reported.")
-  var rounds = 3
   @Flag(help: "Skip the PyTorch reference.") var noReference = false
   @Flag(help: "Compare direct and Winograd convolutions in alternating steps, nothing else.")
   var compareConvolutions = false
 
   func validate() throws {
     for (name, value, least) in [("--batch", batch, 1), ("--steps", steps, 1),
-                                 ("--warmup", warmup, 0), ("--threads", threads, 1),
-                                 ("--rounds", rounds, 1)] where value < least {
+                                 ("--warmup", warmup, 0), ("--threads", threads, 1)]
+      where value < least
+    {
       throw ValidationError("\(name) must be at least \(least), got \(value)")
     }
     guard depth >= 8, (depth - 2) % 6 == 0 else {
@@ -57,74 +60,77 @@ struct BenchEngine: ParsableCommand {
     }
     print("Strata: \(architecture.name), batch \(batch), \(steps) steps after \(warmup) warm-up")
     if compareConvolutions { return try compare(benchmark) }
-    print(try convolutionSummary(try ComputeContext.shared()))
+    let context = try ComputeContext.shared()
+    print(try convolutionSummary(context))
     let flopsPerImage = try benchmark.trainingFLOPsPerImage()
-    let session = try EngineBenchmark.Session(benchmark, context: try ComputeContext.shared())
-    var measured: [Round] = []
-    var peakMiB = 0.0
-    for round in 1...rounds {
-      let strata = try benchmark.measure(session) { line in
-        FileHandle.standardError.write(Data("\rround \(round)/\(rounds): \(line)   ".utf8))
-      }
-      FileHandle.standardError.write(Data("\n".utf8))
-      // Strata's own peak: read before the sgemm matrices exist (the peak only ever grows).
-      if round == 1 { peakMiB = Double(peakResidentKiB()) / 1024 }
-      let sgemm = max(SgemmBenchmark.openBLAS(), try SgemmBenchmark.oneDNN())
-      // The first round tries PyTorch in both memory formats; later ones use the faster.
-      let reference = noReference ? nil
-        : try TorchResult.measure(python: python, threads: threads, batch: batch, steps: steps,
-                                  warmup: warmup, formats: measured.first?.reference.map { [$0.format] }
-                                    ?? TorchResult.formats)
-      let result = Round(strata: strata, reference: reference,
-                         ceiling: sgemm * 1e9 / flopsPerImage, sgemmGFLOPs: sgemm)
-      measured.append(result)
-      print(result.summary(round))
+    let session = try EngineBenchmark.Session(benchmark, context: context)
+    let torch = noReference ? [] : try TorchServer.formats.map { format throws in
+      try TorchServer(python: python, threads: threads, batch: batch, format: format)
     }
-    print("")
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    print("training FLOP per image: \(fmt(flopsPerImage / 1e6)) MFLOP; \(cores) cores; "
-          + "ceiling = best sgemm (OpenBLAS or oneDNN, n=2048) / FLOP")
-    print("medians of \(rounds) rounds; a ratio is the median of the rounds' ratios")
-    print("")
-    let references = measured.compactMap(\.reference)
-    func ratio(_ strata: (Round) -> Double, _ torch: (TorchResult) -> Double) -> String {
-      references.isEmpty ? "-"
-        : fmt(median(measured.map { strata($0) / torch($0.reference!) })) + "x"
+    let progress = { (line: String) in
+      FileHandle.standardError.write(Data("\r\(line)   ".utf8))
     }
-    func torch(_ value: (TorchResult) -> Double) -> String {
-      references.isEmpty ? "-" : fmt(median(references.map(value)))
-    }
-    print(row("", "Strata", "PyTorch", "ratio"))
-    print(row("train images/s", fmt(median(measured.map(\.strata.trainImagesPerSecond))),
-              torch(\.train), ratio(\.strata.trainImagesPerSecond, \.train)))
-    print(row("eval images/s", fmt(median(measured.map(\.strata.evalImagesPerSecond))),
-              torch(\.eval), ratio(\.strata.evalImagesPerSecond, \.eval)))
-    print(row("peak RSS MiB", fmt(peakMiB), references.isEmpty ? "-"
-                : fmt(references.map(\.peakMiB).max()!),
-              references.isEmpty ? "-" : fmt(peakMiB / references.map(\.peakMiB).max()!) + "x"))
-    print("")
-    let share = median(measured.map { 100 * $0.strata.trainImagesPerSecond / $0.ceiling })
-    print("Strata training at \(fmt(share))% of the ceiling"
-          + (references.first.map { "; PyTorch memory format: \($0.format)" } ?? ""))
-  }
 
-  /// One round's measurements, taken back to back so they share the machine's state.
-  struct Round {
-    var strata: EngineBenchmark.Result
-    var reference: TorchResult?
-    var ceiling: Double
-    var sgemmGFLOPs: Double
-
-    func summary(_ number: Int) -> String {
-      var line = "round \(number): Strata train \(fmt(strata.trainImagesPerSecond)), eval "
-        + "\(fmt(strata.evalImagesPerSecond)) images/s"
-      if let reference {
-        line += "; PyTorch (\(reference.format)) train \(fmt(reference.train)), eval "
-          + "\(fmt(reference.eval)); ratios \(fmt(strata.trainImagesPerSecond / reference.train))x,"
-          + " \(fmt(strata.evalImagesPerSecond / reference.eval))x"
-      }
-      return line + "; sgemm \(fmt(sgemmGFLOPs)) GFLOP/s, ceiling \(fmt(ceiling)) images/s"
+    // Warm-up, then Strata's peak memory, read before the sgemm matrices exist.
+    _ = try Interleaved.run(warmup, [{ step in try session.trainStep(step, recordingNorms: false) }]
+                            + torch.map { server in { _ in try server.ask("train") } }) {
+      progress("warm-up \($0)/\(warmup)")
     }
+    _ = try Interleaved.run(min(warmup, 1), [{ _ in try session.evalStep() }]
+                            + torch.map { server in { _ in try server.ask("eval") } }) { _ in }
+    let strataPeakMiB = Double(peakResidentKiB()) / 1024
+    let sgemm = SgemmBenchmark()
+    let rates = try SgemmBenchmark.Library.allCases.map { try ($0, sgemm.median($0)) }
+    let ceilingLibrary = rates.max { $0.1 < $1.1 }!.0
+
+    // Measured: Strata, each PyTorch format and one sgemm take turns, step by step.
+    let train = try Interleaved.run(
+      steps, [{ step in try session.trainStep(warmup + step, recordingNorms: false) }]
+        + torch.map { server in { _ in try server.ask("train") } }
+        + [{ _ in try sgemm.once(ceilingLibrary) }]
+    ) { progress("train step \($0)/\(steps)") }
+    let eval = try Interleaved.run(
+      steps, [{ _ in try session.evalStep() }] + torch.map { server in { _ in try server.ask("eval") } }
+    ) { progress("eval step \($0)/\(steps)") }
+    FileHandle.standardError.write(Data("\n".utf8))
+    let torchPeakMiB = try torch.map { try $0.ask("rss") }.max()
+
+    print("")
+    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; sgemm n=2048 (median of"
+          + " 7): " + rates.map { "\($0.0.rawValue) \(fmt($0.1))" }.joined(separator: ", ")
+          + " GFLOP/s; \(ceilingLibrary.rawValue)'s ran between the training steps")
+    print("training FLOP per image: \(fmt(flopsPerImage / 1e6)) MFLOP." + (torch.isEmpty ? ""
+          : " Steps of Strata and of PyTorch (\(TorchServer.formats.joined(separator: ", "))) "
+            + "alternate; a ratio is the median of the \(steps) paired steps' ratios, quartiles "
+            + "after it"))
+    print("")
+    print(row("", "Strata", "PyTorch", "ratio") + "   quartiles")
+    let strataTrain = train[0], strataEval = eval[0]
+    for (label, times, strata) in [("train images/s", train, strataTrain),
+                                   ("eval images/s", eval, strataEval)] {
+      let rate = Double(batch) / median(strata)
+      guard !torch.isEmpty else {
+        print(row(label, fmt(rate), "-", "-"))
+        continue
+      }
+      // PyTorch's faster memory format for this measurement.
+      let fastest = (1...torch.count).min { median(times[$0]) < median(times[$1]) }!
+      let ratios = zip(times[fastest], strata).map { $0 / $1 }
+      let q = quartiles(ratios)
+      print(row(label, fmt(rate), fmt(Double(batch) / median(times[fastest])),
+                fmt(q.median) + "x") + "   \(fmt(q.lower))–\(fmt(q.upper)) "
+            + "(\(torch[fastest - 1].format))")
+    }
+    print(row("peak RSS MiB", fmt(strataPeakMiB), torchPeakMiB.map(fmt) ?? "-",
+              torchPeakMiB.map { fmt(strataPeakMiB / $0) + "x" } ?? "-"))
+    print("")
+    let shares = zip(strataTrain, train[train.count - 1]).map { seconds, gflops in
+      100 * (Double(batch) / seconds) / (gflops * 1e9 / flopsPerImage)
+    }
+    let q = quartiles(shares)
+    print("Strata training at \(fmt(q.median))% of the ceiling (quartiles \(fmt(q.lower))–"
+          + "\(fmt(q.upper))%), the ceiling being \(ceilingLibrary.rawValue)'s sgemm rate of the "
+          + "same step over \(fmt(flopsPerImage / 1e6)) MFLOP")
   }
 
   /// Direct against Winograd convolutions, alternating steps.
@@ -171,37 +177,6 @@ func peakResidentKiB() -> Int {
   return usage.ru_maxrss
 }
 
-/// PyTorch's figures from `benchmarks/torch_train_bench.py`, the faster of its two formats.
-struct TorchResult {
-  var train: Double
-  var eval: Double
-  var peakMiB: Double
-  var format: String
-
-  static let formats = ["channels-last", "contiguous"]
-
-  static func measure(python: String, threads: Int, batch: Int, steps: Int, warmup: Int,
-                      formats: [String]) throws -> TorchResult
-  {
-    let script = try benchmarkScript("torch_train_bench.py")
-    var results: [TorchResult] = []
-    for format in formats {
-      let channelsLast = format == "channels-last" ? 1 : 0
-      let output = try runProcess(python, [script, "--threads", "\(threads)", "--batch", "\(batch)",
-                                           "--steps", "\(steps)", "--warmup", "\(warmup)",
-                                           "--channels-last", "\(channelsLast)"])
-      guard let line = output.split(separator: "\n").last,
-            let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-            let train = json["train_images_per_s"] as? Double,
-            let eval = json["eval_images_per_s"] as? Double,
-            let peak = json["peak_rss_mib"] as? Double
-      else { throw ValidationError("could not read PyTorch's result from: \(output)") }
-      results.append(TorchResult(train: train, eval: eval, peakMiB: peak, format: format))
-    }
-    return results.max { $0.train < $1.train }!
-  }
-}
-
 /// A script in the repository's `benchmarks/` folder, found from the working directory or the
 /// executable's location.
 func benchmarkScript(_ name: String) throws -> String {
@@ -215,15 +190,4 @@ func benchmarkScript(_ name: String) throws -> String {
     throw ValidationError("benchmarks/\(name) not found; run from the repository root")
   }
   return found
-}
-
-func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
-  guard let (status, data) = ChildProcess.output(executable, arguments, discardingErrors: false)
-  else {
-    throw ValidationError("cannot run \(executable); run scripts/install-deps")
-  }
-  guard status == 0 else {
-    throw ValidationError("\(executable) \(arguments.joined(separator: " ")) exited with \(status)")
-  }
-  return String(decoding: data, as: UTF8.self)
 }
