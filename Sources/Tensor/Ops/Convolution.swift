@@ -186,19 +186,30 @@ public final class Convolution: @unchecked Sendable {
   private func backwardDataPrimitive(_ inputShape: [Int], context: ComputeContext)
     throws(DNNLError) -> Primitive
   {
-    let plan = try plan(inputShape, training: true, context: context)
-    if let primitive = plan.backwardData { return primitive }
-    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm))
-    { algorithm throws(DNNLError) in
+    try backwardPrimitive(inputShape, \.backwardData, context: context) {
+      algorithm, hint throws(DNNLError) in
       try PrimitiveDescriptor.convolutionBackwardData(
         diffSrc: MemoryDescriptor(inputShape, .f32, .any),
         weights: MemoryDescriptor(weightShape, .f32, .any),
         diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-        geometry: geometry, hint: plan.forward.descriptor, algorithm: algorithm,
-        engine: context.engine)
+        geometry: geometry, hint: hint, algorithm: algorithm, engine: context.engine)
+    }
+  }
+
+  /// The plan's backward primitive in `slot`, built on first use: the forward's algorithm
+  /// first, the forward's descriptor as oneDNN's hint.
+  private func backwardPrimitive(
+    _ inputShape: [Int], _ slot: ReferenceWritableKeyPath<Plan, Primitive?>,
+    context: ComputeContext,
+    _ make: (ConvolutionAlgorithm, PrimitiveDescriptor) throws(DNNLError) -> PrimitiveDescriptor
+  ) throws(DNNLError) -> Primitive {
+    let plan = try plan(inputShape, training: true, context: context)
+    if let primitive = plan[keyPath: slot] { return primitive }
+    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm)) {
+      algorithm throws(DNNLError) in try make(algorithm, plan.forward.descriptor)
     }
     let primitive = try Primitive(pd)
-    plan.backwardData = primitive
+    plan[keyPath: slot] = primitive
     return primitive
   }
 
@@ -219,20 +230,14 @@ public final class Convolution: @unchecked Sendable {
   private func backwardWeightsPrimitive(_ inputShape: [Int], context: ComputeContext)
     throws(DNNLError) -> Primitive
   {
-    let plan = try plan(inputShape, training: true, context: context)
-    if let primitive = plan.backwardWeights { return primitive }
-    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm))
-    { algorithm throws(DNNLError) in
+    try backwardPrimitive(inputShape, \.backwardWeights, context: context) {
+      algorithm, hint throws(DNNLError) in
       try PrimitiveDescriptor.convolutionBackwardWeights(
         src: MemoryDescriptor(inputShape, .f32, .any),
         diffWeights: MemoryDescriptor(weightShape, .f32, .any),
         diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-        geometry: geometry, hint: plan.forward.descriptor, algorithm: algorithm,
-        engine: context.engine)
+        geometry: geometry, hint: hint, algorithm: algorithm, engine: context.engine)
     }
-    let primitive = try Primitive(pd)
-    plan.backwardWeights = primitive
-    return primitive
   }
 
   /// What training on inputs of `shape` runs: the forward's algorithm and oneDNN's kernel names
