@@ -52,7 +52,7 @@ public enum RunCheckpointFile {
 
   /// This process's convolution preference, as `ComputeContext.shared()` reads it.
   public static var convolution: String {
-    ((try? ComputeContext.convolutionFromEnvironment()) ?? nil ?? .winograd).rawValue
+    ComputeContext.environmentConvolution.rawValue
   }
 
   public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,

@@ -12,13 +12,12 @@ extension Provenance {
       ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
     let dnnl = LibraryVersion.current
     // Winograd and direct convolutions round differently, so a rerun needs the same choice.
-    let convolutions = (try? ComputeContext.convolutionFromEnvironment(environment)) ?? nil
     return Provenance(
       strataVersion: StrataVersion.string, gitCommit: sourceCommit(),
       commandLine: CommandLine.arguments.joined(separator: " "), spec: specText,
       seed: Int64(seed),
       libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime), "
-                    + "3x3 convolutions \((convolutions ?? .winograd).rawValue))",
+                    + "3x3 convolutions \(ComputeContext.environmentConvolution.rawValue))",
                   "HDF5": HDF5Library.version],
       threads: threads)
   }

@@ -213,7 +213,8 @@ public struct VerifyCommand: ParsableCommand {
       let jobs = jobs ?? 1
       let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
       let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
-                                   threads: threads)
+                                   threads: threads,
+                                   convolution: try sweep.fixedConvolution(console: console))
       let sweepStart = Date()
       let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
         let status = outcome.succeeded ? "done" : "FAILED"

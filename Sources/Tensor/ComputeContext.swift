@@ -17,8 +17,13 @@ public final class ComputeContext: Sendable {
   public init(preferredConvolution: ConvolutionAlgorithm? = nil) throws(DNNLError) {
     engine = try Engine()
     stream = try Stream(engine: engine)
-    self.preferredConvolution = preferredConvolution
-      ?? (try? Self.convolutionFromEnvironment()) ?? .winograd
+    self.preferredConvolution = preferredConvolution ?? Self.environmentConvolution
+  }
+
+  /// The preference a context takes from this process's environment: `STRATA_CONVOLUTION`, or
+  /// Winograd when it is unset (or invalid, which the command line has refused already).
+  public static var environmentConvolution: ConvolutionAlgorithm {
+    ((try? convolutionFromEnvironment()) ?? nil) ?? .winograd
   }
 
   /// The environment variable that picks `preferredConvolution` for a process.

@@ -44,4 +44,31 @@ import Testing
     #expect(status == failed)
     #expect(outcomes.filter(\.succeeded).count == 2)
   }
+
+  /// A sweep fixes the convolution algorithm at its first start, as it does the thread count:
+  /// later starts get the recorded one whatever their environment, and children run with it.
+  @Test func theSweepFixesItsConvolutionAlgorithm() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-sweep-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let sweep = VerificationSweep(specFile: directory + "/spec.json", directory: directory,
+                                  candidates: [], budgets: [], seeds: [])
+    #expect(try sweep.recordedConvolution() == nil)
+    #expect(try sweep.convolution(proposed: .direct) == .direct)
+    #expect(try sweep.convolution(proposed: .winograd) == .direct, "the first start's choice")
+    #expect(try sweep.recordedConvolution() == .direct)
+
+    let output = directory + "/env.txt"
+    let task = SweepTask(name: "env", arguments: ["-c", "echo $STRATA_CONVOLUTION > \(output)"],
+                         output: output)
+    let executor = LocalExecutor(executable: "/bin/sh", jobs: 1, threads: 1,
+                                 convolution: try sweep.recordedConvolution())
+    let outcome = try executor.run([task], isComplete: { _ in false }, progress: { _, _, _ in })
+    #expect(outcome.first?.succeeded == true)
+    #expect(try String(contentsOfFile: output, encoding: .utf8) == "direct\n")
+
+    try "fast\n".write(toFile: sweep.runsDirectory + "/convolution", atomically: true,
+                       encoding: .utf8)
+    #expect(throws: SweepError.self) { try sweep.recordedConvolution() }
+  }
 }

@@ -1,4 +1,6 @@
+import DNNL
 import Foundation
+import Tensor
 
 /// Runs sweep tasks as child processes of this machine, at most `jobs` at a time. Each child gets
 /// `OMP_NUM_THREADS` = `threads`: the sweep fixes it once (cores / jobs by default), because
@@ -9,11 +11,15 @@ public struct LocalExecutor: Sendable {
   public var executable: String
   public var jobs: Int
   public var threads: Int
+  /// `STRATA_CONVOLUTION` for the children, fixed by the sweep like `threads`; nil: inherited.
+  public var convolution: ConvolutionAlgorithm?
 
-  public init(executable: String, jobs: Int, threads: Int) {
+  public init(executable: String, jobs: Int, threads: Int,
+              convolution: ConvolutionAlgorithm? = nil) {
     self.executable = executable
     self.jobs = max(1, jobs)
     self.threads = max(1, threads)
+    self.convolution = convolution
   }
 
   /// The cores shared out between `jobs` processes.
@@ -60,6 +66,7 @@ public struct LocalExecutor: Sendable {
     }
     var environment = ProcessInfo.processInfo.environment
     environment["OMP_NUM_THREADS"] = String(threads)
+    if let convolution { environment[ComputeContext.convolutionVariable] = convolution.rawValue }
     environment["STRATA_PARENT_PID"] = String(getpid())
     return try SpawnedProcess(executable: executable, arguments: task.arguments,
                               environment: environment, log: task.log)

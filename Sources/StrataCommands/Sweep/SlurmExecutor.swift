@@ -66,6 +66,7 @@ struct SlurmExecutor {
     let recorded = try sweep.recordedThreads()
     let threads = dryRun ? recorded ?? options.cpusPerTask ?? 1
       : try sweep.threads(proposed: options.cpusPerTask ?? 1)
+    if !dryRun { _ = try sweep.fixedConvolution(console: console) }
     if let asked = options.cpusPerTask, asked != threads {
       console.warning("the sweep runs at \(threads) threads since its first start, so its "
                       + "results stay reproducible; --cpus-per-task \(asked) is not used")

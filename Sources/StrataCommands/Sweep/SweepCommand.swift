@@ -55,7 +55,8 @@ public struct SweepCommand: ParsableCommand {
         return
       }
       print("\(task.name): strata \(task.arguments.joined(separator: " ")) (log \(task.log))")
-      let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: 1, threads: threads)
+      let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: 1, threads: threads,
+                                   convolution: try sweep.recordedConvolution())
       let outcome = try executor.run([task], isComplete: { _ in false }, progress: { _, _, _ in })[0]
       guard outcome.succeeded else {
         print(outcome.failureDescription)

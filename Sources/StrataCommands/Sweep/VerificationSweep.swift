@@ -1,6 +1,8 @@
 import CIL
+import DNNL
 import Foundation
 import Recording
+import Tensor
 
 /// Verification's grid — candidate splits × budgets × seeds — as sweep tasks: one derived run
 /// spec and one `strata train` per point, each writing its own training record under
@@ -98,6 +100,43 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     guard let threads = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), threads >= 1
     else { throw SweepError(path: manifest, message: "not a thread count: \(text)") }
     return threads
+  }
+
+  /// The convolution algorithm the sweep's runs use, fixed at its first start like the thread
+  /// count (the two algorithms round differently): `proposed` then, the recorded one after.
+  public func convolution(proposed: ConvolutionAlgorithm) throws -> ConvolutionAlgorithm {
+    if let recorded = try recordedConvolution() { return recorded }
+    let manifest = runsDirectory + "/convolution"
+    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+    do {
+      try "\(proposed.rawValue)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+    } catch {
+      throw SweepError(path: manifest, message: "cannot record the convolution algorithm: \(error)")
+    }
+    return proposed
+  }
+
+  /// `convolution(proposed:)` with this process's setting, warning when an earlier start
+  /// recorded another.
+  func fixedConvolution(console: Console) throws -> ConvolutionAlgorithm {
+    let current = ComputeContext.environmentConvolution
+    let fixed = try convolution(proposed: current)
+    if fixed != current {
+      console.warning("the sweep runs with \(fixed.rawValue) convolutions since its first start, "
+        + "so its results stay reproducible; \(ComputeContext.convolutionVariable)="
+        + "\(current.rawValue) is not used")
+    }
+    return fixed
+  }
+
+  /// The convolution algorithm an earlier start recorded; nil for sweeps begun before it was.
+  public func recordedConvolution() throws -> ConvolutionAlgorithm? {
+    let manifest = runsDirectory + "/convolution"
+    guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return nil }
+    guard let algorithm = ConvolutionAlgorithm(
+      rawValue: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { throw SweepError(path: manifest, message: "not a convolution algorithm: \(text)") }
+    return algorithm
   }
 
   public func output(_ point: Point) -> String { "\(runsDirectory)/\(point.name).h5" }
