@@ -82,38 +82,18 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   /// so every run of the sweep trains at the same thread count and the results stay
   /// reproducible whatever `--jobs` the resume uses.
   public func threads(proposed: Int) throws -> Int {
-    if let threads = try recordedThreads() { return threads }
-    let manifest = runsDirectory + "/threads"
-    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
-    do {
-      try "\(proposed)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
-    } catch {
-      throw SweepError(path: manifest, message: "cannot record the thread count: \(error)")
-    }
-    return proposed
+    try fixedAtFirstStart("threads", proposed, "\(proposed)", read: recordedThreads)
   }
 
   /// The thread count an earlier run of the sweep recorded, if any.
   public func recordedThreads() throws -> Int? {
-    let manifest = runsDirectory + "/threads"
-    guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return nil }
-    guard let threads = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), threads >= 1
-    else { throw SweepError(path: manifest, message: "not a thread count: \(text)") }
-    return threads
+    try recorded("threads", "a thread count") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
   }
 
   /// The convolution algorithm the sweep's runs use, fixed at its first start like the thread
   /// count (the two algorithms round differently): `proposed` then, the recorded one after.
   public func convolution(proposed: ConvolutionAlgorithm) throws -> ConvolutionAlgorithm {
-    if let recorded = try recordedConvolution() { return recorded }
-    let manifest = runsDirectory + "/convolution"
-    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
-    do {
-      try "\(proposed.rawValue)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
-    } catch {
-      throw SweepError(path: manifest, message: "cannot record the convolution algorithm: \(error)")
-    }
-    return proposed
+    try fixedAtFirstStart("convolution", proposed, proposed.rawValue, read: recordedConvolution)
   }
 
   /// `convolution(proposed:)` with this process's setting, warning when an earlier start
@@ -131,12 +111,31 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
 
   /// The convolution algorithm an earlier start recorded; nil for sweeps begun before it was.
   public func recordedConvolution() throws -> ConvolutionAlgorithm? {
-    let manifest = runsDirectory + "/convolution"
+    try recorded("convolution", "a convolution algorithm", ConvolutionAlgorithm.init(rawValue:))
+  }
+
+  /// The setting in `runs/<name>`, or `proposed` written there when there is none yet.
+  private func fixedAtFirstStart<T>(_ name: String, _ proposed: T, _ text: String,
+                                    read: () throws -> T?) throws -> T {
+    if let recorded = try read() { return recorded }
+    let manifest = runsDirectory + "/" + name
+    try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+    do {
+      try "\(text)\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+    } catch {
+      throw SweepError(path: manifest, message: "cannot record the sweep's \(name): \(error)")
+    }
+    return proposed
+  }
+
+  /// The setting in `runs/<name>`, nil when absent; an error naming the file when unreadable.
+  private func recorded<T>(_ name: String, _ what: String, _ parse: (String) -> T?) throws -> T? {
+    let manifest = runsDirectory + "/" + name
     guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return nil }
-    guard let algorithm = ConvolutionAlgorithm(
-      rawValue: text.trimmingCharacters(in: .whitespacesAndNewlines))
-    else { throw SweepError(path: manifest, message: "not a convolution algorithm: \(text)") }
-    return algorithm
+    guard let value = parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+      throw SweepError(path: manifest, message: "not \(what): \(text)")
+    }
+    return value
   }
 
   public func output(_ point: Point) -> String { "\(runsDirectory)/\(point.name).h5" }
