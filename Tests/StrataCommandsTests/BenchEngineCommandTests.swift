@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import StrataTestSupport
 import Testing
 @testable import StrataCommands
 
@@ -58,5 +60,24 @@ import Testing
     #expect(try server.ask("rss") > 50)
     #expect(throws: ValidationError.self) { try server.ask("jump") }
     #expect(throws: ValidationError.self) { try server.ask("train") }
+  }
+
+  /// On a CPU without AVX-512 oneDNN has no Winograd kernels: a Winograd preference must fall
+  /// back to direct ones. `ONEDNN_MAX_CPU_ISA=AVX2` makes this machine such a CPU for a process.
+  @Test func withoutAVX512WinogradFallsBackToDirect() throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment["ONEDNN_MAX_CPU_ISA"] = "AVX2"
+    environment["OMP_NUM_THREADS"] = "1"
+    let result = try StrataTestSupport.ChildProcess.run(
+      try StrataExecutable.path(),
+      ["bench", "engine", "--compare-convolutions", "--batch", "2", "--steps", "1", "--warmup", "0",
+       "--depth", "8", "--threads", "1"], environment: environment)
+    let output = String(decoding: result.output, as: UTF8.self)
+    #expect(result.status == 0, "\(result.errors)")
+    for preferred in ["direct", "winograd"] {
+      #expect(output.contains("convolutions (\(preferred) preferred): 3x3 stride-1 layers run "
+                              + "direct (jit:avx2 forward, jit:avx2 backward data, jit:avx2 "
+                              + "backward weights)"), "\(output)")
+    }
   }
 }
