@@ -58,8 +58,17 @@ import Testing
     let train = try server.ask("train"), eval = try server.ask("eval")
     #expect(train > 0 && train < 60 && eval > 0 && eval < 60, "\(train) s, \(eval) s")
     #expect(try server.ask("rss") > 50)
-    #expect(throws: ValidationError.self) { try server.ask("jump") }
-    #expect(throws: ValidationError.self) { try server.ask("train") }
+    #expect(throws: BenchError.self) { try server.ask("jump") }
+    do {
+      _ = try server.ask("train")
+      Issue.record("a reference that exited answered")
+    } catch {
+      #expect("\(error)".hasPrefix("the PyTorch reference (contiguous) exited"), "\(error)")
+      #expect("\(error)".contains("with status 2"), "\(error)")
+    }
+    #expect(throws: BenchError.self) {
+      try TorchServer(python: "/nonexistent/python", threads: 1, batch: 2, format: "contiguous")
+    }
   }
 
   /// On a CPU without AVX-512 oneDNN has no Winograd kernels: a Winograd preference must fall

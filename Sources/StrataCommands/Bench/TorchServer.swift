@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 /// `benchmarks/torch_train_bench.py --serve`: the PyTorch reference as a process that runs one
@@ -26,8 +25,12 @@ final class TorchServer {
     process.environment = environment
     process.standardInput = commands
     process.standardOutput = answers
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+      throw BenchError("\(python) is not an executable Python; run scripts/install-deps or pass "
+                       + "--python")
+    }
     do { try process.run() } catch {
-      throw ValidationError("cannot run \(python) \(script): \(error); run scripts/install-deps")
+      throw BenchError("cannot run \(python) \(script): \(error.localizedDescription)")
     }
   }
 
@@ -39,7 +42,7 @@ final class TorchServer {
   /// Sends `command` ("train", "eval" or "rss") and returns the number PyTorch answers.
   func ask(_ command: String) throws -> Double {
     do { try commands.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8)) } catch {
-      throw failure("could not send '\(command)': \(error)")
+      throw failure("exited before '\(command)'")
     }
     while true {
       if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
@@ -54,7 +57,19 @@ final class TorchServer {
     }
   }
 
-  private func failure(_ what: String) -> ValidationError {
-    ValidationError("the PyTorch reference (\(format)) \(what); its messages are above")
+  /// What went wrong, with the exit status once the process has ended.
+  private func failure(_ what: String) -> BenchError {
+    var status = ""
+    if what.hasPrefix("exited") {
+      process.waitUntilExit()
+      status = " with status \(process.terminationStatus)"
+    }
+    return BenchError("the PyTorch reference (\(format)) \(what)\(status); its messages are above")
   }
+}
+
+/// A benchmark that cannot go on: printed as it is, without a usage line.
+struct BenchError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }
