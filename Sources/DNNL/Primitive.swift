@@ -29,10 +29,17 @@ public final class PrimitiveDescriptor: @unchecked Sendable {
     return name.map { String(cString: $0) } ?? "?"
   }
 
+  /// The scratchpad the primitive needs and its size, or nil when it needs none; fixed with the
+  /// descriptor, so read once rather than at every execution.
+  let scratchpad: (layout: MemoryDescriptor, bytes: Int)?
+
   init(handle: dnnl_primitive_desc_t, engine: Engine, label: String) {
     self.handle = handle
     self.engine = engine
     self.label = label
+    let layout = dnnl_primitive_desc_query_md(handle, dnnl_query_scratchpad_md, 0)
+      .map { MemoryDescriptor(raw: $0.pointee) }
+    scratchpad = layout.flatMap { $0.isZero || $0.byteCount == 0 ? nil : ($0, $0.byteCount) }
   }
 
   /// Creates the descriptor for an operation descriptor (`dnnl_*_desc_t`) at `operation`.
@@ -41,24 +48,11 @@ public final class PrimitiveDescriptor: @unchecked Sendable {
     throws(DNNLError) -> PrimitiveDescriptor
   {
     var pd: dnnl_primitive_desc_t?
-    // Scratchpads are the caller's (Primitive.execute): in oneDNN's default library mode all
-    // primitives share one global scratchpad, which is unsafe when primitives run on several
-    // threads at once (parallel tests did, and got wrong results now and then).
     let attr: Attributes
     if let attributes { attr = attributes } else { attr = try Attributes() }
-    try attr.setUserScratchpad()
     try check(dnnl_primitive_desc_create(&pd, operation, attr.handle, engine.handle,
                                          hint?.handle), call, context)
     return PrimitiveDescriptor(handle: pd!, engine: engine, label: context)
-  }
-
-  /// The scratchpad the primitive needs, or nil when it needs none.
-  var scratchpad: MemoryDescriptor? {
-    guard let md = dnnl_primitive_desc_query_md(handle, dnnl_query_scratchpad_md, 0) else {
-      return nil
-    }
-    let descriptor = MemoryDescriptor(raw: md.pointee)
-    return descriptor.isZero || descriptor.byteCount == 0 ? nil : descriptor
   }
 
   /// The layout of one execution argument; `.zero` when the primitive does not take it.
@@ -89,9 +83,9 @@ public final class Primitive: @unchecked Sendable {
   public func execute(_ stream: Stream, _ arguments: [(Argument, Memory)]) throws(DNNLError) {
     var args = arguments.map { dnnl_exec_arg_t(arg: $0.0.raw, memory: $0.1.handle) }
     var scratch: Memory?
-    if let layout = descriptor.scratchpad {
+    if let (layout, bytes) = descriptor.scratchpad {
       scratch = try Memory(layout, engine: descriptor.engine,
-                           borrowing: Scratchpad.forThisThread(bytes: layout.byteCount))
+                           borrowing: Scratchpad.forThisThread(bytes: bytes))
       args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratch!.handle))
     }
     try check(dnnl_primitive_execute(handle, stream.handle, Int32(args.count), &args),
@@ -106,14 +100,13 @@ public final class Primitive: @unchecked Sendable {
 public final class Attributes: @unchecked Sendable {
   let handle: dnnl_primitive_attr_t
 
+  /// Every primitive's scratchpad is the caller's (`Primitive.execute` passes the thread's): in
+  /// oneDNN's default library mode all primitives share one global scratchpad, which is unsafe
+  /// when primitives run on several threads at once (parallel tests got wrong results).
   public init() throws(DNNLError) {
     var attr: dnnl_primitive_attr_t?
     try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
     handle = attr!
-  }
-
-  /// The scratchpad is passed at execution (`Primitive.execute` does), not oneDNN's global one.
-  func setUserScratchpad() throws(DNNLError) {
     try check(dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user),
               "dnnl_primitive_attr_set_scratchpad_mode")
   }

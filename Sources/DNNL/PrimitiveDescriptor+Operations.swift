@@ -249,7 +249,6 @@ extension PrimitiveDescriptor {
     var d = dst.raw
     var srcs = sources.map(\.raw)
     let attributes = try Attributes()
-    try attributes.setUserScratchpad()
     let status = withUnsafePointer(to: &d) { dp in
       dnnl_concat_primitive_desc_create(&pd, dst.isZero ? nil : dp, Int32(sources.count),
                                         Int32(axis), &srcs, attributes.handle, engine.handle)
@@ -266,7 +265,6 @@ extension PrimitiveDescriptor {
     var pd: dnnl_primitive_desc_t?
     var (s, d) = (src.raw, dst.raw)
     let attributes = try Attributes()
-    try attributes.setUserScratchpad()
     try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine.handle, &d, engine.handle,
                                                  attributes.handle),
               "dnnl_reorder_primitive_desc_create", "\(src) -> \(dst)")

@@ -23,7 +23,7 @@ public final class ComputeContext: Sendable {
   /// The preference a context takes from this process's environment: `STRATA_CONVOLUTION`, or
   /// Winograd when it is unset (or invalid, which the command line has refused already).
   public static var environmentConvolution: ConvolutionAlgorithm {
-    ((try? convolutionFromEnvironment()) ?? nil) ?? .winograd
+    (try? convolutionFromEnvironment()) ?? .winograd
   }
 
   /// The environment variable that picks `preferredConvolution` for a process.

@@ -80,7 +80,7 @@ struct BenchEngine: ParsableCommand {
                             + torch.map { server in { _ in try server.ask("eval") } }) { _ in }
     let strataPeakMiB = Double(peakResidentKiB()) / 1024
     let sgemm = SgemmBenchmark()
-    let rates = try SgemmBenchmark.Library.allCases.map { try ($0, sgemm.median($0)) }
+    let rates = try SgemmBenchmark.Library.allCases.map { try ($0, sgemm.medianRate($0)) }
     let ceilingLibrary = rates.max { $0.1 < $1.1 }!.0
 
     // Measured: Strata, each PyTorch format and one sgemm take turns, step by step.

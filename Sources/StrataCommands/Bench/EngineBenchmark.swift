@@ -47,29 +47,22 @@ struct EngineBenchmark {
                   recordedStepSeconds: recorded)
   }
 
-  /// Training and eval rates for each context, measured in alternating steps (context 1, 2, …,
-  /// then 1 again), so a noisy machine's slow moments fall on all of them alike.
+  /// Training and eval rates for each context, measured in turns (`Interleaved`), so a noisy
+  /// machine's slow moments fall on all of them alike.
   func runAlternating(_ contexts: [ComputeContext], progress: (String) -> Void) throws
     -> [Result]
   {
     let sessions = try contexts.map { context throws in try Session(self, context: context) }
-    var train = Array(repeating: [Double](), count: sessions.count), eval = train
-    for step in 0..<(warmup + steps) {
-      for (i, session) in sessions.enumerated() {
-        let seconds = try session.trainStep(step, recordingNorms: false)
-        if step >= warmup { train[i].append(seconds) }
-      }
-      progress("train step \(step + 1)/\(warmup + steps)")
-    }
-    for step in 0..<(warmup + steps) {
-      for (i, session) in sessions.enumerated() {
-        let seconds = try session.evalStep()
-        if step >= warmup { eval[i].append(seconds) }
-      }
-    }
-    return sessions.indices.map { i in
-      Result(trainImagesPerSecond: Double(batch) / median(train[i]),
-             evalImagesPerSecond: Double(batch) / median(eval[i]), trainStepSeconds: train[i])
+    let train = try Interleaved.run(warmup + steps, sessions.map { session in
+      { step in try session.trainStep(step, recordingNorms: false) }
+    }) { progress("train step \($0)/\(warmup + steps)") }
+    let eval = try Interleaved.run(warmup + steps, sessions.map { session in
+      { _ in try session.evalStep() }
+    }) { _ in }
+    return zip(train, eval).map { train, eval in
+      let (train, eval) = (Array(train.dropFirst(warmup)), Array(eval.dropFirst(warmup)))
+      return Result(trainImagesPerSecond: Double(batch) / median(train),
+                    evalImagesPerSecond: Double(batch) / median(eval), trainStepSeconds: train)
     }
   }
 

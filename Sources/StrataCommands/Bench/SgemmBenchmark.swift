@@ -36,8 +36,8 @@ final class SgemmBenchmark {
   }
 
   /// Median GFLOP/s over `repeats` products after one warm-up.
-  func median(_ library: Library, repeats: Int = 7) throws -> Double {
+  func medianRate(_ library: Library, repeats: Int = 7) throws -> Double {
     _ = try once(library)
-    return StrataCommands.median(try (0..<repeats).map { _ in try once(library) })
+    return median(try (0..<repeats).map { _ in try once(library) })
   }
 }
