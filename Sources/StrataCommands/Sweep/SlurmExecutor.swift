@@ -63,8 +63,7 @@ struct SlurmExecutor {
     let merge = Self.absolute(merge)
     let sweep = merge.sweep
     let folder = Self.folder(sweep)
-    let recorded = try sweep.recordedThreads()
-    let threads = dryRun ? recorded ?? options.cpusPerTask ?? 1
+    let threads = dryRun ? try sweep.recordedThreads() ?? options.cpusPerTask ?? 1
       : try sweep.threads(proposed: options.cpusPerTask ?? 1)
     if !dryRun { _ = try sweep.fixedConvolution(console: console) }
     if let asked = options.cpusPerTask, asked != threads {
@@ -217,9 +216,8 @@ struct SlurmExecutor {
   /// Slurm still finishes it.
   func taskEnd(_ task: SweepTask, job: String, folder: String) throws -> SlurmTaskEnd? {
     let output = "\(folder)/\(job).out"
-    if let data = FileManager.default.contents(atPath: task.statusFile),
-       let outcome = try? JSONDecoder().decode(SweepOutcome.self, from: data)
-    {
+    if let outcome = try? SweepJSON.read(SweepOutcome.self, from: task.statusFile,
+                                         what: "a status file") {
       return SlurmTaskEnd(outcome: outcome, job: job, state: nil, slurmOutput: output)
     }
     guard let record = try client.record(job) else {

@@ -37,9 +37,7 @@ public struct SweepCommand: ParsableCommand {
                          + "there is no run \(index)")
       }
       let task = sweep.task(sweep.points[index])
-      guard let threads = try sweep.recordedThreads() else {
-        throw SweepError(path: sweep.runsDirectory + "/threads", message: "missing: the sweep's thread count")
-      }
+      let threads = try sweep.requiredThreads()
       if ProcessInfo.processInfo.environment[Self.failHook] == task.name {
         try "\(Self.failHook)=\(task.name): this run fails on purpose\n"
           .write(toFile: task.log, atomically: true, encoding: .utf8)
@@ -78,11 +76,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
       let merge = try VerificationMerge.load(settings)
-      guard let threads = try merge.sweep.recordedThreads() else {
-        throw SweepError(path: merge.sweep.runsDirectory + "/threads",
-                         message: "missing: the sweep's thread count")
-      }
-      let record = try merge.write(threads: threads)
+      let record = try merge.write(threads: try merge.sweep.requiredThreads())
       print(VerifyTable(record).rendered, terminator: "")
       print("wrote \(merge.output)")
     }

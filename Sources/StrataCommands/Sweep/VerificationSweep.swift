@@ -90,6 +90,14 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     try recorded("threads", "a thread count") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
   }
 
+  /// The recorded thread count, which a sweep's tasks and merge cannot do without.
+  func requiredThreads() throws -> Int {
+    guard let threads = try recordedThreads() else {
+      throw SweepError(path: runsDirectory + "/threads", message: "missing: the sweep's thread count")
+    }
+    return threads
+  }
+
   /// The convolution algorithm the sweep's runs use, fixed at its first start like the thread
   /// count (the two algorithms round differently): `proposed` then, the recorded one after.
   public func convolution(proposed: ConvolutionAlgorithm) throws -> ConvolutionAlgorithm {
