@@ -186,11 +186,11 @@ enum H5 {
   }
 
   /// The bytes of the file `id` as they would be on disk (its image).
-  static func fileImage(_ id: HID, _ site: Site) throws -> [UInt8] {
+  static func fileImage(_ id: HID, _ site: Site) throws -> Data {
     try locked {
       try flushFile(id, site)
       let size = try call("H5Fget_file_image", site) { H5Fget_file_image(id, nil, 0) }
-      var bytes = [UInt8](repeating: 0, count: Int(size))
+      var bytes = Data(count: Int(size))
       try bytes.withUnsafeMutableBytes { buffer in
         _ = try call("H5Fget_file_image", site) {
           H5Fget_file_image(id, buffer.baseAddress, buffer.count)

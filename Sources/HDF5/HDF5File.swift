@@ -1,3 +1,5 @@
+import struct Foundation.Data
+
 /// An open HDF5 file.
 ///
 /// Files created here are netCDF-4 compatible: link and attribute creation order are tracked and
@@ -49,7 +51,7 @@ public final class HDF5File: @unchecked Sendable {
   }
 
   /// The file's bytes as they would be on disk (for a file in memory, its only copy).
-  public func image() throws -> [UInt8] {
+  public func image() throws -> Data {
     try H5.fileImage(try openID(), site)
   }
 

@@ -44,11 +44,9 @@ public func writeAtomically(_ data: Data, to path: String) throws {
 }
 
 /// Writes `bytes` to `partial` (a stale one is replaced) and renames it over `path`.
-private func place<Bytes: DataProtocol>(_ bytes: Bytes, at path: String, via partial: String)
-  throws
-{
+private func place(_ bytes: Data, at path: String, via partial: String) throws {
   try? FileManager.default.removeItem(atPath: partial)
-  try Data(bytes).write(to: URL(fileURLWithPath: partial))
+  try bytes.write(to: URL(fileURLWithPath: partial))
   try replaceAtomically(path, with: partial)
 }
 
@@ -61,7 +59,7 @@ func replaceAtomically(_ path: String, with partial: String) throws {
 }
 
 /// Runs `body` on the in-memory `file`, then returns its bytes; closes it either way.
-private func filling(_ file: HDF5File, _ body: (HDF5File) throws -> Void) throws -> [UInt8] {
+private func filling(_ file: HDF5File, _ body: (HDF5File) throws -> Void) throws -> Data {
   defer { try? file.close() }
   try body(file)
   return try file.image()
