@@ -253,8 +253,8 @@ extension SplitReport {
     do {
       report = try JSONSyntax.decode(SplitReport.self, from: data, with: decoder, keyName: snakeCase)
     } catch {
-      throw SplitError(file: path, message: (error.keyPath.isEmpty ? "" : error.keyPath + ": ")
-                       + error.message + " (not a split.json as strata split writes it)")
+      throw SplitError(file: path,
+                       message: error.located + " (not a split.json as strata split writes it)")
     }
     try report.check(file: path)
     return report

@@ -2,7 +2,9 @@
 ///
 /// `keyPath` is written as in jq and JSONPath, with 0-based list indices: `stages[2].stride` is
 /// the stride of the third stage, which the network calls `stage3`.
-public struct ArchitectureSpecError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct ArchitectureSpecError: Error, CustomStringConvertible, Equatable, Sendable,
+  JSONLocated
+{
   /// The spec file, or what stood for one (`--input`, a built-in's name).
   public var file: String
   /// Where in the file: `stages[2].stride`; empty for the whole file.
@@ -16,7 +18,7 @@ public struct ArchitectureSpecError: Error, CustomStringConvertible, Equatable, 
   }
 
   public var description: String {
-    keyPath.isEmpty ? "\(file): \(message)" : "\(file): \(keyPath): \(message)"
+    "\(file): \(located)"
   }
 }
 

@@ -67,7 +67,7 @@ public enum JSONSyntax {
 
   /// Why a JSON text did not decode: where (a key path as `describe` writes it, empty for the
   /// whole text) and what is wrong.
-  public struct Failure: Error, Sendable {
+  public struct Failure: Error, Sendable, JSONLocated {
     public var keyPath: String
     public var message: String
   }
@@ -210,4 +210,16 @@ public enum JSONSyntax {
     if rest.hasSuffix(" instead.") { rest = rest.dropLast(" instead.".count) }
     return ", found \(rest)"
   }
+}
+
+/// An error at a place in a JSON document: a key path (empty for the whole document) and what
+/// is wrong there.
+public protocol JSONLocated {
+  var keyPath: String { get }
+  var message: String { get }
+}
+
+extension JSONLocated {
+  /// `keyPath: message`, or the message alone for the whole document.
+  public var located: String { keyPath.isEmpty ? message : keyPath + ": " + message }
 }

@@ -146,8 +146,7 @@ private struct CheckpointReader {
       architecture = try ArchitectureSpec.decode(Data(architectureText.utf8),
                                                  file: file.path + " attribute architecture")
     } catch {
-      throw fail("attribute architecture: " + (error.keyPath.isEmpty ? "" : error.keyPath + ": ")
-                 + error.message)
+      throw fail("attribute architecture: " + error.located)
     }
     let header = RunCheckpointFile.Header(
       architecture: architecture, runSpec: try attribute("run_spec"),
