@@ -12,7 +12,7 @@ import Tensor
 ///                        (JSON architecture spec), run_spec (JSON, every setting), spec (as
 ///                        given), method, split, task, epochs_completed, task_epochs,
 ///                        task_complete (0/1), known_classes, total_classes, task_sizes, seed,
-///                        threads, convolution (direct or winograd; absent before it was
+///                        threads, convolution (auto, winograd or direct; absent before it was
 ///                        recorded), strata_version, command_line
 /// /parameters/<name>     float32, one per parameter by dotted name (stage2.block3.conv1.weight,
 ///                        branch2.stage3.block1.bn1.weight, head.weight); PyTorch's shapes

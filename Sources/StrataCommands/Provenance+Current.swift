@@ -17,7 +17,7 @@ extension Provenance {
       commandLine: CommandLine.arguments.joined(separator: " "), spec: specText,
       seed: Int64(seed),
       libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime), "
-                    + "3x3 convolutions \(ComputeContext.environmentConvolution.rawValue))",
+                    + "convolutions \(ComputeContext.environmentConvolution.rawValue))",
                   "HDF5": HDF5Library.version],
       threads: threads)
   }

@@ -11,6 +11,11 @@ public struct Strata: ParsableCommand {
       arrives (gradient norms, parameter shift, CKA) into HDF5, derives where to split the \
       network into shared and per-task blocks (as MEMO does), and verifies the choice by \
       retraining under one memory budget.
+
+      Environment: OMP_NUM_THREADS sets oneDNN's threads. STRATA_CONVOLUTION picks how 3x3 \
+      stride-1 convolutions run: auto (the default; Winograd for the passes and layer widths \
+      where it measured faster, on CPUs with AVX-512), winograd (every training pass) or \
+      direct. Both change results in the last bits and are recorded in every file.
       """,
     version: StrataVersion.string,
     subcommands: [RunCommand.self, ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,

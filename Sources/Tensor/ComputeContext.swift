@@ -9,36 +9,35 @@ import Synchronization
 public final class ComputeContext: Sendable {
   public let engine: Engine
   public let stream: Stream
-  /// What 3×3 stride-1 convolutions try first (all others are direct). Winograd falls back to
-  /// direct where oneDNN has no Winograd kernel (it has one only for AVX-512).
-  public let preferredConvolution: ConvolutionAlgorithm
+  /// Which convolution passes try Winograd first (see `ConvolutionPolicy`).
+  public let convolutionPolicy: ConvolutionPolicy
 
-  /// `preferredConvolution` nil: `STRATA_CONVOLUTION` from the environment, else Winograd.
-  public init(preferredConvolution: ConvolutionAlgorithm? = nil) throws(DNNLError) {
+  /// `convolutionPolicy` nil: `STRATA_CONVOLUTION` from the environment, else `auto`.
+  public init(convolutionPolicy: ConvolutionPolicy? = nil) throws(DNNLError) {
     engine = try Engine()
     stream = try Stream(engine: engine)
-    self.preferredConvolution = preferredConvolution ?? Self.environmentConvolution
+    self.convolutionPolicy = convolutionPolicy ?? Self.environmentConvolution
   }
 
-  /// The preference a context takes from this process's environment: `STRATA_CONVOLUTION`, or
-  /// Winograd when it is unset (or invalid, which the command line has refused already).
-  public static var environmentConvolution: ConvolutionAlgorithm {
-    (try? convolutionFromEnvironment()) ?? .winograd
+  /// The policy a context takes from this process's environment: `STRATA_CONVOLUTION`, or
+  /// `auto` when it is unset (or invalid, which the command line has refused already).
+  public static var environmentConvolution: ConvolutionPolicy {
+    (try? convolutionFromEnvironment()) ?? .auto
   }
 
   /// The environment variable that picks `preferredConvolution` for a process.
   public static let convolutionVariable = "STRATA_CONVOLUTION"
 
-  /// `STRATA_CONVOLUTION` (`winograd` or `direct`), nil when unset; an error for other values,
+  /// `STRATA_CONVOLUTION` (`auto`, `winograd` or `direct`), nil when unset; an error for others,
   /// which the command line reports before any work (`ComputeContext` itself then ignores them).
   public static func convolutionFromEnvironment(
     _ environment: [String: String] = ProcessInfo.processInfo.environment
-  ) throws(ConvolutionSettingError) -> ConvolutionAlgorithm? {
+  ) throws(ConvolutionSettingError) -> ConvolutionPolicy? {
     guard let text = environment[convolutionVariable] else { return nil }
-    guard let algorithm = ConvolutionAlgorithm(rawValue: text.lowercased()) else {
+    guard let policy = ConvolutionPolicy(rawValue: text.lowercased()) else {
       throw ConvolutionSettingError(value: text)
     }
-    return algorithm
+    return policy
   }
 
   private static let instance = Mutex<ComputeContext?>(nil)
@@ -80,11 +79,12 @@ final class ReorderCache: Sendable {
   }
 }
 
-/// `STRATA_CONVOLUTION` holds something other than an algorithm's name.
+/// `STRATA_CONVOLUTION` holds something other than a policy's name.
 public struct ConvolutionSettingError: Error, CustomStringConvertible, Sendable {
   public let value: String
   public var description: String {
-    let names = ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: " or ")
-    return "\(ComputeContext.convolutionVariable)=\(value) is not a convolution algorithm; use \(names)"
+    let names = ConvolutionPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+    return "\(ComputeContext.convolutionVariable)=\(value) is not a convolution setting; use one of"
+      + " \(names)"
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataTestSupport
 import Testing
+import Tensor
 @testable import StrataCommands
 
 /// `strata bench engine` refuses settings it cannot measure before building anything.
@@ -83,10 +84,11 @@ import Testing
        "--depth", "8", "--threads", "1"], environment: environment)
     let output = String(decoding: result.output, as: UTF8.self)
     #expect(result.status == 0, "\(result.errors)")
-    for preferred in ["direct", "winograd"] {
-      #expect(output.contains("convolutions (\(preferred) preferred): 3x3 stride-1 layers run "
-                              + "direct (jit:avx2 forward, jit:avx2 backward data, jit:avx2 "
-                              + "backward weights)"), "\(output)")
+    for policy in ConvolutionPolicy.allCases {
+      #expect(output.contains("convolutions \(policy.rawValue): 3x3 stride-1 layers run "
+                              + "3→16 dddd, 16→16 dddd, 32→32 dddd, 64→64 dddd (W Winograd, "
+                              + "d direct: forward, backward data, backward weights, inference; "
+                              + "kernels jit:avx2)"), "\(output)")
     }
   }
 }

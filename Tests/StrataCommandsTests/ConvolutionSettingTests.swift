@@ -6,15 +6,16 @@ import Testing
 @testable import StrataCommands
 import Tensor
 
-/// `STRATA_CONVOLUTION` picks direct or Winograd convolutions per process; anything else stops
+/// `STRATA_CONVOLUTION` picks auto, Winograd or direct convolutions per process; anything else stops
 /// `strata` before any work with a message naming the variable and the choices.
 @Suite struct ConvolutionSettingTests {
-  @Test func readsTheTwoAlgorithmsAndNothingElse() throws {
+  @Test func readsTheThreeSettingsAndNothingElse() throws {
     let read = { (value: String?) throws in
       try ComputeContext.convolutionFromEnvironment(value.map { ["STRATA_CONVOLUTION": $0] } ?? [:])
     }
     #expect(try read(nil) == nil)
     #expect(try read("direct") == .direct)
+    #expect(try read("auto") == .auto)
     #expect(try read("Winograd") == .winograd)
     for bad in ["", "fast", "wino", "direct "] {
       #expect(throws: ConvolutionSettingError.self, "\"\(bad)\"") { try read(bad) }
@@ -28,14 +29,14 @@ import Tensor
       try StrataExecutable.path(), ["ledger", "--help"], environment: environment)
     #expect(result.status != 0)
     #expect(result.errors.contains(
-      "STRATA_CONVOLUTION=fast is not a convolution algorithm; use direct or winograd"),
+      "STRATA_CONVOLUTION=fast is not a convolution setting; use one of auto, winograd, direct"),
       "\(result.errors)")
   }
 
   @Test func theChoiceIsRecordedWithTheOneDNNVersion() throws {
     let provenance = Provenance.current(specText: "{}", seed: 1)
-    let expected = (try ComputeContext.convolutionFromEnvironment() ?? .winograd).rawValue
-    #expect(provenance.libraries["oneDNN"]?.hasSuffix("3x3 convolutions \(expected))") == true,
+    let expected = (try ComputeContext.convolutionFromEnvironment() ?? .auto).rawValue
+    #expect(provenance.libraries["oneDNN"]?.hasSuffix("convolutions \(expected))") == true,
             "\(provenance.libraries)")
   }
 }

@@ -20,9 +20,10 @@ struct BenchEngine: ParsableCommand {
       Ratios are medians over the --steps pairs (after --warmup), against PyTorch's faster \
       format.
 
-      3x3 stride-1 convolutions run oneDNN's Winograd kernels where it has them (AVX-512), \
-      direct ones otherwise; STRATA_CONVOLUTION=direct turns Winograd off. \
-      --compare-convolutions measures both in one run, alternating steps.
+      3x3 stride-1 convolutions with enough channels run oneDNN's Winograd kernels where it \
+      has them (AVX-512), direct ones otherwise (STRATA_CONVOLUTION=auto, the default); \
+      STRATA_CONVOLUTION=winograd uses Winograd for every 3x3 stride-1 pass, =direct for none. \
+      --compare-convolutions measures the three in one run, alternating steps.
 
       Example: OMP_NUM_THREADS=2 swift run -c release strata bench engine
       """)
@@ -34,7 +35,7 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "Threads for oneDNN (OMP_NUM_THREADS) and PyTorch.") var threads = 2
   @Option(help: "Python with torch for the reference.") var python = "/usr/bin/python3"
   @Flag(help: "Skip the PyTorch reference.") var noReference = false
-  @Flag(help: "Compare direct and Winograd convolutions in alternating steps, nothing else.")
+  @Flag(help: "Compare the convolution settings (direct, winograd, auto) in alternating steps, nothing else.")
   var compareConvolutions = false
 
   func validate() throws {
@@ -133,38 +134,52 @@ struct BenchEngine: ParsableCommand {
           + "same step over \(fmt(flopsPerImage / 1e6)) MFLOP")
   }
 
-  /// Direct against Winograd convolutions, alternating steps.
+  /// The three convolution settings in alternating steps, against direct.
   private func compare(_ benchmark: EngineBenchmark) throws {
-    let contexts = try [ConvolutionAlgorithm.direct, .winograd].map { algorithm throws in
-      try ComputeContext(preferredConvolution: algorithm)
-    }
+    let policies: [ConvolutionPolicy] = [.direct, .winograd, .auto]
+    let contexts = try policies.map { policy throws in try ComputeContext(convolutionPolicy: policy) }
     for context in contexts { print(try convolutionSummary(context)) }
     let results = try benchmark.runAlternating(contexts) { line in
       FileHandle.standardError.write(Data("\r\(line)   ".utf8))
     }
     FileHandle.standardError.write(Data("\n".utf8))
     print("")
-    print(row("", "direct", "winograd", "ratio"))
-    let (direct, winograd) = (results[0], results[1])
-    print(row("train images/s", fmt(direct.trainImagesPerSecond),
-              fmt(winograd.trainImagesPerSecond),
-              fmt(winograd.trainImagesPerSecond / direct.trainImagesPerSecond) + "x"))
-    print(row("eval images/s", fmt(direct.evalImagesPerSecond), fmt(winograd.evalImagesPerSecond),
-              fmt(winograd.evalImagesPerSecond / direct.evalImagesPerSecond) + "x"))
+    print(row("", policies.map(\.rawValue)) + "   (ratios against direct)")
+    for (label, rate) in [("train images/s", \EngineBenchmark.Result.trainImagesPerSecond),
+                          ("eval images/s", \EngineBenchmark.Result.evalImagesPerSecond)] {
+      let direct = results[0][keyPath: rate]
+      print(row(label, results.map { fmt($0[keyPath: rate]) })
+            + "   " + results.dropFirst().map { fmt($0[keyPath: rate] / direct) + "x" }
+              .joined(separator: " "))
+    }
   }
 
-  /// Which kernels a 3x3 stride-1 layer of the first stage trains with under `context`.
+  /// Which algorithm each pass of the network's 3x3 stride-1 layers runs under `context`.
   private func convolutionSummary(_ context: ComputeContext) throws -> String {
-    let layer = Convolution(inChannels: 16, outChannels: 16, kernel: 3, stride: 1, padding: 1)
-    let kernels = try layer.trainingKernels([batch, 16, 32, 32], context: context)
-    return "convolutions (\(context.preferredConvolution.rawValue) preferred): 3x3 stride-1 layers"
-      + " run \(kernels.algorithm.rawValue) (\(kernels.forward) forward, \(kernels.backwardData)"
-      + " backward data, \(kernels.backwardWeights) backward weights); the others run direct"
+    var kernels: [String] = []
+    let layers = try ([3] + (0..<3).map { 16 << $0 }).map { c throws in
+      let layer = Convolution(inChannels: c, outChannels: max(c, 16), kernel: 3, stride: 1,
+                              padding: 1)
+      let shape = [batch, c, 8, 8]
+      let training = try layer.trainingKernels(shape, context: context)
+      let names = ConvolutionPass.allCases.map { training[$0]! }
+        + [try layer.fusedInferenceKernel(shape, residual: false, relu: true, context: context)]
+      for name in names where !kernels.contains(name) { kernels.append(name) }
+      return "\(c)→\(max(c, 16)) " + names.map { $0.contains("wino") ? "W" : "d" }.joined()
+    }
+    return "convolutions \(context.convolutionPolicy.rawValue): 3x3 stride-1 layers run "
+      + layers.joined(separator: ", ") + " (W Winograd, d direct: forward, backward data, "
+      + "backward weights, inference; kernels \(kernels.joined(separator: ", "))); "
+      + "the others run direct"
   }
 
   private func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-    a.padding(toLength: 16, withPad: " ", startingAt: 0)
-      + [b, c, d].map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()
+    row(a, [b, c, d])
+  }
+
+  private func row(_ label: String, _ cells: [String]) -> String {
+    label.padding(toLength: 16, withPad: " ", startingAt: 0)
+      + cells.map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()
   }
 }
 

@@ -12,10 +12,10 @@ public struct LocalExecutor: Sendable {
   public var jobs: Int
   public var threads: Int
   /// `STRATA_CONVOLUTION` for the children, fixed by the sweep like `threads`; nil: inherited.
-  public var convolution: ConvolutionAlgorithm?
+  public var convolution: ConvolutionPolicy?
 
   public init(executable: String, jobs: Int, threads: Int,
-              convolution: ConvolutionAlgorithm? = nil) {
+              convolution: ConvolutionPolicy? = nil) {
     self.executable = executable
     self.jobs = max(1, jobs)
     self.threads = max(1, threads)

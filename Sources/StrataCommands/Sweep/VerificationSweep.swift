@@ -98,15 +98,15 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     return threads
   }
 
-  /// The convolution algorithm the sweep's runs use, fixed at its first start like the thread
-  /// count (the two algorithms round differently): `proposed` then, the recorded one after.
-  public func convolution(proposed: ConvolutionAlgorithm) throws -> ConvolutionAlgorithm {
+  /// The convolution setting the sweep's runs use, fixed at its first start like the thread
+  /// count (Winograd and direct round differently): `proposed` then, the recorded one after.
+  public func convolution(proposed: ConvolutionPolicy) throws -> ConvolutionPolicy {
     try fixedAtFirstStart("convolution", proposed, proposed.rawValue, read: recordedConvolution)
   }
 
   /// `convolution(proposed:)` with this process's setting, warning when an earlier start
   /// recorded another.
-  func fixedConvolution(console: Console) throws -> ConvolutionAlgorithm {
+  func fixedConvolution(console: Console) throws -> ConvolutionPolicy {
     let current = ComputeContext.environmentConvolution
     let fixed = try convolution(proposed: current)
     if fixed != current {
@@ -117,9 +117,9 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     return fixed
   }
 
-  /// The convolution algorithm an earlier start recorded; nil for sweeps begun before it was.
-  public func recordedConvolution() throws -> ConvolutionAlgorithm? {
-    try recorded("convolution", "a convolution algorithm", ConvolutionAlgorithm.init(rawValue:))
+  /// The convolution setting an earlier start recorded; nil for sweeps begun before it was.
+  public func recordedConvolution() throws -> ConvolutionPolicy? {
+    try recorded("convolution", "a convolution setting", ConvolutionPolicy.init(rawValue:))
   }
 
   /// The setting in `runs/<name>`, or `proposed` written there when there is none yet.

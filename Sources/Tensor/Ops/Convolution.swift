@@ -31,33 +31,32 @@ public final class Convolution: @unchecked Sendable {
     return [input[0], outChannels, size(input[2]), size(input[3])]
   }
 
-  /// Primitives for one input shape. The backward passes try the forward's algorithm first.
+  /// Primitives for one input shape; each pass picks its own algorithm.
   final class Plan {
     let forward: Primitive
-    let algorithm: ConvolutionAlgorithm
     var backwardData: Primitive?
     var backwardWeights: Primitive?
-    init(forward: Primitive, algorithm: ConvolutionAlgorithm) {
-      self.forward = forward
-      self.algorithm = algorithm
-    }
+    init(forward: Primitive) { self.forward = forward }
   }
 
-  /// The algorithms to try, best first. oneDNN's Winograd covers only 3×3 stride-1 kernels; it
-  /// trains ResNet-32 about 1.3× faster on AVX-512 (README, Performance).
-  private func algorithms(preferring first: ConvolutionAlgorithm) -> [ConvolutionAlgorithm] {
-    first == .winograd && kernel == 3 && stride == 1 ? [.winograd, .direct] : [.direct]
+  /// The algorithms to try for `pass`, best first: the policy's choice, then direct.
+  private func algorithms(_ pass: ConvolutionPass, _ context: ComputeContext)
+    -> [ConvolutionAlgorithm]
+  {
+    let first = context.convolutionPolicy.algorithm(
+      pass, kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels)
+    return first == .direct ? [.direct] : [first, .direct]
   }
 
   /// The first of `algorithms` oneDNN implements here; other errors are thrown as they are.
   private func firstImplemented(
     _ algorithms: [ConvolutionAlgorithm],
     _ make: (ConvolutionAlgorithm) throws(DNNLError) -> PrimitiveDescriptor
-  ) throws(DNNLError) -> (PrimitiveDescriptor, ConvolutionAlgorithm) {
+  ) throws(DNNLError) -> PrimitiveDescriptor {
     for algorithm in algorithms.dropLast() {
-      do { return (try make(algorithm), algorithm) } catch where error.status == "unimplemented" {}
+      do { return try make(algorithm) } catch where error.status == "unimplemented" {}
     }
-    return (try make(algorithms.last!), algorithms.last!)
+    return try make(algorithms.last!)
   }
 
   private var plans: [PlanKey: Plan] = [:]
@@ -79,8 +78,7 @@ public final class Convolution: @unchecked Sendable {
   {
     let key = PlanKey(shape: shape, training: training)
     if let plan = plans[key] { return plan }
-    let (pd, algorithm) = try firstImplemented(algorithms(preferring: context.preferredConvolution))
-    { algorithm throws(DNNLError) in
+    let pd = try firstImplemented(algorithms(.forward, context)) { algorithm throws(DNNLError) in
       try PrimitiveDescriptor.convolutionForward(
         training ? .forwardTraining : .forwardInference,
         src: MemoryDescriptor(shape, .f32, .any),
@@ -88,7 +86,7 @@ public final class Convolution: @unchecked Sendable {
         dst: MemoryDescriptor(outputShape(shape), .f32, .any),
         geometry: geometry, algorithm: algorithm, engine: context.engine)
     }
-    let plan = Plan(forward: try Primitive(pd), algorithm: algorithm)
+    let plan = Plan(forward: try Primitive(pd))
     plans[key] = plan
     return plan
   }
@@ -133,16 +131,20 @@ public final class Convolution: @unchecked Sendable {
   {
     let key = FusedKey(shape: shape, residual: residual, relu: relu)
     if let primitive = fusedPlans[key] { return primitive }
-    // Direct even where Winograd exists: with the folded bias and post-ops it was 2–12% slower
-    // in alternating runs (`strata bench engine --compare-convolutions`).
     let attributes = try Attributes()
     try attributes.setPostOps((residual ? [.sum(scale: 1)] : []) + (relu ? [.relu] : []))
-    let pd = try PrimitiveDescriptor.convolutionForward(
-      .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
-      weights: MemoryDescriptor(weightShape, .f32, .any),
-      bias: MemoryDescriptor([outChannels], .f32, .x),
-      dst: MemoryDescriptor(outputShape(shape), .f32, .any), geometry: geometry,
-      attributes: attributes, engine: context.engine)
+    // `winograd` keeps folded inference direct, as it was before `auto`, so that results
+    // recorded under it reproduce.
+    let algorithms = context.convolutionPolicy == .winograd ? [.direct]
+      : algorithms(.forward, context)
+    let pd = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
+      try PrimitiveDescriptor.convolutionForward(
+        .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
+        weights: MemoryDescriptor(weightShape, .f32, .any),
+        bias: MemoryDescriptor([outChannels], .f32, .x),
+        dst: MemoryDescriptor(outputShape(shape), .f32, .any), geometry: geometry,
+        attributes: attributes, algorithm: algorithm, engine: context.engine)
+    }
     let primitive = try Primitive(pd)
     fusedPlans[key] = primitive
     return primitive
@@ -186,7 +188,7 @@ public final class Convolution: @unchecked Sendable {
   private func backwardDataPrimitive(_ inputShape: [Int], context: ComputeContext)
     throws(DNNLError) -> Primitive
   {
-    try backwardPrimitive(inputShape, \.backwardData, context: context) {
+    try backwardPrimitive(inputShape, .backwardData, \.backwardData, context: context) {
       algorithm, hint throws(DNNLError) in
       try PrimitiveDescriptor.convolutionBackwardData(
         diffSrc: MemoryDescriptor(inputShape, .f32, .any),
@@ -196,16 +198,17 @@ public final class Convolution: @unchecked Sendable {
     }
   }
 
-  /// The plan's backward primitive in `slot`, built on first use: the forward's algorithm
-  /// first, the forward's descriptor as oneDNN's hint.
+  /// The plan's backward primitive for `pass` in `slot`, built on first use, with the forward's
+  /// descriptor as oneDNN's hint.
   private func backwardPrimitive(
-    _ inputShape: [Int], _ slot: ReferenceWritableKeyPath<Plan, Primitive?>,
+    _ inputShape: [Int], _ pass: ConvolutionPass,
+    _ slot: ReferenceWritableKeyPath<Plan, Primitive?>,
     context: ComputeContext,
     _ make: (ConvolutionAlgorithm, PrimitiveDescriptor) throws(DNNLError) -> PrimitiveDescriptor
   ) throws(DNNLError) -> Primitive {
     let plan = try plan(inputShape, training: true, context: context)
     if let primitive = plan[keyPath: slot] { return primitive }
-    let (pd, _) = try firstImplemented(algorithms(preferring: plan.algorithm)) {
+    let pd = try firstImplemented(algorithms(pass, context)) {
       algorithm throws(DNNLError) in try make(algorithm, plan.forward.descriptor)
     }
     let primitive = try Primitive(pd)
@@ -230,7 +233,7 @@ public final class Convolution: @unchecked Sendable {
   private func backwardWeightsPrimitive(_ inputShape: [Int], context: ComputeContext)
     throws(DNNLError) -> Primitive
   {
-    try backwardPrimitive(inputShape, \.backwardWeights, context: context) {
+    try backwardPrimitive(inputShape, .backwardWeights, \.backwardWeights, context: context) {
       algorithm, hint throws(DNNLError) in
       try PrimitiveDescriptor.convolutionBackwardWeights(
         src: MemoryDescriptor(inputShape, .f32, .any),
@@ -240,15 +243,22 @@ public final class Convolution: @unchecked Sendable {
     }
   }
 
-  /// What training on inputs of `shape` runs: the forward's algorithm and oneDNN's kernel names
-  /// for the three passes (e.g. `jit_wino_4x3:avx512_core`), for benchmarks and tests.
+  /// oneDNN's kernel names (e.g. `jit_wino_4x3:avx512_core`) for training's three passes on
+  /// inputs of `shape`, for benchmarks and tests.
   public func trainingKernels(_ shape: [Int], context: ComputeContext) throws(DNNLError)
-    -> (algorithm: ConvolutionAlgorithm, forward: String, backwardData: String,
-        backwardWeights: String)
+    -> [ConvolutionPass: String]
   {
-    let plan = try plan(shape, training: true, context: context)
-    return (plan.algorithm, plan.forward.descriptor.implementation,
-            try backwardDataPrimitive(shape, context: context).descriptor.implementation,
-            try backwardWeightsPrimitive(shape, context: context).descriptor.implementation)
+    [.forward: try plan(shape, training: true, context: context).forward.descriptor.implementation,
+     .backwardData: try backwardDataPrimitive(shape, context: context).descriptor.implementation,
+     .backwardWeights:
+       try backwardWeightsPrimitive(shape, context: context).descriptor.implementation]
+  }
+
+  /// oneDNN's kernel name for inference with folded batch norm on inputs of `shape`.
+  public func fusedInferenceKernel(_ shape: [Int], residual: Bool, relu: Bool,
+                                   context: ComputeContext) throws(DNNLError) -> String
+  {
+    try fusedPrimitive(shape, residual: residual, relu: relu, context: context)
+      .descriptor.implementation
   }
 }

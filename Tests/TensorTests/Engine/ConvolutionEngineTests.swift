@@ -11,25 +11,26 @@ import Testing
 
   static let cases = [
     Case(n: 2, c: 3, o: 16, h: 8, kernel: 3, stride: 1, padding: 1),   // CIFAR stem
-    Case(n: 2, c: 16, o: 16, h: 8, kernel: 3, stride: 1, padding: 1),  // stage body
+    Case(n: 2, c: 16, o: 16, h: 8, kernel: 3, stride: 1, padding: 1),  // first stage body
+    Case(n: 2, c: 32, o: 32, h: 6, kernel: 3, stride: 1, padding: 1),  // later stage body
     Case(n: 3, c: 16, o: 32, h: 9, kernel: 3, stride: 2, padding: 1),  // stage entry, odd size
     Case(n: 2, c: 8, o: 16, h: 6, kernel: 1, stride: 2, padding: 0),   // projection shortcut
     Case(n: 1, c: 3, o: 8, h: 12, kernel: 7, stride: 2, padding: 3),   // ImageNet stem
   ]
 
-  /// One context per algorithm preference, so both paths run whatever the environment says.
-  static let contexts: [ConvolutionAlgorithm: ComputeContext] = {
-    var contexts: [ConvolutionAlgorithm: ComputeContext] = [:]
-    for algorithm in ConvolutionAlgorithm.allCases {
-      do { contexts[algorithm] = try ComputeContext(preferredConvolution: algorithm) } catch {
+  /// One context per convolution setting, so every path runs whatever the environment says.
+  static let contexts: [ConvolutionPolicy: ComputeContext] = {
+    var contexts: [ConvolutionPolicy: ComputeContext] = [:]
+    for policy in ConvolutionPolicy.allCases {
+      do { contexts[policy] = try ComputeContext(convolutionPolicy: policy) } catch {
         fatalError("no oneDNN engine: \(error)")
       }
     }
     return contexts
   }()
 
-  @Test(arguments: cases, ConvolutionAlgorithm.allCases)
-  func forwardAndBackwardMatchReference(_ k: Case, _ algorithm: ConvolutionAlgorithm) throws {
+  @Test(arguments: cases, ConvolutionPolicy.allCases)
+  func forwardAndBackwardMatchReference(_ k: Case, _ policy: ConvolutionPolicy) throws {
     var random = SeededRandom(seed: 7)
     let x = random.tensor([k.n, k.c, k.h, k.h])
     let w = random.tensor([k.o, k.c, k.kernel, k.kernel], -0.5, 0.5)
@@ -38,7 +39,7 @@ import Testing
     let (dxRef, dwRef) = Reference.conv2dBackward(x, weight: w, dy: dy, stride: k.stride,
                                                   padding: k.padding)
 
-    let context = Self.contexts[algorithm]!
+    let context = Self.contexts[policy]!
     let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel, stride: k.stride,
                            padding: k.padding)
     let xt = try EngineCheck.tensor(x), wt = try EngineCheck.tensor(w)
@@ -54,19 +55,49 @@ import Testing
     try EngineCheck.expectClose(dw, dwRef, tolerance: 1e-5, "backward weights")
   }
 
-  /// Winograd runs 3×3 stride-1 layers, in all three passes, exactly where oneDNN has it
-  /// (AVX-512); everything else, and any layer when direct is asked for, runs direct.
-  @Test(arguments: cases, ConvolutionAlgorithm.allCases)
-  func winogradWhereOneDNNHasIt(_ k: Case, _ preferred: ConvolutionAlgorithm) throws {
+  /// The folded-inference convolution, relu(conv(x) + bias + residual), under every setting.
+  @Test(arguments: cases, ConvolutionPolicy.allCases)
+  func fusedInferenceMatchesReference(_ k: Case, _ policy: ConvolutionPolicy) throws {
+    var random = SeededRandom(seed: 8)
+    let x = random.tensor([k.n, k.c, k.h, k.h])
+    let w = random.tensor([k.o, k.c, k.kernel, k.kernel], -0.5, 0.5)
+    let bias = random.tensor([k.o])
+    var expected = Reference.conv2d(x, weight: w, stride: k.stride, padding: k.padding)
+    let residual = random.tensor(expected.shape)
+    let plane = expected.count / (k.n * k.o)
+    for i in 0..<expected.count {
+      let sum = expected.data[i] + bias.data[(i / plane) % k.o] + residual.data[i]
+      expected.data[i] = max(sum, 0)
+    }
     let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel, stride: k.stride,
                            padding: k.padding)
-    let kernels = try conv.trainingKernels([k.n, k.c, k.h, k.h], context: Self.contexts[preferred]!)
-    let expectWinograd = preferred == .winograd && k.kernel == 3 && k.stride == 1
-      && LibraryVersion.hasAVX512Core
-    #expect(kernels.algorithm == (expectWinograd ? .winograd : .direct))
-    for (pass, name) in [("forward", kernels.forward), ("backward data", kernels.backwardData),
-                         ("backward weights", kernels.backwardWeights)] {
-      #expect(name.contains("wino") == expectWinograd, "\(pass) runs \(name)")
+    let y = try conv.fusedInference(
+      try EngineCheck.tensor(x), weight: try EngineCheck.tensor(w),
+      bias: try EngineCheck.tensor(bias), residual: try EngineCheck.tensor(residual), relu: true,
+      context: Self.contexts[policy]!)
+    try EngineCheck.expectClose(y, expected, tolerance: 1e-5, "fused inference")
+  }
+
+  /// Which passes run Winograd, per setting, written out rather than derived from the policy:
+  /// `auto` as measured (README, Performance) — never the 3-channel stem, only backward weights
+  /// with 16 channels, every pass from 32 — and `winograd` for every 3×3 stride-1 pass but
+  /// folded inference. Only where oneDNN has Winograd (AVX-512); direct everywhere else.
+  @Test(arguments: zip(cases, ["dddd", "ddWd", "WWWW", "dddd", "dddd", "dddd"]))
+  func winogradWhereTheSettingAsksAndOneDNNHasIt(_ k: Case, _ auto: String) throws {
+    let shape = [k.n, k.c, k.h, k.h]
+    let everyPass = k.kernel == 3 && k.stride == 1 ? "WWWd" : "dddd"
+    for (policy, wanted) in [(ConvolutionPolicy.direct, "dddd"), (.winograd, everyPass),
+                             (.auto, auto)] {
+      // A new op per setting: an op keeps the primitives it built first.
+      let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel,
+                             stride: k.stride, padding: k.padding)
+      let context = Self.contexts[policy]!
+      let training = try conv.trainingKernels(shape, context: context)
+      let names = ConvolutionPass.allCases.map { training[$0]! }
+        + [try conv.fusedInferenceKernel(shape, residual: true, relu: true, context: context)]
+      let expected = LibraryVersion.hasAVX512Core ? wanted : "dddd"
+      let ran = names.map { $0.contains("wino") ? "W" : "d" }.joined()
+      #expect(ran == expected, "\(policy) (forward, backward data, backward weights, inference): \(names)")
     }
   }
 

@@ -1,0 +1,47 @@
+import DNNL
+
+/// The three passes of a convolution, each its own oneDNN primitive (and so its own algorithm).
+public enum ConvolutionPass: String, Sendable, CaseIterable {
+  case forward
+  case backwardData = "backward data"
+  case backwardWeights = "backward weights"
+}
+
+/// Which algorithm each pass of a convolution asks oneDNN for first (`STRATA_CONVOLUTION`).
+///
+/// oneDNN 2.6's Winograd, F(4×4, 3×3), does a quarter of the direct multiplications but
+/// transforms every input and output tile; the channel GEMM between the transforms has to be
+/// wide enough to pay for them. Measured per layer and pass on ResNet-32 at batch 128 (AVX-512,
+/// README, Performance): Winograd was 1.2–1.8× as fast as direct with 32 and 64 channels in
+/// every pass, 2.6–9× slower on the 3-channel stem, and with 16 channels faster only in
+/// backward weights (1.3–1.6×; forward up to 1.35× and backward data 1.2–1.5× slower). `auto`
+/// follows those measurements; other CPUs may differ (`strata bench engine
+/// --compare-convolutions`).
+public enum ConvolutionPolicy: String, Sendable, CaseIterable {
+  /// Winograd where it measured faster; the default.
+  case auto
+  /// Winograd for every pass of every 3×3 stride-1 convolution, except inference with folded
+  /// batch norm, which stays direct: the default before `auto`, kept so its results reproduce.
+  case winograd
+  /// Direct everywhere.
+  case direct
+
+  /// The fewest channels (the smaller of in and out) with which `auto` picks Winograd.
+  static func autoMinimumChannels(_ pass: ConvolutionPass) -> Int {
+    pass == .backwardWeights ? 16 : 32
+  }
+
+  /// The algorithm `pass` of a `kernel`×`kernel` convolution asks for first. Winograd falls
+  /// back to direct where oneDNN has no kernel for it (any CPU without AVX-512).
+  public func algorithm(_ pass: ConvolutionPass, kernel: Int, stride: Int, inChannels: Int,
+                        outChannels: Int) -> ConvolutionAlgorithm
+  {
+    guard kernel == 3, stride == 1 else { return .direct }
+    switch self {
+    case .direct: return .direct
+    case .winograd: return .winograd
+    case .auto:
+      return min(inChannels, outChannels) >= Self.autoMinimumChannels(pass) ? .winograd : .direct
+    }
+  }
+}
