@@ -229,9 +229,13 @@ public final class ExpandableNetwork: Module {
     guard let head else { preconditionFailure("ExpandableNetwork: call addTask before forward") }
     var h = x
     var trainableBelow = false
-    for (name, block) in shared {
+    // A block may overwrite its input when it came from the block before (not `x`, not the
+    // shared output every branch reads), nothing records and no observer could hold it.
+    for (index, (name, block)) in shared.enumerated() {
       trainableBelow = trainableBelow || block.hasTrainableParameters
-      h = try block.forward(h, recording: recording && trainableBelow)
+      let records = recording && trainableBelow
+      h = try block.forward(h, recording: records,
+                            mayOverwriteInput: index > 0 && !records && observe == nil)
       try observe?(name, h)
     }
     let sharedTrainable = trainableBelow
@@ -244,8 +248,9 @@ public final class ExpandableNetwork: Module {
     for branch in branches {
       let records = recording && (sharedTrainable || branch.hasTrainableParameters)
       var b = h
-      for (name, block) in branch.blocks {
-        b = try block.forward(b, recording: records)
+      for (index, (name, block)) in branch.blocks.enumerated() {
+        b = try block.forward(b, recording: records,
+                              mayOverwriteInput: index > 0 && !records && observe == nil)
         try observe?("\(branch.name).\(name)", b)
       }
       pooledInputs.append(records ? b : nil)

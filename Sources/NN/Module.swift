@@ -61,5 +61,14 @@ private func join(_ prefix: String, _ name: String) -> String {
 /// the layers below the lowest trainable one do no backward work at all.
 public protocol Layer: Module {
   func forward(_ x: Tensor, recording: Bool) throws -> Tensor
+  /// `forward(_:recording:)` for a caller that never reads `x` again (nothing else holds it),
+  /// so the layer may reuse its buffer; residual blocks write their sum there in evaluation.
+  func forward(_ x: Tensor, recording: Bool, mayOverwriteInput: Bool) throws -> Tensor
   func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor?
+}
+
+extension Layer {
+  public func forward(_ x: Tensor, recording: Bool, mayOverwriteInput: Bool) throws -> Tensor {
+    try forward(x, recording: recording)
+  }
 }

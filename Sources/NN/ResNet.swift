@@ -38,7 +38,9 @@ public final class ResNet: Module {
     var h = try stem.forward(x, recording: recording)
     try observe?("stem", h)
     for (name, block) in blocks {
-      h = try block.forward(h, recording: recording)
+      // `h` came from the stem or the block before; only an observer could still hold it.
+      h = try block.forward(h, recording: recording,
+                            mayOverwriteInput: !recording && observe == nil)
       try observe?(name, h)
     }
     pooledInput = recording ? h : nil

@@ -6,7 +6,7 @@ import Tensor
 /// ReLUs and the residual add; they must give what the unfused eval path gives (itself checked
 /// against the Float64 reference in the block tests).
 @Suite struct FoldedEvaluationTests {
-  static func randomizeStatistics(_ net: ResNet, seed: UInt64) {
+  static func randomizeStatistics(_ net: some Module, seed: UInt64) {
     var generator = SeededGenerator(seed: seed)
     for (name, buffer) in net.namedBuffers() {
       let values = buffer.memory.floats
@@ -55,5 +55,40 @@ import Tensor
     #expect(refolded.data != folded.data)
     log.check("logits after new statistics", refolded,
               try NNTest.ref(try net(x, recording: true)), tolerance: 1e-5)
+  }
+
+  /// An evaluation forward writes residual sums into the input buffers of blocks it owns: a
+  /// MEMO-style network's shared output feeds every branch and must survive the first, and
+  /// outputs an observer keeps must keep the values it saw.
+  @Test func reusedBuffersLeaveSharedAndObservedOutputsIntact() throws {
+    let architecture = ResNetArchitecture(
+      name: "tiny-memo", stem: .cifar, stemWidth: 8,
+      stages: [.init(blocks: 2, width: 8, stride: 1), .init(blocks: 2, width: 16, stride: 2)],
+      shortcut: .zeroPadding, inputChannels: 3, inputSize: 8, classes: 3)
+    let net = try ExpandableNetwork(architecture, split: .at("stage1.block2"), seed: 3,
+                                    context: NNTest.context)
+    try net.addTask(classes: 3)
+    try net.addTask(classes: 2)
+    Self.randomizeStatistics(net, seed: 4)
+    net.setTraining(false)
+    var random = SeededGenerator(seed: 5)
+    let x = try Tensor(shape: [2, 3, 8, 8], scalars: (0..<384).map { _ in Float(random.normal()) },
+                       context: NNTest.context)
+    var log = DiscrepancyLog("folded evaluation with two branches")
+    log.check("logits", try NNTest.ref(try net(x, recording: false).logits),
+              try NNTest.ref(try net(x, recording: true).logits), tolerance: 1e-5)
+
+    let resnet = try ResNet(.cifar(depth: 14, classes: 4, inputSize: 8), context: NNTest.context)
+    Initialization.initialize(resnet, seed: 6)
+    Self.randomizeStatistics(resnet, seed: 7)
+    resnet.setTraining(false)
+    var kept: [(String, Tensor, [Float])] = []
+    _ = try resnet(x, recording: false) { name, h in
+      kept.append((name, h, try h.scalars(context: NNTest.context)))
+    }
+    #expect(kept.count == 8)  // stem, six blocks, head
+    for (name, tensor, seen) in kept {
+      #expect(try tensor.scalars(context: NNTest.context) == seen, "\(name) changed after it was observed")
+    }
   }
 }

@@ -47,13 +47,19 @@ final class ResidualBody {
     } + (shortcut.hasParameters ? [("shortcut", shortcut)] : [])
   }
 
-  func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
+  /// `mayOverwriteInput`: the caller never reads `x` again, so an identity shortcut's sum may
+  /// land in `x`'s buffer instead of a copy of it.
+  func forward(_ x: Tensor, recording: Bool, mayOverwriteInput: Bool = false) throws -> Tensor {
     if units.allSatisfy({ $0.folded.applies(recording: recording) }) {
       var h = x
       for unit in units.dropLast() { h = try unit.folded.forward(h, residual: nil, relu: true) }
       let skip = try shortcut.forward(x, recording: false)
       output = nil
-      return try units.last!.folded.forward(h, residual: skip, relu: true)
+      // A zero-padding or projection shortcut made `skip` for this sum alone; never overwrite
+      // the last convolution's own input.
+      let overwrite = (skip !== x || mayOverwriteInput) && skip !== h
+      return try units.last!.folded.forward(h, residual: skip, overwritingResidual: overwrite,
+                                            relu: true)
     }
     var h = x
     for unit in units {
@@ -102,6 +108,10 @@ extension ResidualBlock {
 
   public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
     try body.forward(x, recording: recording)
+  }
+
+  public func forward(_ x: Tensor, recording: Bool, mayOverwriteInput: Bool) throws -> Tensor {
+    try body.forward(x, recording: recording, mayOverwriteInput: mayOverwriteInput)
   }
 
   public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {

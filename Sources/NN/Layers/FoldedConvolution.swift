@@ -24,7 +24,10 @@ final class FoldedConvolution {
   /// Usable when nothing is recorded and batch norm normalizes with running statistics.
   func applies(recording: Bool) -> Bool { !recording && !bn.isTraining }
 
-  func forward(_ x: Tensor, residual: Tensor?, relu: Bool) throws -> Tensor {
+  /// `overwritingResidual`: the caller never reads `residual` again (see `fusedInference`).
+  func forward(_ x: Tensor, residual: Tensor?, overwritingResidual: Bool = false, relu: Bool)
+    throws -> Tensor
+  {
     try refold()
     let layout = try conv.op.fusedWeightsLayout(x.shape, residual: residual != nil,
                                                 relu: relu, context: conv.context)
@@ -32,7 +35,9 @@ final class FoldedConvolution {
       layoutCopies[layout] = try weight!.reordered(to: layout, context: conv.context)
     }
     return try conv.op.fusedInference(x, weight: layoutCopies[layout]!, bias: bias!,
-                                      residual: residual, relu: relu, context: conv.context)
+                                      residual: residual,
+                                      overwritingResidual: overwritingResidual, relu: relu,
+                                      context: conv.context)
   }
 
   private func refold() throws {

@@ -101,18 +101,27 @@ public final class Convolution: @unchecked Sendable {
   /// Inference with bias and a fused epilogue, y = [relu](conv(x) + bias [+ residual]): a
   /// convolution with batch norm folded in, joined to its block's shortcut in the same pass.
   /// The output takes the layout oneDNN prefers for this convolution (`nhwc` for its brgemm
-  /// kernels on AVX-512). The residual joins through a `sum` post-op: it is copied into the
-  /// output buffer first (oneDNN 2.6's fast kernels take no same-shape binary post-op).
+  /// kernels on AVX-512). The residual joins through a `sum` post-op (oneDNN 2.6's fast kernels
+  /// take no same-shape binary post-op), so the output buffer must hold it first: with
+  /// `overwritingResidual` (the caller never reads the residual again) and matching layouts the
+  /// residual's own buffer is the output, otherwise it is copied into a new one.
   public func fusedInference(_ x: Tensor, weight: Tensor, bias: Tensor, residual: Tensor?,
-                             relu: Bool, context: ComputeContext) throws(DNNLError) -> Tensor
+                             overwritingResidual: Bool = false, relu: Bool,
+                             context: ComputeContext) throws(DNNLError) -> Tensor
   {
     let primitive = try fusedPrimitive(x.shape, residual: residual != nil, relu: relu,
                                        context: context)
     let pd = primitive.descriptor
     let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
     let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
-    let y = try Tensor(pd.descriptor(for: .dst), context: context)
-    if let residual { try context.reorder(residual.memory, into: y.memory) }
+    let layout = pd.descriptor(for: .dst)
+    let y: Tensor
+    if let residual, overwritingResidual, residual.descriptor == layout {
+      y = residual
+    } else {
+      y = try Tensor(layout, context: context)
+      if let residual { try context.reorder(residual.memory, into: y.memory) }
+    }
     try primitive.execute(context.stream, [(.src, src.memory), (.weights, w.memory),
                                            (.bias, bias.memory), (.dst, y.memory)])
     return y

@@ -78,6 +78,31 @@ import Testing
     try EngineCheck.expectClose(y, expected, tolerance: 1e-5, "fused inference")
   }
 
+  /// The sum lands in the residual's own buffer only when the caller allows it.
+  @Test(arguments: ConvolutionPolicy.allCases)
+  func fusedInferenceOverwritesTheResidualOnlyWhenAllowed(_ policy: ConvolutionPolicy) throws {
+    var random = SeededRandom(seed: 9)
+    let context = Self.contexts[policy]!
+    let conv = Convolution(inChannels: 32, outChannels: 32, kernel: 3, stride: 1, padding: 1)
+    let x = try EngineCheck.tensor(random.tensor([2, 32, 6, 6]))
+    let w = try EngineCheck.tensor(random.tensor([32, 32, 3, 3], -0.5, 0.5))
+    let bias = try EngineCheck.tensor(random.tensor([32]))
+    let fused = { (residual: Tensor, overwriting: Bool) throws in
+      try conv.fusedInference(x, weight: w, bias: bias, residual: residual,
+                              overwritingResidual: overwriting, relu: true, context: context)
+    }
+    // A residual in the layout the fused primitive writes.
+    let residual = try conv.fusedInference(x, weight: w, bias: bias, residual: nil, relu: false,
+                                           context: context)
+    let before = try residual.scalars(context: context)
+    let copied = try fused(residual, false)
+    #expect(copied !== residual)
+    #expect(try residual.scalars(context: context) == before)
+    let overwritten = try fused(residual, true)
+    #expect(overwritten === residual)
+    #expect(try overwritten.scalars(context: context) == (try copied.scalars(context: context)))
+  }
+
   /// Which passes run Winograd, per setting, written out rather than derived from the policy:
   /// `auto` as measured (README, Performance) — never the 3-channel stem, only backward weights
   /// with 16 channels, every pass from 32 — and `winograd` for every 3×3 stride-1 pass but
