@@ -22,7 +22,8 @@ struct BenchEngine: ParsableCommand {
 
       3x3 stride-1 convolutions with enough channels run oneDNN's Winograd kernels where it \
       has them (AVX-512), direct ones otherwise (STRATA_CONVOLUTION=auto, the default); \
-      STRATA_CONVOLUTION=winograd uses Winograd for every 3x3 stride-1 pass, =direct for none. \
+      STRATA_CONVOLUTION=winograd uses it in every training pass of 3x3 stride-1 layers, \
+      =direct nowhere. \
       --compare-convolutions measures the three in one run, alternating steps.
 
       Example: OMP_NUM_THREADS=2 swift run -c release strata bench engine
