@@ -28,7 +28,13 @@ struct BenchProbes: ParsableCommand {
   @Option(help: "Rounds of one CKA pass and one training epoch.") var rounds = 3
 
   func validate() throws {
-    guard ckaBatch >= 4, forwardBatch % ckaBatch == 0, probeImages % forwardBatch == 0 else {
+    for (name, value) in [("--steps", steps), ("--rounds", rounds), ("--probe-images", probeImages)]
+      where value < 1
+    {
+      throw ValidationError("\(name) must be at least 1, got \(value)")
+    }
+    guard ckaBatch >= 4, forwardBatch > 0, forwardBatch % ckaBatch == 0,
+          probeImages % forwardBatch == 0 else {
       throw ValidationError("--probe-images must be a multiple of --forward-batch, and that of "
                             + "--cka-batch (≥ 4)")
     }
@@ -58,7 +64,7 @@ struct BenchProbes: ParsableCommand {
     }
     var ckaSeconds: [Double] = [], epochSeconds: [Double] = []
     let epochSteps = (probeImages + 127) / 128
-    for _ in 0..<max(1, rounds) {
+    for _ in 0..<rounds {
       let start = DispatchTime.now().uptimeNanoseconds
       _ = try BlockCKA.compare(before, after, batches: batches, estimatorBatch: ckaBatch,
                                context: context)
