@@ -17,9 +17,17 @@ extension Provenance {
       commandLine: CommandLine.arguments.joined(separator: " "), spec: specText,
       seed: Int64(seed),
       libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime), "
-                    + "convolutions \(ComputeContext.environmentConvolution.rawValue))",
+                    + convolutions(ComputeContext.environmentConvolution,
+                                   winogradAvailable: LibraryVersion.hasAVX512Core) + ")",
                   "HDF5": HDF5Library.version],
       threads: threads)
+  }
+
+  /// The convolution setting as recorded, with what it came to where oneDNN has no Winograd
+  /// kernels (no AVX-512): every setting then runs direct, and a reader should know.
+  static func convolutions(_ policy: ConvolutionPolicy, winogradAvailable: Bool) -> String {
+    "convolutions \(policy.rawValue)"
+      + (winogradAvailable || policy == .direct ? "" : " (no Winograd kernels here: all direct)")
   }
 
   /// The commit of the source tree this binary was built from, read at run time (`-dirty` when

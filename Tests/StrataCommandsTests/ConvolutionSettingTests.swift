@@ -35,8 +35,19 @@ import Tensor
 
   @Test func theChoiceIsRecordedWithTheOneDNNVersion() throws {
     let provenance = Provenance.current(specText: "{}", seed: 1)
-    let expected = (try ComputeContext.convolutionFromEnvironment() ?? .auto).rawValue
-    #expect(provenance.libraries["oneDNN"]?.hasSuffix("convolutions \(expected))") == true,
+    let setting = try ComputeContext.convolutionFromEnvironment() ?? .auto
+    let expected = Provenance.convolutions(setting, winogradAvailable: LibraryVersion.hasAVX512Core)
+    #expect(provenance.libraries["oneDNN"]?.hasSuffix(", \(expected))") == true,
             "\(provenance.libraries)")
+  }
+
+  /// Without AVX-512 every setting runs direct, and the record says so.
+  @Test func theRecordSaysWhenWinogradIsUnavailable() {
+    #expect(Provenance.convolutions(.auto, winogradAvailable: true) == "convolutions auto")
+    #expect(Provenance.convolutions(.winograd, winogradAvailable: false)
+      == "convolutions winograd (no Winograd kernels here: all direct)")
+    #expect(Provenance.convolutions(.auto, winogradAvailable: false)
+      == "convolutions auto (no Winograd kernels here: all direct)")
+    #expect(Provenance.convolutions(.direct, winogradAvailable: false) == "convolutions direct")
   }
 }
