@@ -25,7 +25,7 @@ public final class ComputeContext: Sendable {
     (try? convolutionFromEnvironment()) ?? .auto
   }
 
-  /// The environment variable that picks `preferredConvolution` for a process.
+  /// The environment variable that picks `convolutionPolicy` for a process.
   public static let convolutionVariable = "STRATA_CONVOLUTION"
 
   /// `STRATA_CONVOLUTION` (`auto`, `winograd` or `direct`), nil when unset; an error for others,

@@ -6,7 +6,8 @@ import DNNL
 /// Between layers activations stay in oneDNN's blocked layouts (`nChw8c` on AVX2); `scalars()`
 /// and `init(shape:scalars:)` reorder at the edges. Storage comes from `BufferPool` and returns
 /// to it when the tensor is released. A tensor's values are mutable through `memory`, but ops
-/// never write into their inputs.
+/// never write into their inputs, except where a caller allows it explicitly
+/// (`Convolution.fusedInference(overwritingResidual:)`).
 public final class Tensor: @unchecked Sendable {
   public let shape: [Int]
   public let memory: Memory

@@ -91,4 +91,28 @@ import Tensor
       #expect(try tensor.scalars(context: NNTest.context) == seen, "\(name) changed after it was observed")
     }
   }
+
+  /// The reuse happens, through `any Layer` as networks call blocks, and only when allowed.
+  @Test func anIdentityBlockReusesItsInputOnlyWhenAllowed() throws {
+    let resnet = try ResNet(.cifar(depth: 14, classes: 4, inputSize: 8), context: NNTest.context)
+    Initialization.initialize(resnet, seed: 8)
+    Self.randomizeStatistics(resnet, seed: 9)
+    resnet.setTraining(false)
+    var random = SeededGenerator(seed: 10)
+    let x = try Tensor(shape: [2, 3, 8, 8], scalars: (0..<384).map { _ in Float(random.normal()) },
+                       context: NNTest.context)
+    // An input in the layout the blocks write: the first block's output.
+    let h = try resnet.blocks[0].block.forward(try resnet.stem.forward(x, recording: false),
+                                               recording: false)
+    let block: any Layer = resnet.blocks[1].block
+    #expect(resnet.blocks[1].name == "stage1.block2")
+    let before = try h.scalars(context: NNTest.context)
+    let copied = try block.forward(h, recording: false, mayOverwriteInput: false)
+    #expect(copied !== h)
+    #expect(try h.scalars(context: NNTest.context) == before)
+    let reused = try block.forward(h, recording: false, mayOverwriteInput: true)
+    #expect(reused === h)
+    #expect(try reused.scalars(context: NNTest.context)
+      == (try copied.scalars(context: NNTest.context)))
+  }
 }

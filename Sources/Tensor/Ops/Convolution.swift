@@ -34,9 +34,14 @@ public final class Convolution: @unchecked Sendable {
   /// Primitives for one input shape; each pass picks its own algorithm.
   final class Plan {
     let forward: Primitive
+    /// What the forward got (Winograd may have fallen back to direct).
+    let forwardAlgorithm: ConvolutionAlgorithm
     var backwardData: Primitive?
     var backwardWeights: Primitive?
-    init(forward: Primitive) { self.forward = forward }
+    init(forward: Primitive, forwardAlgorithm: ConvolutionAlgorithm) {
+      self.forward = forward
+      self.forwardAlgorithm = forwardAlgorithm
+    }
   }
 
   /// The algorithms to try for `pass`, best first: the policy's choice, then direct.
@@ -52,11 +57,11 @@ public final class Convolution: @unchecked Sendable {
   private func firstImplemented(
     _ algorithms: [ConvolutionAlgorithm],
     _ make: (ConvolutionAlgorithm) throws(DNNLError) -> PrimitiveDescriptor
-  ) throws(DNNLError) -> PrimitiveDescriptor {
+  ) throws(DNNLError) -> (PrimitiveDescriptor, ConvolutionAlgorithm) {
     for algorithm in algorithms.dropLast() {
-      do { return try make(algorithm) } catch where error.status == "unimplemented" {}
+      do { return (try make(algorithm), algorithm) } catch where error.status == "unimplemented" {}
     }
-    return try make(algorithms.last!)
+    return (try make(algorithms.last!), algorithms.last!)
   }
 
   private var plans: [PlanKey: Plan] = [:]
@@ -78,7 +83,8 @@ public final class Convolution: @unchecked Sendable {
   {
     let key = PlanKey(shape: shape, training: training)
     if let plan = plans[key] { return plan }
-    let pd = try firstImplemented(algorithms(.forward, context)) { algorithm throws(DNNLError) in
+    let (pd, algorithm) = try firstImplemented(algorithms(.forward, context)) {
+      algorithm throws(DNNLError) in
       try PrimitiveDescriptor.convolutionForward(
         training ? .forwardTraining : .forwardInference,
         src: MemoryDescriptor(shape, .f32, .any),
@@ -86,7 +92,7 @@ public final class Convolution: @unchecked Sendable {
         dst: MemoryDescriptor(outputShape(shape), .f32, .any),
         geometry: geometry, algorithm: algorithm, engine: context.engine)
     }
-    let plan = Plan(forward: try Primitive(pd))
+    let plan = Plan(forward: try Primitive(pd), forwardAlgorithm: algorithm)
     plans[key] = plan
     return plan
   }
@@ -146,7 +152,7 @@ public final class Convolution: @unchecked Sendable {
     // recorded under it reproduce.
     let algorithms = context.convolutionPolicy == .winograd ? [.direct]
       : algorithms(.forward, context)
-    let pd = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
+    let (pd, _) = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
       try PrimitiveDescriptor.convolutionForward(
         .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
         weights: MemoryDescriptor(weightShape, .f32, .any),
@@ -217,7 +223,12 @@ public final class Convolution: @unchecked Sendable {
   ) throws(DNNLError) -> Primitive {
     let plan = try plan(inputShape, training: true, context: context)
     if let primitive = plan[keyPath: slot] { return primitive }
-    let pd = try firstImplemented(algorithms(pass, context)) {
+    // `winograd` follows the forward's algorithm, as it did before `auto`, so that results
+    // recorded under it reproduce.
+    let algorithms = context.convolutionPolicy == .winograd
+      ? (plan.forwardAlgorithm == .winograd ? [.winograd, .direct] : [.direct])
+      : algorithms(pass, context)
+    let (pd, _) = try firstImplemented(algorithms) {
       algorithm throws(DNNLError) in try make(algorithm, plan.forward.descriptor)
     }
     let primitive = try Primitive(pd)

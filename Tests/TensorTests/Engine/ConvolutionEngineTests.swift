@@ -18,6 +18,10 @@ import Testing
     Case(n: 1, c: 3, o: 8, h: 12, kernel: 7, stride: 2, padding: 3),   // ImageNet stem
   ]
 
+  /// Winograd's tile transforms round more than direct sums: with one thread the 32→32 case's
+  /// inference forward is off by 1.1e-5 (relative to the reference, or absolute below 1).
+  static func tolerance(_ policy: ConvolutionPolicy) -> Double { policy == .direct ? 1e-5 : 3e-5 }
+
   /// One context per convolution setting, so every path runs whatever the environment says.
   static let contexts: [ConvolutionPolicy: ComputeContext] = {
     var contexts: [ConvolutionPolicy: ComputeContext] = [:]
@@ -43,16 +47,17 @@ import Testing
     let conv = Convolution(inChannels: k.c, outChannels: k.o, kernel: k.kernel, stride: k.stride,
                            padding: k.padding)
     let xt = try EngineCheck.tensor(x), wt = try EngineCheck.tensor(w)
+    let tolerance = Self.tolerance(policy)
     let y = try conv.forward(xt, weight: wt, training: true, context: context)
-    try EngineCheck.expectClose(y, yRef, tolerance: 1e-5, "forward")
+    try EngineCheck.expectClose(y, yRef, tolerance: tolerance, "forward")
     let inference = try conv.forward(xt, weight: wt, training: false, context: context)
-    try EngineCheck.expectClose(inference, yRef, tolerance: 1e-5, "inference forward")
+    try EngineCheck.expectClose(inference, yRef, tolerance: tolerance, "inference forward")
 
     let dyt = try EngineCheck.tensor(dy)
     let dx = try conv.backwardData(inputShape: x.shape, dy: dyt, weight: wt, context: context)
-    try EngineCheck.expectClose(dx, dxRef, tolerance: 1e-5, "backward data")
+    try EngineCheck.expectClose(dx, dxRef, tolerance: tolerance, "backward data")
     let dw = try conv.backwardWeights(xt, dy: dyt, context: context)
-    try EngineCheck.expectClose(dw, dwRef, tolerance: 1e-5, "backward weights")
+    try EngineCheck.expectClose(dw, dwRef, tolerance: tolerance, "backward weights")
   }
 
   /// The folded-inference convolution, relu(conv(x) + bias + residual), under every setting.
@@ -75,7 +80,7 @@ import Testing
       try EngineCheck.tensor(x), weight: try EngineCheck.tensor(w),
       bias: try EngineCheck.tensor(bias), residual: try EngineCheck.tensor(residual), relu: true,
       context: Self.contexts[policy]!)
-    try EngineCheck.expectClose(y, expected, tolerance: 1e-5, "fused inference")
+    try EngineCheck.expectClose(y, expected, tolerance: Self.tolerance(policy), "fused inference")
   }
 
   /// The sum lands in the residual's own buffer only when the caller allows it.
