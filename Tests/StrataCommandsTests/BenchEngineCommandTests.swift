@@ -16,13 +16,7 @@ import Tensor
     (["--depth", "2"], "--depth must be 6n + 2 with n ≥ 1 (8, 14, 20, 32, …), got 2"),
   ])
   func badSettingsAreUsageErrors(_ arguments: [String], _ message: String) {
-    do {
-      _ = try Strata.parseAsRoot(["bench", "engine"] + arguments)
-      Issue.record("accepted \(arguments)")
-    } catch {
-      #expect(Strata.message(for: error) == message)
-      #expect(Strata.exitCode(for: error) == .validationFailure)
-    }
+    expectUsageError(["bench", "engine"] + arguments, message)
   }
 
   @Test func theDefaultsParse() throws {
@@ -90,5 +84,17 @@ import Tensor
                               + "d direct: forward, backward data, backward weights, inference; "
                               + "kernels jit:avx2)"), "\(output)")
     }
+  }
+}
+
+/// Expects `strata <arguments>` to stop at parsing with a usage error saying `message`.
+func expectUsageError(_ arguments: [String], _ message: String,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+  do {
+    _ = try Strata.parseAsRoot(arguments)
+    Issue.record("accepted \(arguments)", sourceLocation: sourceLocation)
+  } catch {
+    #expect(Strata.message(for: error) == message, sourceLocation: sourceLocation)
+    #expect(Strata.exitCode(for: error) == .validationFailure, sourceLocation: sourceLocation)
   }
 }

@@ -17,13 +17,7 @@ import Testing
     (["--forward-batch", "120"], batches),
   ])
   func badSettingsAreUsageErrors(_ arguments: [String], _ message: String) {
-    do {
-      _ = try Strata.parseAsRoot(["bench", "probes"] + arguments)
-      Issue.record("accepted \(arguments)")
-    } catch {
-      #expect(Strata.message(for: error) == message)
-      #expect(Strata.exitCode(for: error) == .validationFailure)
-    }
+    expectUsageError(["bench", "probes"] + arguments, message)
   }
 
   @Test func theDefaultsParse() throws {
