@@ -169,7 +169,8 @@ public final class Convolution: @unchecked Sendable {
   public func backwardDataWeightsLayout(_ shape: [Int], context: ComputeContext)
     throws(DNNLError) -> MemoryDescriptor
   {
-    try backwardDataPrimitive(shape, context: context).descriptor.descriptor(for: .weights)
+    try backwardPrimitive(shape, .backwardData, context: context).descriptor
+      .descriptor(for: .weights)
   }
 
   /// y = conv(x, weight). `weight` may be in any layout (its plain master copy, typically).
@@ -190,7 +191,7 @@ public final class Convolution: @unchecked Sendable {
   public func backwardData(inputShape: [Int], dy: Tensor, weight: Tensor,
                            context: ComputeContext) throws(DNNLError) -> Tensor
   {
-    let primitive = try backwardDataPrimitive(inputShape, context: context)
+    let primitive = try backwardPrimitive(inputShape, .backwardData, context: context)
     let pd = primitive.descriptor
     let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
     let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
@@ -200,36 +201,33 @@ public final class Convolution: @unchecked Sendable {
     return dx
   }
 
-  private func backwardDataPrimitive(_ inputShape: [Int], context: ComputeContext)
-    throws(DNNLError) -> Primitive
-  {
-    try backwardPrimitive(inputShape, .backwardData, \.backwardData, context: context) {
-      algorithm, hint throws(DNNLError) in
-      try PrimitiveDescriptor.convolutionBackwardData(
-        diffSrc: MemoryDescriptor(inputShape, .f32, .any),
-        weights: MemoryDescriptor(weightShape, .f32, .any),
-        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-        geometry: geometry, hint: hint, algorithm: algorithm, engine: context.engine)
-    }
-  }
-
-  /// The plan's backward primitive for `pass` in `slot`, built on first use, with the forward's
+  /// The plan's backward primitive for `pass`, built on first use, with the forward's
   /// descriptor as oneDNN's hint.
-  private func backwardPrimitive(
-    _ inputShape: [Int], _ pass: ConvolutionPass,
-    _ slot: ReferenceWritableKeyPath<Plan, Primitive?>,
-    context: ComputeContext,
-    _ make: (ConvolutionAlgorithm, PrimitiveDescriptor) throws(DNNLError) -> PrimitiveDescriptor
-  ) throws(DNNLError) -> Primitive {
+  private func backwardPrimitive(_ inputShape: [Int], _ pass: ConvolutionPass,
+                                 context: ComputeContext) throws(DNNLError) -> Primitive
+  {
+    precondition(pass != .forward, "the forward primitive is the plan's")
     let plan = try plan(inputShape, training: true, context: context)
+    let slot: ReferenceWritableKeyPath<Plan, Primitive?> =
+      pass == .backwardData ? \.backwardData : \.backwardWeights
     if let primitive = plan[keyPath: slot] { return primitive }
     // `winograd` follows the forward's algorithm, as it did before `auto`, so that results
     // recorded under it reproduce.
     let algorithms = context.convolutionPolicy == .winograd
       ? (plan.forwardAlgorithm == .winograd ? [.winograd, .direct] : [.direct])
       : algorithms(pass, context)
-    let (pd, _) = try firstImplemented(algorithms) {
-      algorithm throws(DNNLError) in try make(algorithm, plan.forward.descriptor)
+    let input = try MemoryDescriptor(inputShape, .f32, .any)
+    let weights = try MemoryDescriptor(weightShape, .f32, .any)
+    let output = try MemoryDescriptor(outputShape(inputShape), .f32, .any)
+    let hint = plan.forward.descriptor
+    let (pd, _) = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
+      pass == .backwardData
+        ? try .convolutionBackwardData(diffSrc: input, weights: weights, diffDst: output,
+                                       geometry: geometry, hint: hint, algorithm: algorithm,
+                                       engine: context.engine)
+        : try .convolutionBackwardWeights(src: input, diffWeights: weights, diffDst: output,
+                                          geometry: geometry, hint: hint,
+                                          algorithm: algorithm, engine: context.engine)
     }
     let primitive = try Primitive(pd)
     plan[keyPath: slot] = primitive
@@ -240,7 +238,7 @@ public final class Convolution: @unchecked Sendable {
   public func backwardWeights(_ x: Tensor, dy: Tensor, context: ComputeContext)
     throws(DNNLError) -> Tensor
   {
-    let primitive = try backwardWeightsPrimitive(x.shape, context: context)
+    let primitive = try backwardPrimitive(x.shape, .backwardWeights, context: context)
     let pd = primitive.descriptor
     let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
     let diffDst = try dy.reordered(to: pd.descriptor(for: .diffDst), context: context)
@@ -250,28 +248,18 @@ public final class Convolution: @unchecked Sendable {
     return dw
   }
 
-  private func backwardWeightsPrimitive(_ inputShape: [Int], context: ComputeContext)
-    throws(DNNLError) -> Primitive
-  {
-    try backwardPrimitive(inputShape, .backwardWeights, \.backwardWeights, context: context) {
-      algorithm, hint throws(DNNLError) in
-      try PrimitiveDescriptor.convolutionBackwardWeights(
-        src: MemoryDescriptor(inputShape, .f32, .any),
-        diffWeights: MemoryDescriptor(weightShape, .f32, .any),
-        diffDst: MemoryDescriptor(outputShape(inputShape), .f32, .any),
-        geometry: geometry, hint: hint, algorithm: algorithm, engine: context.engine)
-    }
-  }
-
   /// oneDNN's kernel names (e.g. `jit_wino_4x3:avx512_core`) for training's three passes on
   /// inputs of `shape`, for benchmarks and tests.
   public func trainingKernels(_ shape: [Int], context: ComputeContext) throws(DNNLError)
     -> [ConvolutionPass: String]
   {
-    [.forward: try plan(shape, training: true, context: context).forward.descriptor.implementation,
-     .backwardData: try backwardDataPrimitive(shape, context: context).descriptor.implementation,
-     .backwardWeights:
-       try backwardWeightsPrimitive(shape, context: context).descriptor.implementation]
+    let backward = { (pass: ConvolutionPass) throws(DNNLError) in
+      try self.backwardPrimitive(shape, pass, context: context).descriptor.implementation
+    }
+    return [.forward: try plan(shape, training: true, context: context).forward.descriptor
+              .implementation,
+            .backwardData: try backward(.backwardData),
+            .backwardWeights: try backward(.backwardWeights)]
   }
 
   /// oneDNN's kernel name for inference with folded batch norm on inputs of `shape`.
