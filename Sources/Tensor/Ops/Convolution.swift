@@ -148,11 +148,8 @@ public final class Convolution: @unchecked Sendable {
     if let primitive = fusedPlans[key] { return primitive }
     let attributes = try Attributes()
     try attributes.setPostOps((residual ? [.sum(scale: 1)] : []) + (relu ? [.relu] : []))
-    // `winograd` keeps folded inference direct, as it was before `auto`, so that results
-    // recorded under it reproduce.
-    let algorithms = context.convolutionPolicy == .winograd ? [.direct]
-      : algorithms(.forward, context)
-    let (pd, _) = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
+    let (pd, _) = try firstImplemented(algorithms(.foldedInference, context)) {
+      algorithm throws(DNNLError) in
       try PrimitiveDescriptor.convolutionForward(
         .forwardInference, src: MemoryDescriptor(shape, .f32, .any),
         weights: MemoryDescriptor(weightShape, .f32, .any),

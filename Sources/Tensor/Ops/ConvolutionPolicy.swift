@@ -1,10 +1,15 @@
 import DNNL
 
-/// The three passes of a convolution, each its own oneDNN primitive (and so its own algorithm).
+/// The passes of a convolution, each its own oneDNN primitive (and so its own algorithm).
 public enum ConvolutionPass: String, Sendable, CaseIterable {
   case forward
   case backwardData = "backward data"
   case backwardWeights = "backward weights"
+  /// The forward of evaluation with batch norm folded in (bias, ReLU and residual fused).
+  case foldedInference = "folded inference"
+
+  /// The passes a training step runs.
+  public static let training: [ConvolutionPass] = [.forward, .backwardData, .backwardWeights]
 }
 
 /// Which algorithm each pass of a convolution asks oneDNN for first (`STRATA_CONVOLUTION`).
@@ -20,8 +25,8 @@ public enum ConvolutionPass: String, Sendable, CaseIterable {
 public enum ConvolutionPolicy: String, Sendable, CaseIterable {
   /// Winograd where it measured faster; the default.
   case auto
-  /// Winograd for every pass of every 3×3 stride-1 convolution, except inference with folded
-  /// batch norm, which stays direct: the default before `auto`, kept so its results reproduce.
+  /// Winograd for every pass of every 3×3 stride-1 convolution except folded inference, which
+  /// stays direct: the default before `auto`, kept so its results reproduce.
   case winograd
   /// Direct everywhere.
   case direct
@@ -39,7 +44,7 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
     guard kernel == 3, stride == 1 else { return .direct }
     switch self {
     case .direct: return .direct
-    case .winograd: return .winograd
+    case .winograd: return pass == .foldedInference ? .direct : .winograd
     case .auto:
       return min(inChannels, outChannels) >= Self.autoMinimumChannels(pass) ? .winograd : .direct
     }

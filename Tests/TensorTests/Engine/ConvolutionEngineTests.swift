@@ -123,7 +123,7 @@ import Testing
                              stride: k.stride, padding: k.padding)
       let context = Self.contexts[policy]!
       let training = try conv.trainingKernels(shape, context: context)
-      let names = ConvolutionPass.allCases.map { training[$0]! }
+      let names = ConvolutionPass.training.map { training[$0]! }
         + [try conv.fusedInferenceKernel(shape, residual: true, relu: true, context: context)]
       let expected = LibraryVersion.hasAVX512Core ? wanted : "dddd"
       let ran = names.map { $0.contains("wino") ? "W" : "d" }.joined()
