@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import DNNL
 import NN
 import Tensor
 
@@ -106,25 +105,25 @@ struct BenchEngine: ParsableCommand {
             + "alternate; a ratio is the median of the \(steps) paired steps' ratios, quartiles "
             + "after it"))
     print("")
-    print(row("", "Strata", "PyTorch", "ratio") + "   quartiles")
+    print(row("", ["Strata", "PyTorch", "ratio"]) + "   quartiles")
     let strataTrain = train[0], strataEval = eval[0]
     for (label, times, strata) in [("train images/s", train, strataTrain),
                                    ("eval images/s", eval, strataEval)] {
       let rate = Double(batch) / median(strata)
       guard !torch.isEmpty else {
-        print(row(label, fmt(rate), "-", "-"))
+        print(row(label, [fmt(rate), "-", "-"]))
         continue
       }
       // PyTorch's faster memory format for this measurement.
       let fastest = (1...torch.count).min { median(times[$0]) < median(times[$1]) }!
       let ratios = zip(times[fastest], strata).map { $0 / $1 }
       let q = quartiles(ratios)
-      print(row(label, fmt(rate), fmt(Double(batch) / median(times[fastest])),
-                fmt(q.median) + "x") + "   \(fmt(q.lower))–\(fmt(q.upper)) "
+      print(row(label, [fmt(rate), fmt(Double(batch) / median(times[fastest])),
+                        fmt(q.median) + "x"]) + "   \(fmt(q.lower))–\(fmt(q.upper)) "
             + "(\(torch[fastest - 1].format))")
     }
-    print(row("peak RSS MiB", fmt(strataPeakMiB), torchPeakMiB.map(fmt) ?? "-",
-              torchPeakMiB.map { fmt(strataPeakMiB / $0) + "x" } ?? "-"))
+    print(row("peak RSS MiB", [fmt(strataPeakMiB), torchPeakMiB.map(fmt) ?? "-",
+                               torchPeakMiB.map { fmt(strataPeakMiB / $0) + "x" } ?? "-"]))
     print("")
     let shares = zip(strataTrain, train[train.count - 1]).map { seconds, gflops in
       100 * (Double(batch) / seconds) / (gflops * 1e9 / flopsPerImage)
@@ -163,7 +162,7 @@ struct BenchEngine: ParsableCommand {
                               padding: 1)
       let shape = [batch, c, 8, 8]
       let training = try layer.trainingKernels(shape, context: context)
-      let names = ConvolutionPass.allCases.map { training[$0]! }
+      let names = ConvolutionPass.training.map { training[$0]! }
         + [try layer.fusedInferenceKernel(shape, residual: false, relu: true, context: context)]
       for name in names where !kernels.contains(name) { kernels.append(name) }
       return "\(c)→\(max(c, 16)) " + names.map { $0.contains("wino") ? "W" : "d" }.joined()
@@ -172,10 +171,6 @@ struct BenchEngine: ParsableCommand {
       + layers.joined(separator: ", ") + " (W Winograd, d direct: forward, backward data, "
       + "backward weights, inference; kernels \(kernels.joined(separator: ", "))); "
       + "the others run direct"
-  }
-
-  private func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-    row(a, [b, c, d])
   }
 
   private func row(_ label: String, _ cells: [String]) -> String {

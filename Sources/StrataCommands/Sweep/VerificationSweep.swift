@@ -1,5 +1,4 @@
 import CIL
-import DNNL
 import Foundation
 import Recording
 import Tensor
