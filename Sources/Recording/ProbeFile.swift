@@ -6,8 +6,9 @@ import Probes
 /// `xarray.open_dataset(path, engine="h5netcdf")` open with labelled axes.
 ///
 /// Every change is atomic: the file is read into memory and extended there, its bytes go to
-/// `<path>.partial`, which is renamed over the original. A run killed at any moment leaves the last complete file (tasks
-/// 1…t) and at worst a stale `.partial`, which the next append replaces.
+/// `<path>.partial`, which is renamed over the original. A run killed at any moment leaves the
+/// last complete file (tasks 1…t) and at worst a stale `.partial`, which the next append
+/// replaces.
 public struct ProbeFile: Sendable {
   public let path: String
 

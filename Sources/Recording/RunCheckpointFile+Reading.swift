@@ -152,7 +152,8 @@ private struct CheckpointReader {
       architecture: architecture, runSpec: try attribute("run_spec"),
       method: try attribute("method"), split: try attribute("split"),
       threads: try attribute("threads"),
-      convolution: try file.attributes.contains("convolution") ? try attribute("convolution", String.self) : nil)
+      convolution: try file.attributes.contains("convolution")
+        ? try attribute("convolution", String.self) : nil)
 
     let position = RunPosition(
       task: Int(try attribute("task", Int32.self)),

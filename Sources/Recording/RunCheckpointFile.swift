@@ -39,7 +39,7 @@ public enum RunCheckpointFile {
     public var split: String
     /// OpenMP threads of the writing process: bitwise equality on resume needs the same.
     public var threads: Int32
-    /// The writing process's convolution preference (`STRATA_CONVOLUTION`); the algorithms
+    /// The writing process's convolution setting (`STRATA_CONVOLUTION`); the algorithms
     /// round differently, so bitwise equality on resume needs the same. Nil in older files.
     public var convolution: String?
   }
@@ -50,7 +50,7 @@ public enum RunCheckpointFile {
     return variable.flatMap { Int32($0) } ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
   }
 
-  /// This process's convolution preference, as `ComputeContext.shared()` reads it.
+  /// This process's convolution setting, as `ComputeContext.shared()` reads it.
   public static var convolution: String {
     ComputeContext.environmentConvolution.rawValue
   }
