@@ -59,13 +59,22 @@ let package = Package(
     // Split derivation from the probes and the verification plan.
     .target(name: "Analysis", dependencies: ["Data", "NN", "CIL", "Recording"]),
 
-    // HTML and Markdown reports with SVG charts, CSV export.
+    // HTML and Markdown reports with SVG charts, CSV export. Above Pipeline (not beside the
+    // commands) because the report is the pipeline's last stage: Reports only presents files,
+    // so it imports nothing of Pipeline and the imports keep one direction.
     .target(name: "Reports", dependencies: ["Recording", "Analysis"]),
 
-    // The command-line commands; `strata` is only an @main that calls them.
+    // The stages as typed functions over files (probe, split, plan the verification, verify,
+    // merge, report), the sweep executors (local processes, Slurm) and provenance.
+    .target(name: "Pipeline", dependencies: [
+      "HDF5", "DNNL", "Tensor", "Data", "NN", "CIL", "Probes", "Recording", "Analysis", "Reports",
+    ]),
+
+    // The command-line commands: parse options, call one Pipeline function, print. `strata` is
+    // only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
       "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis", "Reports",
-      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
 
@@ -83,6 +92,9 @@ let package = Package(
                                                    "StrataTestSupport"],
                 exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-    .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "StrataTestSupport"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Analysis", "Recording", "CIL",
+                                                 "NN", "Probes"]),
+    .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "Pipeline",
+                                                       "StrataTestSupport"]),
   ]
 )

@@ -45,3 +45,15 @@ extension RunSpec {
     }
   }
 }
+
+extension RunSpec {
+  /// The total budget verification compares candidates at when none is given, the same for the
+  /// split's plan and for verify: `memory_budget`, else DER's footprint (one backbone per task)
+  /// plus the spec's exemplars — `memory_size`, or `memory_per_class` × `classCount` with
+  /// `fixed_memory` (nil when the class count is unknown).
+  public func defaultBudget(classCount: Int?) -> MemoryLedger.Budget? {
+    if let memoryBudget { return memoryBudget }
+    guard fixedMemory else { return .der(exemplars: memorySize) }
+    return classCount.map { .der(exemplars: memoryPerClass * $0) }
+  }
+}

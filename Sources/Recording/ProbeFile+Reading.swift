@@ -33,6 +33,8 @@ public struct ProbeRecord: Sendable {
   /// The retrain probe, when the file has it: the same shape.
   public var retrain: RewindRecord?
   public var provenance: Provenance
+  /// The run record (`/run`); nil in files written before it existed.
+  public var run: RunRecord?
 }
 
 /// The rewind or the retrain probe of a probe file (`ProbeSchema.SplitProbe`).
@@ -141,7 +143,8 @@ extension ProbeFile {
       ckaNew: try matrix("cka_new"), ckaOldNote: try notes("cka_old_note"),
       ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"), rewind: recorded[.rewind],
       retrain: recorded[.retrain],
-      provenance: try Provenance(reading: file.attributes, path: path))
+      provenance: try Provenance(reading: file.attributes, path: path),
+      run: try RunRecord(reading: root, path: path))
   }
 }
 

@@ -17,12 +17,14 @@ public struct ProbeFile: Sendable {
   /// `perIteration`, the file also holds every iteration's gradient norms
   /// (`ProbeSchema.iterationVariables` over an unlimited `iteration` axis). With `splits` (the
   /// legal split names in forward order), it holds the `splitProbes` (the rewind probe, the
-  /// retrain probe: `ProbeSchema.SplitProbe.variables` over a `split` axis).
+  /// retrain probe: `ProbeSchema.SplitProbe.variables` over a `split` axis). `run` is the run
+  /// record (`/run`) the later stages read instead of re-deriving the run.
   public static func create(at path: String, blocks: [String], epochs: Int, tasks: Int,
                             settings: ProbeSettings, provenance: Provenance,
                             perIteration: Bool = false, splits: [String]? = nil,
                             splitProbes: [ProbeSchema.SplitProbe] = [.rewind],
-                            ckaMatrix: Bool = false, overwrite: Bool = false) throws -> ProbeFile
+                            ckaMatrix: Bool = false, run: RunRecord? = nil,
+                            overwrite: Bool = false) throws -> ProbeFile
   {
     try createAtomically(path, overwrite: overwrite) { file in
       let root = file.root
@@ -91,6 +93,7 @@ public struct ProbeFile: Sendable {
         }
       }
       try provenance.write(to: file.attributes)
+      try run?.write(into: root)
     }
     return ProbeFile(path: path)
   }

@@ -12,7 +12,7 @@ extension ProbeRecorder {
   public static func start(plan: RunPlan, data: IncrementalDataset, output: String,
                            probeImagesPerClass: Int, options: Options,
                            exportBlocks: [String] = [], activationsPath: String? = nil,
-                           provenance: Provenance, overwrite: Bool = false,
+                           provenance: Provenance, run: RunRecord? = nil, overwrite: Bool = false,
                            context: ComputeContext) throws -> ProbeRecorder
   {
     let blocks = BlockRegistry(plan.architecture).entries.map(\.name)
@@ -40,7 +40,7 @@ extension ProbeRecorder {
       settings: settings, provenance: provenance, perIteration: options.perIteration,
       splits: options.splitProbes.isEmpty ? nil
         : plan.architecture.legalSplits.map(\.description),
-      splitProbes: options.splitProbes, ckaMatrix: options.ckaMatrix,
+      splitProbes: options.splitProbes, ckaMatrix: options.ckaMatrix, run: run,
       overwrite: overwrite)
     let activations = try activationsPath.map {
       try ActivationFile.create(at: $0, blocks: exportBlocks, settings: settings,

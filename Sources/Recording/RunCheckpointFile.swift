@@ -24,6 +24,7 @@ import Tensor
 /// /memory/mean_class, class_means              int32 [m], float32 [m, features]
 /// /results/accuracy_cnn[_total], accuracy_nme[_total], model_parameters,
 ///                        network_parameters, exemplars, image_bytes   rows of finished tasks
+/// /run                   the run record (`RunRecord`: class order and names, image, …)
 /// ```
 /// Written atomically: to `<path>.partial`, closed, renamed over `path`.
 public enum RunCheckpointFile {
@@ -56,11 +57,13 @@ public enum RunCheckpointFile {
   }
 
   public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
-                           commandLine: String, strataVersion: String, to path: String) throws
+                           commandLine: String, strataVersion: String, run: RunRecord? = nil,
+                           to path: String) throws
   {
     try writeAtomically(path) { file in
       try write(checkpoint, plan: plan, specText: specText, commandLine: commandLine,
                 strataVersion: strataVersion, into: file.root)
+      try run?.write(into: file.root)
     }
   }
 

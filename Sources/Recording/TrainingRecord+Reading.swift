@@ -16,11 +16,14 @@ public struct TrainingSummary: Sendable, Equatable {
   public var modelBytes: [Int]
   public var exemplars: [Int]
   public var totalBytes: [Int]
+  /// The run record (`/run`); nil in records written before it existed.
+  public var run: RunRecord?
 
   public init(path: String, method: String, split: String, architecture: String,
               dataset: String, seed: Int, cnn: AccuracyMatrix, nme: AccuracyMatrix?,
-              modelBytes: [Int], exemplars: [Int], totalBytes: [Int])
+              modelBytes: [Int], exemplars: [Int], totalBytes: [Int], run: RunRecord? = nil)
   {
+    self.run = run
     self.path = path
     self.method = method
     self.split = split
@@ -95,6 +98,7 @@ extension TrainingRecord {
       cnn: try matrix("cnn"), nme: try root.contains("accuracy_nme") ? try matrix("nme") : nil,
       modelBytes: try variable("model_bytes", Int.self, tasks: tasks),
       exemplars: try variable("exemplars", Int.self, tasks: tasks),
-      totalBytes: try variable("total_bytes", Int.self, tasks: tasks))
+      totalBytes: try variable("total_bytes", Int.self, tasks: tasks),
+      run: try RunRecord(reading: root, path: path))
   }
 }

@@ -11,16 +11,19 @@ import HDF5
 /// - the ledger per task: `model_parameters`, `network_parameters`, `exemplars`, `model_bytes`,
 ///   `exemplar_bytes`, `total_bytes`;
 /// - root attributes: method, split, data set, summaries (average incremental accuracy, last
-///   accuracy, forgetting), the spec as given, warnings, Strata version, command line.
+///   accuracy, forgetting), the spec as given, warnings, Strata version, command line;
+/// - the run record (`/run`: class order and names, image, architecture, threads, …).
 ///
 /// Written atomically like every Strata file: to `<path>.partial`, closed, then renamed.
 public enum TrainingRecord {
   public static func write(_ result: RunResult, plan: RunPlan, specText: String,
-                           commandLine: String, strataVersion: String, to path: String) throws
+                           commandLine: String, strataVersion: String, run: RunRecord? = nil,
+                           to path: String) throws
   {
     try writeAtomically(path) { file in
       try write(result, plan: plan, specText: specText, commandLine: commandLine,
                 strataVersion: strataVersion, into: file.root)
+      try run?.write(into: file.root)
     }
   }
 

@@ -51,10 +51,14 @@ public struct VerificationRecord: Sendable {
   public var runs: [Run]
   public var verdict: Verdict
   public var provenance: Provenance
+  /// The run record of the run verified (`/run`; class order and names are those of the first
+  /// seed's run); nil in files written before it existed.
+  public var run: RunRecord?
 
   public init(candidates: [String], roles: [String], budgets: [Int], seeds: [Int], runs: [Run],
-              verdict: Verdict, provenance: Provenance)
+              verdict: Verdict, provenance: Provenance, run: RunRecord? = nil)
   {
+    self.run = run
     self.candidates = candidates
     self.roles = roles
     self.budgets = budgets
@@ -185,6 +189,7 @@ public enum VerifyFile {
       try attributes.write("architecture", grid[0].summary.architecture)
       try attributes.write("dataset", grid[0].summary.dataset)
       try record.provenance.write(to: attributes)
+      try record.run?.write(into: root)
     }
   }
 }
@@ -275,6 +280,7 @@ extension VerifyFile {
       tolerance: try attributes.read("tolerance"), reason: try attributes.read("verdict_reason"))
     return VerificationRecord(candidates: candidates, roles: roles,
                               budgets: budgets, seeds: seeds, runs: runs, verdict: verdict,
-                              provenance: try Provenance(reading: attributes, path: path))
+                              provenance: try Provenance(reading: attributes, path: path),
+                              run: try RunRecord(reading: root, path: path))
   }
 }

@@ -11,7 +11,8 @@ public struct RunReport: Sendable {
   public let probes: ProbeRecord
   public let split: SplitReport?
   public let verification: VerificationRecord?
-  /// The block registry of the run's architecture (parameters, multiply-accumulates).
+  /// The block registry of the run's architecture (parameters, multiply-accumulates); nil for a
+  /// probe file without a run record.
   public let registry: BlockRegistry?
 
   public init(directory: String) throws {
@@ -23,7 +24,10 @@ public struct RunReport: Sendable {
     let verifyPath = directory + "/verify.h5"
     verification = FileManager.default.fileExists(atPath: verifyPath)
       ? try VerifyFile.read(verifyPath) : nil
-    registry = (try? ProbeRun(probes)).map { BlockRegistry($0.architecture) }
+    // The architecture as trained, from the run record; files written before the record
+    // existed show no block table rather than a guess.
+    let probes = self.probes
+    registry = try probes.run.map { BlockRegistry(try $0.network(file: probes.path)) }
   }
 
   /// The first specialized block of the recommendation, if any.

@@ -4,7 +4,8 @@ import Foundation
 /// processes never write the same run: the second one waits a moment (a killed holder's lock
 /// goes with it), then stops with an error naming the holder. `flock` on `<folder>/.strata-lock`:
 /// the kernel drops it when the holder dies, even by SIGKILL, so a stale file never blocks.
-/// Re-entrant within a process (`strata run` holds its folder while its verify stage runs).
+/// Re-entrant within a process: in-process callers (tests) run several commands on one folder;
+/// `strata run` itself claims its folder once and calls the stages as functions.
 enum DirectoryLock {
   private static let guardLock = NSLock()
   nonisolated(unsafe) private static var held: [String: Int32] = [:]

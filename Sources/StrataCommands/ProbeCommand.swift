@@ -3,9 +3,9 @@ import CIL
 import Data
 import Foundation
 import NN
+import Pipeline
 import Probes
 import Recording
-import Tensor
 
 /// `strata probe SPEC`: one backbone trained task by task with the layer probes recorded.
 public struct ProbeCommand: ParsableCommand {
@@ -145,22 +145,15 @@ public struct ProbeCommand: ParsableCommand {
 
   /// Reads and checks the spec and loads its data: everything that can fail before training.
   func prepare() throws -> (plan: RunPlan, data: IncrementalDataset, specText: String) {
-    try RunPlan.load(spec: spec, dataRoot: dataRoot) { runSpec in
-      guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
-        throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
-          + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach "
-          + "to other learners from code, through ProbeRecorder)")
-      }
-    }
+    try ProbeStage.prepare(spec: spec, dataRoot: dataRoot)
   }
 
-  /// The blocks named by --export-activations (all of them for `all`).
+  /// The blocks named by --export-activations (all of them for `all`), as the stage reads them.
   func exportBlocks(_ plan: RunPlan) -> [String] {
-    guard let exportActivations else { return [] }
-    if exportActivations == "all" { return BlockRegistry(plan.architecture).entries.map(\.name) }
-    return exportActivations.split(separator: ",").map {
-      $0.trimmingCharacters(in: .whitespaces)
-    }
+    let names = exportActivations.map {
+      $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    } ?? []
+    return ProbeStage.exportedBlocks(names, of: plan)
   }
 
   public func run() throws {
@@ -168,31 +161,24 @@ public struct ProbeCommand: ParsableCommand {
     for file in [output] + (activationsOutput.map { [$0] } ?? []) {
       try OutputFolder.check(OutputFolder.of(file))
     }
-    let (plan, data, specText) = try prepare()
-    for warning in plan.warnings { console.warning("\(spec): \(warning)") }
-    let context = try ComputeContext.shared()
-    var options = ProbeRecorder.Options()
-    options.ckaBatch = ckaBatch.images
-    options.features = ckaFeatures.features
-    options.perIteration = perIteration
-    options.ckaMatrix = ckaMatrix
-    options.rewind = rewind
-    options.retrain = retrain
-    let recorder = try ProbeRecorder.start(
-      plan: plan, data: data, output: output, probeImagesPerClass: probePerClass,
-      options: options, exportBlocks: exportBlocks(plan), activationsPath: activationsOutput,
-      provenance: .current(specText: specText, seed: plan.spec.seed), overwrite: force,
-      context: context)
-    recorder.taskRecorded = { probes in
-      console.info("task \(probes.task) probes: " + Self.summary(probes, blocks: recorder.blocks)
-        + " -> \(output)")
-    }
-    let run = try ClassIncrementalRun(plan: plan, data: data, context: context)
-    run.learner.observers += [recorder, EpochProgress(console: console)]
-    console.info("probe run: \(plan.spec.modelName.rawValue) on \(data.name), \(plan.architecture.name), "
-      + "\(plan.stream.count) tasks \(plan.stream.increments), \(recorder.blocks.count) blocks, "
-      + "\(probePerClass) probe images per class, CKA batches of \(ckaBatch) (\(ckaFeatures))")
-    let result = try run.run { event in
+    var settings = ProbeStage.Settings()
+    settings.probeImagesPerClass = probePerClass
+    settings.recorder.ckaBatch = ckaBatch.images
+    settings.recorder.features = ckaFeatures.features
+    settings.recorder.perIteration = perIteration
+    settings.recorder.ckaMatrix = ckaMatrix
+    settings.recorder.rewind = rewind
+    settings.recorder.retrain = retrain
+    settings.activationsOutput = activationsOutput
+    settings.dataRoot = dataRoot
+    settings.overwrite = force
+    settings.exportBlocks = exportActivations.map {
+      $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    } ?? []
+    let outcome = try ProbeStage.run(
+      spec: spec, output: output, settings: settings,
+      observers: [EpochProgress(console: console)], log: console.stageLog
+    ) { event in
       switch event {
       case .epoch(let e) where !logging.quiet:
         console.epoch(e)
@@ -202,23 +188,9 @@ public struct ProbeCommand: ParsableCommand {
         break
       }
     }
+    let result = outcome.result
     print(String(format: "average incremental accuracy %.2f%%, last %.2f%% (CNN)",
                  100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy))
-    print("wrote \(output)" + (recorder.activations.map { " and \($0.path)" } ?? ""))
+    print("wrote \(output)" + (outcome.activations.map { " and \($0)" } ?? ""))
   }
-
-  /// The block that moved most by shift and the lowest old-class CKA, for the progress line.
-  static func summary(_ probes: TaskProbes, blocks: [String]) -> String {
-    func extreme(_ values: [Double], _ smallest: Bool) -> String {
-      let defined = values.indices.filter { !values[$0].isNaN }
-      guard let i = smallest ? defined.min(by: { values[$0] < values[$1] })
-                             : defined.max(by: { values[$0] < values[$1] })
-      else { return "n/a" }
-      return String(format: "%.3f", values[i]) + " at \(blocks[i])"
-    }
-    return "largest shift " + extreme(probes.shift.map(\.relative), false)
-      + ", lowest CKA old " + extreme(probes.ckaOld.map(\.value), true)
-  }
-
 }
-

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Reports
+import Pipeline
 
 /// `strata report RUN_DIR`: the layer-sensitivity report of a run folder.
 public struct ReportCommand: ParsableCommand {
@@ -36,8 +36,7 @@ public struct ReportCommand: ParsableCommand {
   public func run() throws {
     let directory = outputDirectory ?? runDirectory
     try OutputFolder.check(directory)
-    let report = try RunReport(directory: runDirectory)
-    let files = try ReportWriter.write(report, to: directory)
+    let files = try ReportStage.run(directory: runDirectory, output: directory)
     print("wrote \(directory)/report.html, report.md, \(files.filter { $0.hasSuffix(".svg") }.count) "
       + "charts and \(files.filter { $0.hasSuffix(".csv") }.count) tables")
   }

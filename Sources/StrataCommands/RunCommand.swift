@@ -1,7 +1,7 @@
 import ArgumentParser
 import CIL
 import Foundation
-import Recording
+import Pipeline
 
 /// `strata run SPEC`: the whole pipeline — probe, split, verify, report — into one folder,
 /// each stage skipped when its outputs are complete, so a killed run continues with --resume.
@@ -64,86 +64,63 @@ public struct RunCommand: ParsableCommand {
 
   public func validate() throws {
     guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
-  }
-
-  /// The stages in order, each with the test that it is done.
-  enum Stage: String, CaseIterable {
-    case probe, split, verify, report
-  }
-
-  func isComplete(_ stage: Stage) -> Bool {
-    let manager = FileManager.default
-    switch stage {
-    case .probe:
-      // Every task after the first recorded (the file's task_seen axis has them all).
-      guard let record = try? ProbeFile.open(directory + "/probes.h5").read() else { return false }
-      return record.tasks.count == record.runTasks - 1
-    case .split:
-      return manager.fileExists(atPath: directory + "/split.json")
-        && manager.fileExists(atPath: directory + "/split.h5")
-    case .verify:
-      return manager.fileExists(atPath: directory + "/verify.h5")
-    case .report:
-      return manager.fileExists(atPath: directory + "/report.html")
+    for text in list(budget) where MemoryLedger.Budget(parsing: text) == nil {
+      throw ValidationError("--budget: \(text) is neither bytes nor DER:N")
     }
+    for text in list(seeds) where Int(text) == nil {
+      throw ValidationError("--seeds: \(text) is not an integer")
+    }
+  }
+
+  /// The pipeline these options ask for.
+  var pipeline: RunPipeline {
+    var settings = RunPipeline.Settings(spec: spec, directory: directory)
+    settings.executor = slurm.executor == .slurm
+      ? .slurm(slurm.settings, limit: jobs, reportDirectory: directory)
+      : .local(jobs: jobs ?? 2)
+    settings.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
+    settings.seeds = list(seeds).compactMap { Int($0) }
+    return RunPipeline(settings)
+  }
+
+  func list(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
   }
 
   public func run() throws {
     let console = Console()
-    let manager = FileManager.default
-    let existing = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
+    let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     if !existing.isEmpty && !resume {
       throw FileRefusal("\(directory) already holds a run; add --resume to continue it, or "
                         + "choose another --out")
     }
     try OutputFolder.claim(directory)
-    let runSpec = directory + "/run.json"
-    if !manager.fileExists(atPath: runSpec) {
-      let data = try RunSpec.derive(from: spec, overrides: [:])
-      do {
-        try data.write(to: URL(fileURLWithPath: runSpec), options: .atomic)
-      } catch {
-        throw FileRefusal("\(runSpec): cannot write the run's spec: \(error.localizedDescription)")
-      }
-    }
-    let start = Date()
-    for stage in Stage.allCases {
-      if isComplete(stage) {
-        console.info("== \(stage.rawValue): complete, skipped")
-        continue
-      }
-      console.info("== \(stage.rawValue)")
-      let stageStart = Date()
-      try run(stage, runSpec: runSpec)
-      console.info("== \(stage.rawValue) done in "
-        + ProgressBar.duration(Date().timeIntervalSince(stageStart)))
-    }
-    console.info("pipeline complete in " + ProgressBar.duration(Date().timeIntervalSince(start))
-      + "; open \(directory)/report.html")
-  }
-
-  private func run(_ stage: Stage, runSpec: String) throws {
-    var arguments: [String]
-    switch stage {
-    case .probe:
-      arguments = ["probe", runSpec, "--output", directory + "/probes.h5", "--force"]
-      if quiet { arguments.append("--quiet") }
-    case .split:
-      arguments = ["split", directory + "/probes.h5", "--output-dir", directory]
-    case .verify:
-      arguments = ["verify", runSpec, "--output-dir", directory, "--resume"] + slurm.arguments
-      if slurm.executor == .slurm {
-        if let jobs { arguments += ["--jobs", "\(jobs)"] }
-        arguments += ["--report-directory", directory]
-      } else {
-        arguments += ["--jobs", "\(jobs ?? 2)"]
-      }
-      if let budget { arguments += ["--budget", budget] }
-      if let seeds { arguments += ["--seeds", seeds] }
-    case .report:
-      arguments = ["report", directory]
-    }
-    var command = try Strata.parseAsRoot(arguments)
-    try command.run()
+    let progress = RunPipeline.Progress(
+      observers: [EpochProgress(console: console)],
+      events: { event in
+        switch event {
+        case .epoch(let e) where !quiet:
+          console.epoch(e)
+        case .evaluated(let evaluation, _):
+          console.info(String(format: "task %d: CNN %.2f%%", evaluation.task,
+                              100 * evaluation.cnn.total))
+        default:
+          break
+        }
+      },
+      finished: { result in
+        switch result {
+        case .split(let report):
+          print(SplitTable(report).rendered, terminator: "")
+        case .planned(let planning):
+          VerifyCommand.describe(planning, console: console)
+        case .verify(let record):
+          print(VerifyTable(record).rendered, terminator: "")
+        case .probe, .report:
+          break
+        }
+      })
+    guard try pipeline.run(log: console.stageLog, progress: progress) else { throw ExitCode(1) }
   }
 }

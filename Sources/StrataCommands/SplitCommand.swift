@@ -3,8 +3,8 @@ import ArgumentParser
 import CIL
 import Data
 import Foundation
-import HDF5
 import NN
+import Pipeline
 import Recording
 
 /// `strata split PROBES.h5`: where to split the network, with evidence, from a probe file.
@@ -32,8 +32,8 @@ public struct SplitCommand: ParsableCommand {
       budget (--budget; default the run spec's memory_budget, else DER's: a backbone per task \
       plus the spec's exemplars).
 
-      The architecture and the stored image come from the run spec in the probe file's \
-      provenance; --architecture and --image override them.
+      The architecture and the stored image come from the run record in the probe file \
+      (written by strata probe); --architecture and --image override them.
 
       Writes split.json and split.h5 (group /split, dimension scales block and candidate) to \
       --output-dir (default: the probe file's folder), each written whole or not at all.
@@ -53,7 +53,7 @@ public struct SplitCommand: ParsableCommand {
                              + "the run spec's).", valueName: "NAME|SPEC"))
   public var architecture: String?
 
-  @Option(help: ArgumentHelp("Stored image as HxWxC (default: the run's data set's).",
+  @Option(help: ArgumentHelp("Stored image as HxWxC (default: the run record's).",
                              valueName: "HxWxC"))
   public var image: String?
 
@@ -89,37 +89,29 @@ public struct SplitCommand: ParsableCommand {
     }
   }
 
-  /// Reads the probe file and derives everything; writes nothing.
-  public func analyze() throws -> (report: SplitReport, derivation: SplitDerivation) {
-    let record = try ProbeFile.open(probes).read()
-    let shape = image.flatMap(parseImageShape).map {
+  /// The stage's settings from the options.
+  var settings: SplitStage.Settings {
+    var settings = SplitStage.Settings()
+    settings.derivation = SplitDerivation.Settings(probeSet: CKAProbeSet(rawValue: cka)!,
+                                                   bootstrapSamples: bootstrap, bootstrapSeed: seed)
+    settings.budget = budget.flatMap(MemoryLedger.Budget.init(parsing:))
+    settings.architecture = architecture
+    settings.image = image.flatMap(parseImageShape).map {
       ImageShape(channels: $0[0], height: $0[1], width: $0[2])
     }
-    let run = try ProbeRun(record, architecture: architecture, image: shape)
-    let settings = SplitDerivation.Settings(probeSet: CKAProbeSet(rawValue: cka)!,
-                                            bootstrapSamples: bootstrap, bootstrapSeed: seed)
-    let derivation = SplitDerivation(try BlockSensitivities(record, probeSet: settings.probeSet),
-                                     settings: settings)
-    let request = try budget.flatMap(MemoryLedger.Budget.init(parsing:))
-      ?? run.defaultBudget(file: probes)
-    let recommended = derivation.recommended.map { SplitPoint(derivation.candidates[$0]) }
-    let plan = VerificationPlan(ledger: run.ledger, tasks: run.tasks, recommended: recommended,
-                                budget: request)
-    return (SplitReport(derivation, run: run, plan: plan, record: record), derivation)
+    return settings
+  }
+
+  /// Reads the probe file and derives everything; writes nothing.
+  public func analyze() throws -> (report: SplitReport, derivation: SplitDerivation) {
+    try SplitStage.analyze(probes: probes, settings: settings)
   }
 
   public func run() throws {
     let directory = outputDir ?? URL(fileURLWithPath: probes).deletingLastPathComponent().path
     try OutputFolder.check(directory)
-    let (report, derivation) = try analyze()
-    let json = directory + "/split.json", hdf5 = directory + "/split.h5"
-    try report.writeJSON(to: json)
-    let provenance = Provenance(
-      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
-      commandLine: CommandLine.arguments.joined(separator: " "), spec: report.probeProvenance.spec,
-      seed: Int64(bitPattern: seed), libraries: ["HDF5": HDF5Library.version], threads: 1)
-    try SplitFile.write(report.record(derivation, provenance: provenance), to: hdf5)
+    let report = try SplitStage.run(probes: probes, directory: directory, settings: settings)
     print(SplitTable(report).rendered, terminator: "")
-    print("wrote \(json)\nwrote \(hdf5)")
+    print("wrote \(directory)/split.json\nwrote \(directory)/split.h5")
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import Tensor
 
 /// The `strata` command: layer analysis for memory-efficient class-incremental learning.

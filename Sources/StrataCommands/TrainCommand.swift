@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import CIL
 import Recording
 import Data
@@ -160,13 +161,15 @@ public struct TrainCommand: ParsableCommand {
       for path in checkpointFiles() { try FileManager.default.removeItem(atPath: path) }
     }
     let directory = checkpointDirectory, latest = latestCheckpoint
+    let record = try RunRecord(plan: plan, data: data, specFile: spec, context: context)
     Checkpointer { checkpoint in
       try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
                                   commandLine: commandLine, strataVersion: StrataVersion.string,
-                                  to: latest)
+                                  run: record, to: latest)
       if checkpoint.position.taskComplete {
         try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
                                     commandLine: commandLine, strataVersion: StrataVersion.string,
+                                    run: record,
                                     to: "\(directory)/task\(checkpoint.position.task).h5")
       }
     }.attach(to: run)
@@ -188,7 +191,7 @@ public struct TrainCommand: ParsableCommand {
       }
     }
     try TrainingRecord.write(result, plan: plan, specText: specText, commandLine: commandLine,
-                             strataVersion: StrataVersion.string, to: output)
+                             strataVersion: StrataVersion.string, run: record, to: output)
     return result
   }
 

@@ -3,6 +3,7 @@ import ArgumentParser
 import CIL
 import Foundation
 import NN
+import Pipeline
 import Recording
 
 /// `strata verify SPEC`: retrains the recommended split, its neighbours, DER and one backbone
@@ -121,118 +122,70 @@ public struct VerifyCommand: ParsableCommand {
       .filter { !$0.isEmpty }
   }
 
-  /// The sweep and the recommendation it checks: reads the spec, its data's shape and
-  /// split.json; trains nothing.
+  /// The verification's plan: reads the run record (DIR/probes.h5, else the spec and its
+  /// data) and split.json; trains nothing.
   func plan() throws -> (sweep: VerificationSweep, recommended: String?, budgets: [MemoryLedger.Budget]) {
-    let runPlan = try RunPlan.load(spec: spec).plan
-    let runSpec = runPlan.spec
-    let architecture = runPlan.architecture
-    let names = list(splits)
-    var recommended: String?
-    if names.contains("auto") {
-      let file = splitFile ?? outputDirectory + "/split.json"
-      let report = try SplitReport.readJSON(file)
-      // No recommendation: DER and one backbone are still compared, and the verdict says so.
-      recommended = report.recommendedSplit
-      // A split.json of another architecture would name a block this one lacks.
-      if let recommended {
-        _ = try architecture.split(named: recommended, file: file, keyPath: "recommended_split")
-      }
-    }
-    let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
-    let requested = budgets.isEmpty
-      ? [runSpec.memoryBudget ?? .der(exemplars: runSpec.memorySize)] : budgets
-    let first = runPlan.ledger.bytes(of: requested[0], tasks: runPlan.stream.count)
-    let plan = VerificationPlan(ledger: runPlan.ledger, tasks: runPlan.stream.count,
-                                recommended: recommended.map(SplitPoint.init), budget: .bytes(first))
-    var candidates: [VerificationSweep.Candidate] = []
-    if names.contains("auto") {
-      candidates = plan.candidates.map {
-        .init(split: $0.split.description, learner: $0.learner,
-              role: $0.roles.map(\.rawValue).joined(separator: ", "))
-      }
-    }
-    for name in names where name != "auto" && !candidates.contains(where: { $0.split == name }) {
-      let split = try architecture.split(named: name, file: spec, keyPath: "--splits")
-      candidates.append(.init(split: split.description, learner: split == .at("stem") ? .der : .memo,
-                              role: "requested"))
-    }
-    let order = architecture.legalSplits.map(\.description)
-    candidates.sort { order.firstIndex(of: $0.split)! < order.firstIndex(of: $1.split)! }
-    let bytes = requested.map { runPlan.ledger.bytes(of: $0, tasks: runPlan.stream.count) }
-    let seedList = list(seeds).compactMap { Int($0) }
-    let sweep = VerificationSweep(specFile: spec, directory: outputDirectory,
-                                  candidates: candidates, budgets: bytes,
-                                  seeds: seedList.isEmpty ? [runSpec.seed] : seedList)
-    return (sweep, recommended, requested)
+    let planning = try planning()
+    return (planning.sweep, planning.recommended, planning.budgets)
+  }
+
+  func planning() throws -> VerificationPlanning {
+    let probes = outputDirectory + "/probes.h5"
+    var request = VerificationPlanning.Request(
+      spec: spec, probes: FileManager.default.fileExists(atPath: probes) ? probes : nil,
+      splitFile: splitFile ?? outputDirectory + "/split.json", directory: outputDirectory)
+    request.splits = list(splits)
+    request.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
+    request.seeds = list(seeds).compactMap { Int($0) }
+    return try VerificationPlanning(request)
+  }
+
+  /// The candidates of a plan, one line each.
+  static func describe(_ planning: VerificationPlanning, console: Console) {
+    let sweep = planning.sweep
+    console.info("verifying \(planning.recommended ?? "no recommended split") with "
+      + "\(sweep.candidates.count) candidates × \(sweep.budgets.count) budgets × "
+      + "\(sweep.seeds.count) seeds")
+    for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
   }
 
   public func run() throws {
     let console = Console()
     if !dryRun { try OutputFolder.claim(outputDirectory) }
-    let (sweep, recommended, _) = try plan()
+    let planning = try planning()
+    let sweep = planning.sweep
     let output = outputDirectory + "/verify.h5"
     if !resume && !dryRun {
-      let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
-      // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.
-      if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") })
-        || FileManager.default.fileExists(atPath: SlurmExecutor.folder(sweep) + "/jobs.json")
-      {
-        throw ValidationError("\(outputDirectory) already holds a verification; use --resume "
-                              + "to continue it or another --output-dir")
+      do {
+        try VerifyStage.checkFresh(sweep)
+      } catch let refusal as StageRefusal {
+        throw ValidationError(refusal.description)
       }
     }
-    console.info("verifying \(recommended ?? "no recommended split") with \(sweep.candidates.count) "
-      + "candidates × \(sweep.budgets.count) budgets × \(sweep.seeds.count) seeds")
-    for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
-    let tasks = try sweep.prepareTasks()
+    Self.describe(planning, console: console)
     let merge = VerificationMerge(
-      sweep: sweep, judged: list(splits).contains("auto") ? recommended : list(splits)[0],
+      sweep: sweep, judged: planning.judged,
       metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "))
-    if slurm.executor == .slurm {
-      let executor = SlurmExecutor(executable: try StrataExecutable.path(), options: slurm,
-                                   limit: jobs, reportDirectory: reportDirectory, console: console)
-      switch try executor.run(merge, dryRun: dryRun) {
-      case .printed: return
-      case .failed: throw ExitCode(1)
-      case .merged:
-        print(VerifyTable(try VerifyFile.read(output)).rendered, terminator: "")
-        print("wrote \(output)")
-        return
-      case .nothingToRun:
-        if dryRun {
+    if dryRun {
+      if slurm.executor == .slurm {
+        _ = try sweep.prepareTasks()
+        let executor = SlurmExecutor(executable: try StrataExecutable.path(), options: slurm.settings,
+                                     limit: jobs, reportDirectory: reportDirectory,
+                                     log: console.stageLog)
+        if try executor.run(merge, dryRun: true) == .nothingToRun {
           print("# every run is complete: nothing to submit; the merge runs here")
-          return
         }
-        console.info("every run is complete; merging here")
+      } else {
+        for task in try sweep.prepareTasks() { print("strata " + task.arguments.joined(separator: " ")) }
       }
-    } else if dryRun {
-      for task in tasks { print("strata " + task.arguments.joined(separator: " ")) }
       return
-    } else {
-      let jobs = jobs ?? 1
-      let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
-      let executor = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
-                                   threads: threads,
-                                   convolution: try sweep.fixedConvolution(console: console))
-      let sweepStart = Date()
-      let outcomes = try executor.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
-        let status = outcome.succeeded ? "done" : "FAILED"
-        // Runs of one sweep take about equally long: the rate so far predicts the rest.
-        let elapsed = Date().timeIntervalSince(sweepStart)
-        let left = done < total
-          ? "; about \(ProgressBar.duration(elapsed / Double(done) * Double(total - done))) left" : ""
-        console.info("[\(done)/\(total)] \(outcome.name) \(status) in "
-                     + ProgressBar.duration(outcome.seconds) + left,
-                     ["run": outcome.name, "seconds": outcome.seconds])
-      }
-      let failures = outcomes.filter { !$0.succeeded }
-      guard failures.isEmpty else {
-        for failure in failures { console.log(.error, failure.failureDescription) }
-        throw ExitCode(1)
-      }
     }
-    let record = try merge.write(threads: try sweep.recordedThreads() ?? 1)
+    let executor: VerifyStage.Executor = slurm.executor == .slurm
+      ? .slurm(slurm.settings, limit: jobs, reportDirectory: reportDirectory)
+      : .local(jobs: jobs ?? 1)
+    guard case .merged(let record) = try VerifyStage.run(merge, executor: executor,
+                                                         log: console.stageLog)
+    else { throw ExitCode(1) }
     print(VerifyTable(record).rendered, terminator: "")
     print("wrote \(output)")
   }

@@ -11,12 +11,23 @@ public final class ComputeContext: Sendable {
   public let stream: Stream
   /// Which convolution passes try Winograd first (see `ConvolutionPolicy`).
   public let convolutionPolicy: ConvolutionPolicy
+  /// OpenMP's thread count for this process (results are bitwise reproducible only at the same
+  /// count), read once here so every file records the count the engine ran with.
+  public let threads: Int
 
   /// `convolutionPolicy` nil: `STRATA_CONVOLUTION` from the environment, else `auto`.
   public init(convolutionPolicy: ConvolutionPolicy? = nil) throws(DNNLError) {
     engine = try Engine()
     stream = try Stream(engine: engine)
     self.convolutionPolicy = convolutionPolicy ?? Self.environmentConvolution
+    threads = Self.environmentThreads
+  }
+
+  /// `OMP_NUM_THREADS`, else one thread per processor (OpenMP's default).
+  public static var environmentThreads: Int {
+    ProcessInfo.processInfo.environment["OMP_NUM_THREADS"].flatMap { Int($0) }.flatMap {
+      $0 >= 1 ? $0 : nil
+    } ?? ProcessInfo.processInfo.activeProcessorCount
   }
 
   /// The policy a context takes from this process's environment: `STRATA_CONVOLUTION`, or

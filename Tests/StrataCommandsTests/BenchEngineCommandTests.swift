@@ -3,6 +3,7 @@ import Foundation
 import StrataTestSupport
 import Testing
 import Tensor
+@testable import Pipeline
 @testable import StrataCommands
 
 /// `strata bench engine` refuses settings it cannot measure before building anything.

@@ -3,6 +3,7 @@ import Foundation
 import Recording
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 import Tensor
 
@@ -34,7 +35,7 @@ import Tensor
   }
 
   @Test func theChoiceIsRecordedWithTheOneDNNVersion() throws {
-    let provenance = Provenance.current(specText: "{}", seed: 1)
+    let provenance = Provenance.current(specText: "{}", seed: 1, context: try ComputeContext.shared())
     let setting = try ComputeContext.convolutionFromEnvironment() ?? .auto
     let expected = Provenance.convolutions(setting, winogradAvailable: LibraryVersion.hasAVX512Core)
     #expect(provenance.libraries["oneDNN"]?.hasSuffix(", \(expected))") == true,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// The local executor runs sweep tasks as processes, `jobs` at a time, skips finished ones and

@@ -4,6 +4,7 @@ import Recording
 import Reports
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// Output folders that cannot take the results (issue 11), on a real file system (a tmpfs, since

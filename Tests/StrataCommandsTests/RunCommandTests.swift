@@ -1,6 +1,7 @@
 import Foundation
 import Recording
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// `strata run` end to end as a subprocess on a tiny spec: every stage's outputs, the refusal

@@ -1,6 +1,7 @@
 import CIL
 import Foundation
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// The generated batch scripts, the Slurm options of `strata verify` and `strata run`, and the

@@ -3,6 +3,7 @@ import HDF5
 import Recording
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// The Slurm executor on a real one-node cluster started on this machine

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// Reading Slurm's answers: sbatch --parsable, squeue --array lines, scontrol one-liners (text

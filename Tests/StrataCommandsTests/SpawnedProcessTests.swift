@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// Sweep children stay in the parent's process group (so a Ctrl-C or a group kill reaches them),

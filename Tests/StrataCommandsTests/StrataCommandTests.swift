@@ -1,4 +1,5 @@
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 @Suite struct StrataCommandTests {

@@ -6,6 +6,7 @@ import HDF5
 import NN
 import Tensor
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// `strata train`: bad specs fail before training; a run's record is a netCDF-style HDF5 file.

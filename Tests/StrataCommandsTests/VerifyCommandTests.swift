@@ -6,6 +6,7 @@ import NN
 import Probes
 import Recording
 import Testing
+@testable import Pipeline
 @testable import StrataCommands
 
 /// `strata split` then `strata verify` end to end on a tiny model and a little Fashion-MNIST:

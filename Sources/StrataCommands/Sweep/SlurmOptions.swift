@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 
 /// Where a sweep's runs execute.
 public enum SweepExecutorKind: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -41,8 +42,12 @@ public struct SlurmOptions: ParsableArguments, Sendable {
 
   public init() {}
 
-  var site: SlurmBatchScript.Site {
-    .init(partition: partition, time: time, memory: mem, account: account, extra: sbatchArguments)
+  var site: SlurmBatchScript.Site { settings.site }
+
+  /// The options as the Slurm executor takes them.
+  var settings: SlurmSettings {
+    SlurmSettings(partition: partition, time: time, memory: mem, account: account,
+                  cpusPerTask: cpusPerTask, extra: sbatchArguments, pollInterval: pollInterval)
   }
 
   public func validate() throws {

@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import HDF5
 import Recording
+import Tensor
 
 /// Joins a finished verification sweep into `verify.h5` with the verdict. `strata verify` calls
 /// it after local runs and a Slurm merge job after the job array, from the same settings (the
@@ -15,6 +16,16 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
   public var tolerance: Double
   /// The `strata verify` command line, kept as the merged file's provenance.
   public var commandLine: String
+
+  public init(sweep: VerificationSweep, judged: String?, metric: String, tolerance: Double,
+              commandLine: String)
+  {
+    self.sweep = sweep
+    self.judged = judged
+    self.metric = metric
+    self.tolerance = tolerance
+    self.commandLine = commandLine
+  }
 
   public static let metrics: [String: Verdict.Metric] = [
     "average": .averageIncrementalAccuracy, "last": .lastAccuracy,
@@ -33,15 +44,18 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     let verdict = Verdict.judge(runs, candidates: candidateNames, recommended: judged,
                                 budget: sweep.budgets[0], metric: verdictMetric,
                                 tolerance: tolerance)
-    let provenance = Provenance(
-      strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
-      commandLine: commandLine,
-      spec: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
-      seed: Int64(sweep.seeds[0]), libraries: ["HDF5": HDF5Library.version],
-      threads: Int32(threads))
+    // The runs' settings, not this process's: the merge trains nothing.
+    let provenance = Provenance.current(
+      specText: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
+      seed: sweep.seeds[0], threads: threads,
+      convolution: try sweep.recordedConvolution() ?? ComputeContext.environmentConvolution,
+      commandLine: commandLine)
+    // The run verified, as the first run recorded it, with the sweep's seeds.
+    var run = runs.first?.summary.run
+    run?.seeds = sweep.seeds
     let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
                                     budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
-                                    verdict: verdict, provenance: provenance)
+                                    verdict: verdict, provenance: provenance, run: run)
     try VerifyFile.write(record, to: output)
     return record
   }

@@ -5,9 +5,9 @@ import Foundation
 /// `strata run`, writes the report) once the array succeeded — its dependency is given on the
 /// `sbatch` command line, because the array's job id is known only then. Every path is absolute:
 /// the jobs run on other machines that share the filesystem.
-struct SlurmBatchScript: Equatable, Sendable {
+public struct SlurmBatchScript: Equatable, Sendable {
   /// Site options, each an `#SBATCH` line of both scripts.
-  struct Site: Equatable, Sendable {
+  public struct Site: Equatable, Sendable {
     var partition: String?
     var time: String?
     var memory: String?

@@ -3,8 +3,8 @@ import Foundation
 /// The `strata` executable that child processes run: `STRATA_EXECUTABLE` when set, else this
 /// process when it is `strata`, else a `strata` beside it (the test runner sits next to the
 /// built executable in the build folder).
-enum StrataExecutable {
-  static func path() throws -> String {
+public enum StrataExecutable {
+  public static func path() throws -> String {
     if let path = ProcessInfo.processInfo.environment["STRATA_EXECUTABLE"], !path.isEmpty {
       return path
     }

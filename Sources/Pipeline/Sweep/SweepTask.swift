@@ -30,6 +30,14 @@ public struct SweepOutcome: Sendable, Equatable, Codable {
   public var seconds: Double
   public var log: String
 
+  public init(name: String, exitCode: Int32?, signal: Int32?, seconds: Double, log: String) {
+    self.name = name
+    self.exitCode = exitCode
+    self.signal = signal
+    self.seconds = seconds
+    self.log = log
+  }
+
   public var succeeded: Bool { exitCode == 0 }
 
   /// "candidate stage3.block1_s1993 failed with exit code 1; see …/x.h5.log".

@@ -90,7 +90,7 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   }
 
   /// The recorded thread count, which a sweep's tasks and merge cannot do without.
-  func requiredThreads() throws -> Int {
+  public func requiredThreads() throws -> Int {
     guard let threads = try recordedThreads() else {
       throw SweepError(path: runsDirectory + "/threads", message: "missing: the sweep's thread count")
     }
@@ -105,11 +105,11 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
 
   /// `convolution(proposed:)` with this process's setting, warning when an earlier start
   /// recorded another.
-  func fixedConvolution(console: Console) throws -> ConvolutionPolicy {
+  public func fixedConvolution(log: StageLog) throws -> ConvolutionPolicy {
     let current = ComputeContext.environmentConvolution
     let fixed = try convolution(proposed: current)
     if fixed != current {
-      console.warning("the sweep runs with \(fixed.rawValue) convolutions since its first start, "
+      log.warning("the sweep runs with \(fixed.rawValue) convolutions since its first start, "
         + "so its results stay reproducible; \(ComputeContext.convolutionVariable)="
         + "\(current.rawValue) is not used")
     }

@@ -88,8 +88,8 @@ final class SpawnedProcess {
 /// Lets a `strata` child end when the process that started it dies: the executor passes its
 /// PID in `STRATA_PARENT_PID`, and once the child is re-parented (the sweep was killed with
 /// SIGKILL, or crashed) it stops itself rather than keep writing results nobody follows.
-enum ParentWatch {
-  static func start() {
+public enum ParentWatch {
+  public static func start() {
     guard let text = ProcessInfo.processInfo.environment["STRATA_PARENT_PID"],
           let parent = pid_t(text) else { return }
     guard getppid() == parent else { kill(getpid(), SIGKILL); return }

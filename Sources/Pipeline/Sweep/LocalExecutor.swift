@@ -76,7 +76,7 @@ public struct LocalExecutor: Sendable {
                  seconds: Date().timeIntervalSince(start), log: task.log)
   }
 
-  static func writeStatus(_ outcome: SweepOutcome, to path: String) throws {
+  public static func writeStatus(_ outcome: SweepOutcome, to path: String) throws {
     try SweepJSON.write(outcome, to: path, what: "the status file")
   }
 }
@@ -86,4 +86,9 @@ public struct SweepError: Error, CustomStringConvertible {
   public let path: String
   public let message: String
   public var description: String { "\(path): \(message)" }
+
+  public init(path: String, message: String) {
+    self.path = path
+    self.message = message
+  }
 }

@@ -5,9 +5,9 @@ import Foundation
 /// crashes swift-corelibs-foundation when a signal interrupts the read (EINTR ends in a `try!`),
 /// which happens when other children exit; a file has no such read. Started as sweep tasks are
 /// (`SpawnedProcess`).
-enum ChildProcess {
+public enum ChildProcess {
   /// stdout, or nil when the program cannot start or exits non-zero.
-  static func output(_ executable: String, _ arguments: [String], discardingErrors: Bool = true)
+  public static func output(_ executable: String, _ arguments: [String], discardingErrors: Bool = true)
     -> (status: Int32, output: Data)?
   {
     guard let result = outputAndErrors(executable, arguments, errors: discardingErrors ? .discard : .inherit)
@@ -15,7 +15,7 @@ enum ChildProcess {
     return (result.status, result.output)
   }
 
-  enum Errors { case capture, discard, inherit }
+  public enum Errors { case capture, discard, inherit }
 
   /// The exit status, stdout and stderr (empty unless captured); nil when the program cannot
   /// start. The child runs in this process's group (`SpawnedProcess`), so a Ctrl-C stops it too.

@@ -11,15 +11,25 @@ import Foundation
 /// reports each failure with its log and exit code. The submission is kept in
 /// `runs/slurm/jobs.json`, so a `--resume` while its jobs are still queued follows them instead
 /// of submitting them twice.
-struct SlurmExecutor {
+public struct SlurmExecutor {
   var executable: String
-  var options: SlurmOptions
+  var options: SlurmSettings
   /// Array tasks running at once (`--jobs`); nil for Slurm's own limits.
   var limit: Int?
   /// Under `strata run`: the run folder, whose report the merge job writes.
   var reportDirectory: String?
-  var console: Console
+  var log: StageLog
   var client = SlurmClient()
+
+  public init(executable: String, options: SlurmSettings, limit: Int?, reportDirectory: String?,
+              log: StageLog)
+  {
+    self.executable = executable
+    self.options = options
+    self.limit = limit
+    self.reportDirectory = reportDirectory
+    self.log = log
+  }
 
   /// The job ids of one submission and the sweep indices its array runs.
   struct Submission: Codable, Equatable {
@@ -29,7 +39,7 @@ struct SlurmExecutor {
     var jobs: [String] { [array, merge] }
   }
 
-  enum Result: Equatable {
+  public enum Result: Equatable {
     /// The merge job wrote verify.h5.
     case merged
     /// Every run was complete already: the caller merges.
@@ -57,17 +67,17 @@ struct SlurmExecutor {
   static let usualWaits: Set<String> = ["None", "Priority", "Resources", "JobArrayTaskLimit",
                                         "Dependency", "BeginTime"]
 
-  static func folder(_ sweep: VerificationSweep) -> String { sweep.runsDirectory + "/slurm" }
+  public static func folder(_ sweep: VerificationSweep) -> String { sweep.runsDirectory + "/slurm" }
 
-  func run(_ merge: VerificationMerge, dryRun: Bool) throws -> Result {
+  public func run(_ merge: VerificationMerge, dryRun: Bool) throws -> Result {
     let merge = Self.absolute(merge)
     let sweep = merge.sweep
     let folder = Self.folder(sweep)
     let threads = dryRun ? try sweep.recordedThreads() ?? options.cpusPerTask ?? 1
       : try sweep.threads(proposed: options.cpusPerTask ?? 1)
-    if !dryRun { _ = try sweep.fixedConvolution(console: console) }
+    if !dryRun { _ = try sweep.fixedConvolution(log: log) }
     if let asked = options.cpusPerTask, asked != threads {
-      console.warning("the sweep runs at \(threads) threads since its first start, so its "
+      log.warning("the sweep runs at \(threads) threads since its first start, so its "
                       + "results stay reproducible; --cpus-per-task \(asked) is not used")
     }
     let scripts = SlurmBatchScript(
@@ -82,7 +92,7 @@ struct SlurmExecutor {
           + "\(earlier.merge) still run this folder's sweep with other settings; wait for "
           + "them or cancel them (scancel \(earlier.array) \(earlier.merge))")
       }
-      console.info("following Slurm array job \(earlier.array) and merge job \(earlier.merge), "
+      log.info("following Slurm array job \(earlier.array) and merge job \(earlier.merge), "
                    + "submitted earlier")
       return try follow(earlier, sweep: sweep, folder: folder)
     }
@@ -129,7 +139,7 @@ struct SlurmExecutor {
     }
     let submission = Submission(array: arrayJob, merge: mergeJob, indices: pending)
     try Self.writeSubmission(submission, folder)
-    console.info("submitted Slurm array job \(arrayJob) (\(pending.count) "
+    log.info("submitted Slurm array job \(arrayJob) (\(pending.count) "
       + (pending.count == 1 ? "run" : "runs") + ", indices "
       + "\(SlurmQueue.arraySpecification(pending, limit: limit))) and merge job \(mergeJob); "
       + "Slurm's output in \(folder)", ["array_job": arrayJob, "merge_job": mergeJob])
@@ -151,7 +161,7 @@ struct SlurmExecutor {
         // A busy controller times out now and then; the jobs run on regardless.
         unanswered += 1
         guard unanswered < Self.patience else { throw error }
-        console.warning("\(error); asking again")
+        log.warning("\(error); asking again")
         Thread.sleep(forTimeInterval: options.pollInterval)
         continue
       }
@@ -172,7 +182,7 @@ struct SlurmExecutor {
           let state = entry.state == "PENDING" && !Self.usualWaits.contains(entry.reason)
             ? "pending (\(entry.reason))" : entry.state.lowercased()
           if state != states[index] && state != "pending" {
-            console.info("\(name): \(state) (Slurm job \(job))")
+            log.info("\(name): \(state) (Slurm job \(job))")
           }
           states[index] = state
           continue
@@ -181,26 +191,26 @@ struct SlurmExecutor {
         else { continue }
         ended[index] = end
         let status = end.succeeded ? "done" : "FAILED"
-        console.info("[\(ended.count)/\(submission.indices.count)] \(name) \(status) in "
-                     + ProgressBar.duration(end.outcome.seconds),
+        log.info("[\(ended.count)/\(submission.indices.count)] \(name) \(status) in "
+                     + StageLog.duration(end.outcome.seconds),
                      ["run": name, "seconds": end.outcome.seconds, "slurm_job": job])
       }
       if ended.count == submission.indices.count {
         let failures = submission.indices.compactMap { ended[$0] }.filter { !$0.succeeded }
         if !failures.isEmpty {
-          for failure in failures { console.log(.error, failure.description) }
+          for failure in failures { log.error(failure.description) }
           if mergeEntry != nil {
             // afterok can no longer hold; --kill-on-invalid-dep normally cancels it already.
             try? client.cancel(submission.merge)
           }
-          console.log(.error, "merge job \(submission.merge) did not run: \(failures.count) of "
+          log.error("merge job \(submission.merge) did not run: \(failures.count) of "
             + "\(submission.indices.count) runs failed; after a fix, --resume resubmits only "
             + "the failed or missing runs")
           return .failed
         }
         if let mergeEntry {
           if mergeEntry.state != mergeState {
-            console.info("merge job \(submission.merge): \(mergeEntry.state.lowercased())")
+            log.info("merge job \(submission.merge): \(mergeEntry.state.lowercased())")
             mergeState = mergeEntry.state
           }
         } else {
@@ -240,12 +250,12 @@ struct SlurmExecutor {
     if record?.state == "COMPLETED"
       || (record == nil && FileManager.default.fileExists(atPath: verify))
     {
-      console.info("merge job \(job) done")
+      log.info("merge job \(job) done")
       return .merged
     }
     let how = record.map { "\($0.state) with exit code \($0.exitCode)"
       + ($0.signal == 0 ? "" : ", signal \($0.signal)") } ?? "without verify.h5"
-    console.log(.error, "merge job \(job) ended \(how); see \(output)")
+    log.error("merge job \(job) ended \(how); see \(output)")
     return .failed
   }
 

@@ -1,0 +1,101 @@
+import CIL
+import Data
+import Foundation
+import NN
+import Probes
+import Recording
+import Tensor
+
+/// The probe stage: one backbone trained task by task from a run spec, its layer probes and the
+/// run record written to a probe file. Reads the spec (and its data); writes `probes.h5` (and,
+/// when blocks are exported, the activation file).
+public enum ProbeStage {
+  public struct Settings: Sendable {
+    /// Probe images per class, from the test split.
+    public var probeImagesPerClass = 100
+    public var recorder = ProbeRecorder.Options()
+    /// Blocks whose probe-set activations go to the activation file; `["all"]`: every block.
+    public var exportBlocks: [String] = []
+    /// The activation file (default: the output's name with `.activations.h5`).
+    public var activationsOutput: String?
+    /// Folder of the data set (overrides the spec's `data_root`).
+    public var dataRoot: String?
+    /// Replace existing output files.
+    public var overwrite = false
+
+    public init() {}
+  }
+
+  /// What a finished probe stage hands back.
+  public struct Outcome: Sendable {
+    public var result: RunResult
+    public var record: RunRecord
+    /// The activation file, when blocks were exported.
+    public var activations: String?
+  }
+
+  /// Reads and checks the spec and loads its data: everything that can fail before training.
+  /// Only one-backbone methods (finetune, replay) are probed.
+  public static func prepare(spec: String, dataRoot: String?) throws
+    -> (plan: RunPlan, data: IncrementalDataset, specText: String)
+  {
+    try RunPlan.load(spec: spec, dataRoot: dataRoot) { runSpec in
+      guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
+        throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
+          + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach "
+          + "to other learners from code, through ProbeRecorder)")
+      }
+    }
+  }
+
+  /// Trains the probe run of `spec` and writes `output`. `observers` join the learner (a
+  /// progress bar); `progress` sees every epoch and evaluation.
+  public static func run(spec: String, output: String, settings: Settings,
+                         observers: [TrainingObserver] = [], log: StageLog = .silent,
+                         progress: @escaping (RunEvent) -> Void = { _ in }) throws -> Outcome
+  {
+    let (plan, data, specText) = try prepare(spec: spec, dataRoot: settings.dataRoot)
+    for warning in plan.warnings { log.warning("\(spec): \(warning)") }
+    let context = try ComputeContext.shared()
+    let record = try RunRecord(plan: plan, data: data, specFile: spec, context: context)
+    let exports = exportedBlocks(settings.exportBlocks, of: plan)
+    let recorder = try ProbeRecorder.start(
+      plan: plan, data: data, output: output,
+      probeImagesPerClass: settings.probeImagesPerClass, options: settings.recorder,
+      exportBlocks: exports, activationsPath: settings.activationsOutput,
+      provenance: .current(specText: specText, seed: plan.spec.seed, context: context),
+      run: record, overwrite: settings.overwrite, context: context)
+    recorder.taskRecorded = { probes in
+      log.info("task \(probes.task) probes: " + summary(probes, blocks: recorder.blocks)
+        + " -> \(output)")
+    }
+    let run = try ClassIncrementalRun(plan: plan, data: data, context: context)
+    run.learner.observers += [recorder] + observers
+    let options = settings.recorder
+    log.info("probe run: \(plan.spec.modelName.rawValue) on \(data.name), \(plan.architecture.name), "
+      + "\(plan.stream.count) tasks \(plan.stream.increments), \(recorder.blocks.count) blocks, "
+      + "\(settings.probeImagesPerClass) probe images per class, CKA batches of "
+      + "\(options.ckaBatch.map(String.init) ?? "all") "
+      + "(\(options.features == .flatten ? "flatten" : "pooled"))")
+    let result = try run.run(progress: progress)
+    return Outcome(result: result, record: record, activations: recorder.activations?.path)
+  }
+
+  /// The blocks `names` asks to export: every block of the plan's architecture for `["all"]`.
+  public static func exportedBlocks(_ names: [String], of plan: RunPlan) -> [String] {
+    names == ["all"] ? BlockRegistry(plan.architecture).entries.map(\.name) : names
+  }
+
+  /// The block that moved most by shift and the lowest old-class CKA, for the progress line.
+  public static func summary(_ probes: TaskProbes, blocks: [String]) -> String {
+    func extreme(_ values: [Double], _ smallest: Bool) -> String {
+      let defined = values.indices.filter { !values[$0].isNaN }
+      guard let i = smallest ? defined.min(by: { values[$0] < values[$1] })
+                             : defined.max(by: { values[$0] < values[$1] })
+      else { return "n/a" }
+      return String(format: "%.3f", values[i]) + " at \(blocks[i])"
+    }
+    return "largest shift " + extreme(probes.shift.map(\.relative), false)
+      + ", lowest CKA old " + extreme(probes.ckaOld.map(\.value), true)
+  }
+}

@@ -1,0 +1,154 @@
+import Analysis
+import CIL
+import Foundation
+import Recording
+
+/// `strata run`: the stages in turn into one folder — probe, split, verify, report — each
+/// called as a function on the previous stage's file, each skipped when its outputs are
+/// complete, so a killed run continues where it stopped.
+///
+/// | stage  | reads                          | writes                             |
+/// | ------ | ------------------------------ | ---------------------------------- |
+/// | probe  | run.json (and its data)        | probes.h5 (probes + run record)    |
+/// | split  | probes.h5                      | split.json, split.h5               |
+/// | verify | probes.h5, split.json, run.json | runs/*.json, runs/*.h5, verify.h5 |
+/// | report | probes.h5, split.json, verify.h5 | report.html, report.md, charts/, tables/ |
+public struct RunPipeline {
+  public enum Stage: String, CaseIterable, Sendable {
+    case probe, split, verify, report
+  }
+
+  public struct Settings: Sendable {
+    /// The user's run spec; copied once to `directory/run.json` with its paths made absolute.
+    public var spec: String
+    public var directory: String
+    /// How the verification's runs execute (`.local(jobs: 2)` by default).
+    public var executor: VerifyStage.Executor = .local(jobs: 2)
+    /// Verification budgets and seeds; empty: the run's defaults.
+    public var budgets: [MemoryLedger.Budget] = []
+    public var seeds: [Int] = []
+
+    public init(spec: String, directory: String) {
+      self.spec = spec
+      self.directory = directory
+    }
+  }
+
+  public let settings: Settings
+  public var directory: String { settings.directory }
+  /// The spec the stages read: the user's, with relative paths made absolute.
+  public var runSpec: String { directory + "/run.json" }
+  public var probes: String { directory + "/probes.h5" }
+
+  public init(_ settings: Settings) { self.settings = settings }
+
+  /// Whether `stage`'s outputs are complete.
+  public func isComplete(_ stage: Stage) -> Bool {
+    let manager = FileManager.default
+    switch stage {
+    case .probe:
+      // Every task after the first recorded (the file's task_seen axis has them all).
+      guard let record = try? ProbeFile.open(probes).read() else { return false }
+      return record.tasks.count == record.runTasks - 1
+    case .split:
+      return manager.fileExists(atPath: directory + "/split.json")
+        && manager.fileExists(atPath: directory + "/split.h5")
+    case .verify:
+      return manager.fileExists(atPath: directory + "/verify.h5")
+    case .report:
+      return manager.fileExists(atPath: directory + "/report.html")
+    }
+  }
+
+  /// Writes run.json unless an earlier start did.
+  public func prepare() throws {
+    guard !FileManager.default.fileExists(atPath: runSpec) else { return }
+    let data = try RunSpec.derive(from: settings.spec, overrides: [:])
+    do {
+      try data.write(to: URL(fileURLWithPath: runSpec), options: .atomic)
+    } catch {
+      throw StageRefusal("\(runSpec): cannot write the run's spec: \(error.localizedDescription)")
+    }
+  }
+
+  /// What a caller shows while the stages run: observers and events of the probe run (a
+  /// progress bar, the epochs' lines), and each stage's result (the split's and the
+  /// verification's tables).
+  public struct Progress {
+    public var observers: [TrainingObserver]
+    public var events: (RunEvent) -> Void
+    public var finished: (StageResult) -> Void
+    public init(observers: [TrainingObserver] = [], events: @escaping (RunEvent) -> Void = { _ in },
+                finished: @escaping (StageResult) -> Void = { _ in })
+    {
+      self.observers = observers
+      self.events = events
+      self.finished = finished
+    }
+  }
+
+  /// What a stage produced, for the caller to show.
+  public enum StageResult {
+    case probe(ProbeStage.Outcome)
+    case split(SplitReport)
+    case planned(VerificationPlanning)
+    case verify(VerificationRecord)
+    case report(files: [String])
+  }
+
+  /// Runs every stage not yet complete, in order. False when verification runs failed (each
+  /// was reported to `log`); the later stages are then not run.
+  public func run(log: StageLog, progress: Progress = Progress()) throws -> Bool {
+    try prepare()
+    let start = Date()
+    for stage in Stage.allCases {
+      if isComplete(stage) {
+        log.info("== \(stage.rawValue): complete, skipped")
+        continue
+      }
+      log.info("== \(stage.rawValue)")
+      let stageStart = Date()
+      guard try run(stage, log: log, progress: progress) else { return false }
+      log.info("== \(stage.rawValue) done in "
+        + StageLog.duration(Date().timeIntervalSince(stageStart)))
+    }
+    log.info("pipeline complete in " + StageLog.duration(Date().timeIntervalSince(start))
+      + "; open \(directory)/report.html")
+    return true
+  }
+
+  /// One stage: false when verification runs failed.
+  public func run(_ stage: Stage, log: StageLog, progress: Progress) throws -> Bool {
+    switch stage {
+    case .probe:
+      var probe = ProbeStage.Settings()
+      // A probe run cut short starts its stage again.
+      probe.overwrite = true
+      progress.finished(.probe(try ProbeStage.run(
+        spec: runSpec, output: probes, settings: probe, observers: progress.observers, log: log,
+        progress: progress.events)))
+    case .split:
+      progress.finished(.split(try SplitStage.run(probes: probes, directory: directory,
+                                                  settings: SplitStage.Settings())))
+    case .verify:
+      var request = VerificationPlanning.Request(spec: runSpec, probes: probes,
+                                                 splitFile: directory + "/split.json",
+                                                 directory: directory)
+      request.budgets = settings.budgets
+      request.seeds = settings.seeds
+      let planning = try VerificationPlanning(request)
+      progress.finished(.planned(planning))
+      let merge = VerificationMerge(sweep: planning.sweep, judged: planning.judged,
+                                    metric: "average", tolerance: Verdict.defaultTolerance,
+                                    commandLine: CommandLine.arguments.joined(separator: " "))
+      guard case .merged(let record) = try VerifyStage.run(merge, executor: settings.executor,
+                                                           log: log)
+      else { return false }
+      progress.finished(.verify(record))
+    case .report:
+      progress.finished(.report(files: try ReportStage.run(directory: directory,
+                                                           output: directory)))
+    }
+    return true
+  }
+}

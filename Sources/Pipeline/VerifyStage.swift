@@ -1,0 +1,83 @@
+import Analysis
+import Foundation
+import Recording
+
+/// The verify stage: the planned sweep's runs (each a `strata train` writing its record under
+/// `runs/`), locally or on Slurm, then the merge into `verify.h5` with the verdict.
+public enum VerifyStage {
+  /// How the runs execute.
+  public enum Executor: Sendable {
+    /// Child processes here, `jobs` at a time.
+    case local(jobs: Int)
+    /// A Slurm job array and a merge job; `limit` array tasks at once (nil: Slurm's limits);
+    /// the merge job also writes the report into `reportDirectory` when given.
+    case slurm(SlurmSettings, limit: Int?, reportDirectory: String?)
+  }
+
+  public enum Outcome: Sendable {
+    /// verify.h5 was written (here or by the Slurm merge job).
+    case merged(VerificationRecord)
+    /// Some runs failed; each was reported.
+    case failed
+  }
+
+  /// Refuses to start a verification over an earlier one (without `--resume`): verify.h5, a
+  /// run's record or a Slurm submission in `directory` (checked before anything is written).
+  public static func checkFresh(_ sweep: VerificationSweep) throws {
+    let output = sweep.directory + "/verify.h5"
+    let runs = (try? FileManager.default.contentsOfDirectory(atPath: sweep.runsDirectory)) ?? []
+    // runs/slurm/jobs.json: a Slurm submission whose runs may not have written anything yet.
+    if FileManager.default.fileExists(atPath: output) || runs.contains(where: { $0.hasSuffix(".h5") })
+      || FileManager.default.fileExists(atPath: SlurmExecutor.folder(sweep) + "/jobs.json")
+    {
+      throw StageRefusal("\(sweep.directory) already holds a verification; use --resume to "
+                         + "continue it or another --output-dir")
+    }
+  }
+
+  /// Runs what is missing of the sweep and merges. `merge` carries the verdict's settings.
+  public static func run(_ merge: VerificationMerge, executor: Executor, log: StageLog) throws
+    -> Outcome
+  {
+    let sweep = merge.sweep
+    let tasks = try sweep.prepareTasks()
+    switch executor {
+    case .slurm(let settings, let limit, let reportDirectory):
+      let slurm = SlurmExecutor(executable: try StrataExecutable.path(), options: settings,
+                                limit: limit, reportDirectory: reportDirectory, log: log)
+      switch try slurm.run(merge, dryRun: false) {
+      case .failed: return .failed
+      case .merged: return .merged(try VerifyFile.read(merge.output))
+      case .printed: preconditionFailure("not a dry run")
+      case .nothingToRun: log.info("every run is complete; merging here")
+      }
+    case .local(let jobs):
+      let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
+      let local = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
+                                threads: threads, convolution: try sweep.fixedConvolution(log: log))
+      let start = Date()
+      let outcomes = try local.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
+        let status = outcome.succeeded ? "done" : "FAILED"
+        // Runs of one sweep take about equally long: the rate so far predicts the rest.
+        let elapsed = Date().timeIntervalSince(start)
+        let left = done < total
+          ? "; about \(StageLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        log.info("[\(done)/\(total)] \(outcome.name) \(status) in "
+                 + StageLog.duration(outcome.seconds) + left,
+                 ["run": outcome.name, "seconds": outcome.seconds])
+      }
+      let failures = outcomes.filter { !$0.succeeded }
+      guard failures.isEmpty else {
+        for failure in failures { log.error(failure.failureDescription) }
+        return .failed
+      }
+    }
+    return .merged(try merge.write(threads: try sweep.recordedThreads() ?? 1))
+  }
+}
+
+/// A refusal about files on disk (an earlier result in the way): not a usage error.
+public struct StageRefusal: Error, CustomStringConvertible, Sendable {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
