@@ -41,8 +41,13 @@ public struct SplitDecision: Sendable {
   public let settings: Settings
   /// The mean profile over the finite (seed, task) profiles (empty when there are none).
   public let meanProfile: [Double]
-  /// The least-squares step of the mean profile, when there is a profile to fit.
+  /// The least-squares step of the mean profile divided by `scale`, when there is a profile to
+  /// fit. Boundary and direction are those of the unscaled profile; dividing first keeps every
+  /// finite input (1e300 as well as 1e-300) free of overflow and underflow.
   public let fit: StepFit?
+  /// The largest |value| of the profiles used (1 when all are 0): the fit and the tests work on
+  /// values divided by it, which changes no decision (the rule is scale invariant).
+  public let scale: Double
   /// The (seed, task) profiles the test used (those with every value finite).
   public let profileCount: Int
   /// p-values against a flat profile (permutation) and against a smooth quadratic trend
@@ -66,19 +71,21 @@ public struct SplitDecision: Sendable {
       notes.append("\(left) (seed, task) profile(s) of \(primary.metric) hold a non-finite "
                    + "value and are left out")
     }
+    let largest = profiles.flatMap(\.values).reduce(0) { max($0, abs($1)) }
+    let scale = largest > 0 ? largest : 1
+    self.scale = scale
+    let flat = profiles.flatMap { $0.values.map { $0 / scale } }
+    let scaledMean = profiles.isEmpty ? [] : StepTests.mean(flat, count: n)
+    meanProfile = scaledMean.map { $0 * scale }
     guard n >= 4, !profiles.isEmpty else {
       notes.append(n < 4
         ? "\(n) body block(s): a step cannot be told from a ramp with fewer than 4 blocks"
         : "no finite profile of \(primary.metric): nothing to decide on")
-      meanProfile = profiles.isEmpty ? [] : StepTests.mean(
-        profiles.flatMap(\.values), count: n)
-      fit = n >= 2 && !meanProfile.isEmpty ? StepFit(meanProfile) : nil
+      fit = n >= 2 && !scaledMean.isEmpty ? StepFit(scaledMean) : nil
       (pFlat, pTrend, step, self.notes) = (1, 1, nil, notes)
       return
     }
-    let flat = profiles.flatMap(\.values)
-    meanProfile = StepTests.mean(flat, count: n)
-    let fit = StepFit(meanProfile)
+    let fit = StepFit(scaledMean)
     self.fit = fit
     if profiles.allSatisfy({ p in p.values.allSatisfy { $0 == p.values[0] } }) {
       notes.append("every profile of \(primary.metric) is constant over the body blocks: no "
@@ -119,7 +126,7 @@ public struct SplitDecision: Sendable {
 
   /// Mean after minus mean before the fitted boundary on the mean profile, in the primary
   /// metric's units (NaN without a fit).
-  public var effect: Double { fit?.contrast ?? .nan }
+  public var effect: Double { fit.map { $0.contrast * scale } ?? .nan }
 
   /// `effect` over the noise: the root mean squared residual of each profile around its own two
   /// segment means at the fitted boundary (n − 2 degrees of freedom per profile), the unit of
@@ -128,7 +135,7 @@ public struct SplitDecision: Sendable {
     guard let fit, profileCount > 0, primary.blocks.count > 2 else { return nil }
     let k = fit.boundary
     var squares = 0.0
-    for profile in primary.finiteProfiles.map(\.values) {
+    for profile in primary.finiteProfiles.map({ $0.values.map { $0 / scale } }) {
       let before = profile[..<k], after = profile[k...]
       let (a, b) = (mean(Array(before)), mean(Array(after)))
       squares += before.reduce(0) { $0 + ($1 - a) * ($1 - a) }
