@@ -34,8 +34,9 @@ public struct DepthProfiles: Sendable, Equatable {
     }
   }
 
-  /// Per seed, the mean over its tasks whose profile is finite (nil for a seed with none).
-  var seedMeans: [[Double]?] {
+  /// Per seed, the mean over its tasks whose profile is finite (nil for a seed with none): the
+  /// per-seed profiles of split.h5 and of the agreement.
+  public var seedMeans: [[Double]?] {
     values.map { tasks in
       let finite = tasks.filter { $0.allSatisfy(\.isFinite) }
       guard !finite.isEmpty else { return nil }
