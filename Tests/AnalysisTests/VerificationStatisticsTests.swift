@@ -126,3 +126,31 @@ import Testing
     #expect(Self.close(AreaUnderCurve.areas(g, totalBytes: held)[0].perSeed[0], 1.2))
   }
 }
+
+/// The arrays verify.h5 takes, from the hand-worked grid.
+@Suite struct VerificationStatisticsLayoutTests {
+  @Test func variablesInTheirShapes() {
+    let grid = VerificationStatisticsTests.grid
+    let s = VerificationStatistics(grid: grid, recommended: "stage2.block1")
+    #expect(s.fits == [[0, 1], [1, 1], [1, 1], [1, 1]])
+    #expect(s.verdictText.count == 2 && s.verdictText[1].contains("worse than stem"))
+    // Candidate-major [candidate][budget]: stem is NaN at 100; stage3.block1 − stage2.block1.
+    #expect(s.pairedDifference.count == 4 && s.pairedDifference.allSatisfy { $0.count == 2 })
+    #expect(s.pairedDifference[0][0].isNaN && s.pairedDifferenceLow[0][0].isNaN)
+    #expect(VerificationStatisticsTests.close(s.pairedDifference[2][0], -0.02))
+    #expect(VerificationStatisticsTests.close(s.pairedDifference[0][1], 0.1 / 3))
+    #expect(s.pairedDifference[1] == [0, 0] && s.pairedDifferenceHigh[1] == [0, 0])
+    let half = VerificationStatisticsTests.t2 * 0.01 / 3.0.squareRoot()
+    #expect(VerificationStatisticsTests.close(s.pairedDifferenceHigh[2][0], -0.02 + half))
+    // AUC [candidate][seed] over budgets of 100 and 200 bytes (1e-4 MiB apart): stem fits one
+    // budget (NaN); stage2.block1 at seed 1: (100/2^20) · (0.50 + 0.52)/2.
+    #expect(s.auc.count == 4 && s.auc.allSatisfy { $0.count == 3 })
+    #expect(s.auc[0].allSatisfy(\.isNaN) && s.aucMean[0].isNaN)
+    #expect(VerificationStatisticsTests.close(s.auc[1][0], 100 / 1_048_576.0 * 0.51, 1e-15))
+    #expect(s.aucLow[1] < s.aucMean[1] && s.aucMean[1] < s.aucHigh[1])
+    // The plan's fits win over the values.
+    let planned = VerificationStatistics(grid: grid, fits: [[1, 1], [1, 1], [1, 1], [1, 1]],
+                                         recommended: nil)
+    #expect(planned.fits[0][0] == 1 && planned.verdicts[0].referenceChoice == .bestMeanWithoutRecommendation)
+  }
+}
