@@ -1,0 +1,66 @@
+import Data
+import NN
+import Tensor
+
+extension ClassIncrementalRun {
+  /// Learners whose task 0 is the same whatever the split: the expanding ones (MEMO at any
+  /// split, `none` included, and DER), whose task-0 loss is plain cross-entropy.
+  public static let taskZeroSharing: Set<LearnerKind> = [.memo, .der]
+
+  /// Trains task 0 of `plan` up to the fork point (`TaskZeroState`), once for every run whose
+  /// `TaskZeroKey` is equal. It trains the DER-shaped network (split `stem`): its task 0 is the
+  /// computation of every split's, and it has the auxiliary head the expanding splits carry.
+  /// `threads` and `convolution` are this process's, which the key records.
+  public static func trainTaskZero(plan: RunPlan, data: IncrementalDataset,
+                                   context: ComputeContext, threads: Int, convolution: String,
+                                   prefetchesBatches: Bool = true,
+                                   progress: ((EpochReport) -> Void)? = nil) throws -> TaskZeroState
+  {
+    guard taskZeroSharing.contains(plan.spec.modelName) else {
+      throw CheckpointMismatch("task 0 is shared by MEMO and DER runs; \(plan.spec.modelName.rawValue) "
+                               + "trains its own", field: "method")
+    }
+    var spec = plan.spec
+    spec.modelName = .der
+    spec.split = nil
+    spec.memoryBudget = nil
+    spec.warnings = []
+    let forkPlan = try RunPlan(spec, architecture: plan.architecture,
+                               classCount: plan.stream.order.classCount, image: plan.ledger.image,
+                               file: "task-0 fork of \(plan.spec.dataset)")
+    let learner = try Learner.make(plan: forkPlan, context: context)
+    learner.prefetchesBatches = prefetchesBatches
+    try learner.incrementalTrain(task: 0, data: data, progress: progress)
+    return TaskZeroState(key: TaskZeroKey(plan: plan, threads: threads, convolution: convolution),
+                         classes: plan.stream.tasks[0].classes.count,
+                         epochs: plan.spec.trainingEpochs(task: 0),
+                         network: TaskZeroState.plainNames(learner.network.state()))
+  }
+
+  /// A run of `plan` that continues from the fork: `run` builds task 0's memory (with this
+  /// run's budget), evaluates task 0 and trains the later tasks. Its results and weights equal,
+  /// bit for bit, those of an independent run of `plan` at the same thread count and
+  /// convolution setting. The fork must have `plan`'s key at `threads` and `convolution`.
+  public convenience init(continuing fork: TaskZeroState, plan: RunPlan, data: IncrementalDataset,
+                          context: ComputeContext, threads: Int, convolution: String) throws
+  {
+    guard Self.taskZeroSharing.contains(plan.spec.modelName) else {
+      throw CheckpointMismatch("task 0 is shared by MEMO and DER runs; \(plan.spec.modelName.rawValue) "
+                               + "trains its own", field: "method")
+    }
+    let key = TaskZeroKey(plan: plan, threads: threads, convolution: convolution)
+    guard key == fork.key else {
+      throw CheckpointMismatch("the task-0 state was trained with other settings: "
+        + fork.key.differences(from: key).joined(separator: ", ") + " differ", field: "key")
+    }
+    let tasks = plan.stream.count
+    let checkpoint = RunCheckpoint(
+      position: RunPosition(task: 0, epochsCompleted: fork.epochs, taskComplete: false),
+      taskSizes: [fork.classes], knownClasses: 0, totalClasses: fork.classes,
+      network: fork.network(split: plan.split, architecture: plan.architecture), momentum: [],
+      teacher: nil, memory: ExemplarMemory(),
+      result: RunResult(cnn: AccuracyMatrix(taskCount: tasks),
+                        nme: plan.spec.modelName.keepsExemplars ? AccuracyMatrix(taskCount: tasks) : nil))
+    try self.init(resuming: checkpoint, plan: plan, data: data, context: context)
+  }
+}
