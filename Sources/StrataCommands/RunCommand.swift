@@ -14,7 +14,7 @@ public struct RunCommand: ParsableCommand {
       The stages write into DIR:
         run.json                 the spec as used (relative paths made absolute)
         probes.h5                strata probe: block-wise gradient norms, shift, CKA
-        split.json, split.h5     strata split: the recommended split with its evidence
+        split.json, split.h5     strata split: the split and its evidence
         runs/, verify.h5         strata verify: candidates retrained at equal memory
         report.html, report.md   strata report, with charts/ and tables/
       A stage whose outputs are complete is skipped. Every file is written whole or not at \
