@@ -26,7 +26,7 @@ public struct RunCommand: ParsableCommand {
       also writes the report (DIR on a filesystem the nodes share); the probe run and the \
       split analysis run here. See strata verify --help.
 
-      Example (the quickstart, about 10 minutes on 2 cores):
+      Example (the quickstart; its measured time is in the README):
         strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart
       """)
 
