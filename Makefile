@@ -1,11 +1,16 @@
-# The two set-up commands of the README. Both install what is missing first (Debian packages via
-# scripts/install-deps), so they work on a fresh Debian bookworm machine as root.
+# The two set-up commands of the README. Both check for Swift 6 and install the Debian packages
+# that are missing first (scripts/install-deps), so they work on a fresh Debian bookworm machine
+# as root: `make demo` only what the main job needs, `make test` the test tools as well.
 SWIFT ?= swift
+export SWIFT
 
-.PHONY: demo test deps build kill-test
+.PHONY: demo test deps test-deps build kill-test
 
 deps:
 	scripts/install-deps
+
+test-deps:
+	scripts/install-deps --test
 
 build: deps
 	$(SWIFT) build -c release --product strata
@@ -16,7 +21,7 @@ demo: build
 	.build/release/strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart --resume
 
 # Every test. Swift Testing only: the suite has no XCTest cases.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 

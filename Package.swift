@@ -91,7 +91,7 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
                                                    "StrataTestSupport"],
                 exclude: ["Oracles", "Golden"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Recording", "CIL"], exclude: ["Oracles"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Analysis", "Recording", "CIL",
                                                  "NN", "Probes"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "Pipeline",

@@ -7,9 +7,13 @@ python3-matplotlib):
 
 Writes probes-blocks.png: one panel per measure (gradient norm, parameter shift, 1 - CKA on old
 classes), blocks along the x axis in forward order, one line per task; and probes-cka.png: the
-task x block CKA heatmap on a fixed 0-1 colour scale.
+task x block CKA heatmap on a fixed 0-1 colour scale. When split.json lies beside the probe
+file, a dashed line marks its recommended split (before the first specialized block). Tasks
+are numbered from 0, as in every Strata file; probes start at task 1 (each compares a task
+with the one before).
 """
 import argparse
+import json
 import os
 
 import matplotlib
@@ -19,24 +23,47 @@ import numpy as np
 import xarray as xr
 
 
-def block_panels(ds, out):
+def recommended_split(probes):
+    """The split that split.json beside the probe file recommends, or None."""
+    path = os.path.join(os.path.dirname(os.path.abspath(probes)), "split.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f).get("recommended_split")
+
+
+def mark_split(ax, blocks, split):
+    """A dashed vertical line between the last shared and the first specialized block."""
+    if split in blocks:
+        x = blocks.index(split) - 0.5
+        ax.axvline(x, color="0.35", linestyle="--", linewidth=1)
+        ax.text(x, 1.0, f" split: {split}", transform=ax.get_xaxis_transform(), va="bottom",
+                fontsize=7, color="0.35")
+
+
+def block_panels(ds, out, split):
     blocks = [str(b) for b in ds["block"].values]
     x = np.arange(len(blocks))
     panels = [
-        ("grad_norm_normalized", lambda v: v.mean("epoch"), "gradient norm / sqrt(|theta_b|)"),
-        ("param_shift", lambda v: v, "relative parameter shift"),
-        ("cka_old", lambda v: 1 - v, "1 - CKA (old-class probe images)"),
+        ("grad_norm_normalized", lambda v: v.mean("epoch"),
+         "gradient norm, mean over epochs", "‖∇θ‖ / √|θ| (per parameter)"),
+        ("param_shift", lambda v: v, "parameter shift over the task", "‖Δθ‖ / ‖θ‖ (ratio)"),
+        ("cka_old", lambda v: 1 - v, "1 − CKA on old-class probe images", "1 − CKA (0–1)"),
     ]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(6, 0.45 * len(blocks)), 8), sharex=True)
-    for ax, (name, reduce, label) in zip(axes, panels):
+    fig, axes = plt.subplots(len(panels), 1, figsize=(max(6, 0.55 * len(blocks)), 8.5),
+                             sharex=True)
+    for ax, (name, reduce, title, unit) in zip(axes, panels):
         values = reduce(ds[name])
         for task in ds["task"].values:
             ax.plot(x, values.sel(task=task).values, marker="o", ms=3, label=f"task {int(task)}")
-        ax.set_title(label, fontsize=9)
+        mark_split(ax, blocks, split)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_ylabel(unit, fontsize=8)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, ncol=4)
+    axes[0].legend(fontsize=7, ncol=3)
     axes[-1].set_xticks(x)
     axes[-1].set_xticklabels(blocks, rotation=60, ha="right", fontsize=7)
+    axes[-1].set_xlabel("block (forward order)")
     fig.tight_layout()
     path = os.path.join(out, "probes-blocks.png")
     fig.savefig(path, dpi=120)
@@ -44,15 +71,19 @@ def block_panels(ds, out):
     return path
 
 
-def cka_heatmap(ds, out):
+def cka_heatmap(ds, out, split):
     blocks = [str(b) for b in ds["block"].values]
-    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(blocks)), 1.2 + 0.4 * ds.sizes["task"]))
+    tasks = [int(t) for t in ds["task"].values]
+    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(blocks)), 1.8 + 0.45 * len(tasks)))
     image = ax.imshow(ds["cka_old"].values, vmin=0, vmax=1, cmap="viridis", aspect="auto")
+    mark_split(ax, blocks, split)
     ax.set_xticks(range(len(blocks)))
     ax.set_xticklabels(blocks, rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(ds.sizes["task"]))
-    ax.set_yticklabels([f"task {int(t)}" for t in ds["task"].values], fontsize=7)
-    fig.colorbar(image, ax=ax, label="CKA (old classes)")
+    ax.set_xlabel("block (forward order)")
+    ax.set_yticks(range(len(tasks)))
+    ax.set_yticklabels([str(t) for t in tasks], fontsize=7)
+    ax.set_ylabel("task (0-based)")
+    fig.colorbar(image, ax=ax, label="CKA, old-class probe images (0–1)")
     fig.tight_layout()
     path = os.path.join(out, "probes-cka.png")
     fig.savefig(path, dpi=120)
@@ -62,11 +93,14 @@ def cka_heatmap(ds, out):
 
 def figures(probes, out):
     """Draws every figure of a probe file into the folder `out`; returns the PNG paths."""
+    if not os.path.exists(probes):
+        raise SystemExit(f"{probes}: no such file (set STRATA_RUN to a run folder)")
     os.makedirs(out, exist_ok=True)
+    split = recommended_split(probes)
     with xr.open_dataset(probes, engine="h5netcdf") as ds:
         if ds.sizes.get("task", 0) == 0:
             raise SystemExit(f"{probes}: no tasks recorded yet")
-        return [block_panels(ds, out), cka_heatmap(ds, out)]
+        return [block_panels(ds, out, split), cka_heatmap(ds, out, split)]
 
 
 def main():

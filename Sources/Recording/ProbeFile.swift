@@ -32,7 +32,10 @@ public struct ProbeFile: Sendable {
       try root.createCoordinate("epoch", values: (1...max(epochs, 1)).map(Int32.init))
       try root.createCoordinate("block", values: blocks)
       try root.createCoordinate("task_seen", values: (0..<max(tasks, 1)).map(Int32.init))
-      try root.describe("task", "incremental task", "1", "1-based index of the task (t >= 1)")
+      try root.describe("task", "incremental task", "1",
+                        "0-based task index as in every Strata file (task 0 is the first task); "
+                          + "probes start at task 1: each compares the network after task t "
+                          + "with that after t-1")
       try root.describe("epoch", "epoch within the task", "1", "1-based")
       try root.describe("block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
       try root.describe("task_seen", "evaluated task", "1", "0-based task whose classes are scored")

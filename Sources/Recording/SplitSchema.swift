@@ -14,7 +14,9 @@ public enum SplitSchema {
     ("metric", "sensitivity metric", "",
      "grad_norm_normalized (mean over the task's epochs), param_shift, 1 - cka (old- or "
        + "new-class probe set, see cka_probe_set)"),
-    ("task", "incremental task", "1", "1-based task of the probe run (t >= 1)"),
+    ("task", "incremental task", "1",
+     "0-based task index of the probe run as in every Strata file (task 0 is the first "
+       + "task); probes start at task 1"),
     ("metric_pair", "pair of metrics", "", "metric_a ~ metric_b"),
   ]
 

@@ -34,7 +34,9 @@ public enum TrainingRecord {
     let tasks = plan.stream.count
     try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
     try root.createCoordinate("task_seen", values: (0..<tasks).map(Int32.init))
-    try root.describe("task", "task trained", "1", "index of the task just trained (0-based)")
+    try root.describe("task", "task trained", "1",
+                      "0-based index of the task just trained, as in every Strata file (task 0 "
+                        + "is the first task)")
     try root.describe("task_seen", "task evaluated", "1",
                  "index of the task whose classes are evaluated (0-based)")
 

@@ -113,7 +113,8 @@ public enum VerifyFile {
       try root.describe("budget", "total memory budget", "bytes",
                         "model bytes (4 per backbone parameter) plus exemplar bytes (raw uint8 images)")
       try root.describe("seed", "random seed", "1", "seed of initialization and data order")
-      try root.describe("task", "task trained", "1", "0-based")
+      try root.describe("task", "task trained", "1",
+                        "0-based task index as in every Strata file (task 0 is the first task)")
       try root.describe("task_seen", "task evaluated", "1", "0-based task whose classes are scored")
       try root.createVariable("method", dimensions: ["candidate"],
                               values: record.candidates.map { c in grid.first { $0.candidate == c }!.summary.method })

@@ -6,8 +6,16 @@ public struct HTMLDocument: Sendable {
 
   public init(title: String) { self.title = title }
 
-  public mutating func heading(_ text: String, level: Int = 2) {
-    body.append("<h\(level)>\(SVG.escape(text))</h\(level)>")
+  public mutating func heading(_ text: String, level: Int = 2, id: String? = nil) {
+    let anchor = id.map { " id=\"\(SVG.escape($0))\"" } ?? ""
+    body.append("<h\(level)\(anchor)>\(SVG.escape(text))</h\(level)>")
+  }
+
+  /// A table of contents: links to the sections' anchors.
+  public mutating func contents(_ entries: [(title: String, id: String)]) {
+    body.append("<nav><h2>Contents</h2><ul>" + entries.map {
+      "<li><a href=\"#\(SVG.escape($0.id))\">\(SVG.escape($0.title))</a></li>"
+    }.joined() + "</ul></nav>")
   }
 
   public mutating func paragraph(_ text: String) {
@@ -31,14 +39,22 @@ public struct HTMLDocument: Sendable {
     <html lang="en">
     <head>
     <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>\(SVG.escape(title))</title>
     <style>
-    body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; color: #222; }
+    body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em;
+           color: #222; line-height: 1.4; }
+    h1 { font-size: 1.6em; overflow-wrap: anywhere; }
+    p { overflow-wrap: anywhere; }
+    .scroll { overflow-x: auto; max-width: 100%; }
     table { border-collapse: collapse; margin: 1em 0; font-size: 13px; }
     th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
     th { background: #f3f3f3; }
     td:first-child, th:first-child { text-align: left; }
     figure { margin: 1em 0; }
+    figure svg { max-width: 100%; height: auto; }
+    nav ul { columns: 2; }
+    @media (max-width: 600px) { nav ul { columns: 1; } body { margin: 1em auto; } }
     .verdict { font-size: 1.2em; font-weight: bold; }
     </style>
     </head>

@@ -3,10 +3,13 @@ import Foundation
 import Recording
 
 /// The report's sections as values (tables and charts), rendered by `ReportWriter` into HTML,
-/// Markdown and CSV.
+/// Markdown and CSV. The conclusion comes first; accuracies are percentages and memory MiB
+/// everywhere a person reads them, fractions and bytes in the CSV (the HDF5 files' units).
 struct ReportContent {
   struct Section {
     var title: String
+    /// The anchor of the section: GitHub's heading slug, so one link works in both outputs.
+    var id: String { Self.slug(title) }
     var text: [String] = []
     /// (file stem for the CSV, table).
     var tables: [(String, Table)] = []
@@ -21,7 +24,7 @@ struct ReportContent {
     let p = report.probes
     title = "Strata layer-sensitivity report: \(report.split?.architecture ?? "run") "
       + "(\(URL(fileURLWithPath: report.directory).lastPathComponent))"
-    sections.append(Self.summary(report))
+    sections.append(Self.conclusion(report))
     sections.append(Self.blocks(report))
     sections.append(Self.profiles(report))
     sections.append(Self.heatmaps(p))
@@ -38,26 +41,42 @@ struct ReportContent {
       Self.splitProbes(p, split: nil, into: &probes)
       sections.append(probes)
     }
-    if let verification = report.verification { sections.append(Self.verification(verification)) }
+    if let verification = report.verification {
+      sections.append(Self.verification(verification, split: report.split))
+    }
     sections.append(Self.caveats(report))
   }
 
-  static func summary(_ report: RunReport) -> Section {
-    var s = Section(title: "Summary")
+  /// What the run found, first: the split (or that there is no clear one) and the verdict.
+  static func conclusion(_ report: RunReport) -> Section {
+    var s = Section(title: "Conclusion")
     if let split = report.split {
-      s.text.append("Recommended split: \(split.recommendedSplit ?? "none found") "
-        + "(confidence: \(split.confidence)).")
-      s.text += split.evidence
+      if let recommended = split.recommendedSplit {
+        s.text.append("Recommended split: \(recommended) (confidence: \(split.confidence)): "
+          + "blocks before \(recommended) shared, from \(recommended) on one copy per task.")
+      } else {
+        s.text.append("No clear split: the block scores show no rising step that can be told "
+          + "from a flat profile (confidence: \(split.confidence)).")
+      }
+      if !split.evidence.isEmpty {
+        s.text.append("Evidence: " + split.evidence.joined(separator: "; ") + ".")
+      }
     } else {
       s.text.append("No split.json in this folder: run strata split to get a recommendation.")
     }
-    if let v = report.verification?.verdict {
-      s.text.append("Verification: \(v.status.uppercased()). \(v.reason).")
+    if let v = report.verification {
+      s.text.append("Verification: \(v.verdict.status.uppercased()). \(v.verdict.reason).")
+      s.text.append(v.seeds.count == 1
+        ? "One seed (\(v.seeds[0])): a small gap between candidates cannot be told from seed "
+          + "noise; run strata verify with --seeds for intervals."
+        : "\(v.seeds.count) seeds (\(v.seeds.map(String.init).joined(separator: ", "))); charts "
+          + "show every seed and the mean with its 95% interval.")
     } else {
       s.text.append("No verify.h5 in this folder: run strata verify to test the recommendation.")
     }
     s.text.append("Tasks probed: \(report.probes.tasks.map(String.init).joined(separator: ", ")) "
-      + "of \(report.probes.runTasks); probe file \(report.probes.path).")
+      + "of tasks 0–\(report.probes.runTasks - 1) (0-based; a probe compares a task with the "
+      + "one before, so it starts at task 1); probe file \(report.probes.path).")
     return s
   }
 
@@ -67,17 +86,21 @@ struct ReportContent {
     let backbone = entries.filter { $0.kind != .head }.reduce(0) { $0 + $1.parameterCount }
     let roles = Dictionary(uniqueKeysWithValues: (report.split?.blocks ?? []).map { ($0.block, $0.role) })
     let scores = Dictionary(uniqueKeysWithValues: (report.split?.blocks ?? []).map { ($0.block, $0.score) })
-    let rows = report.probes.blocks.map { name -> [String] in
+    let rows = report.probes.blocks.map { name -> [Table.Cell] in
       let entry = entries.first { $0.name == name }
-      let share = entry.map { $0.kind == .head || backbone == 0 ? "—"
-        : String(format: "%.2f", 100 * Double($0.parameterCount) / Double(backbone)) } ?? "—"
-      return [name, entry.map { "\($0.parameterCount)" } ?? "—", share,
-              entry.map { "\($0.multiplyAccumulates)" } ?? "—",
-              (scores[name] ?? nil).map(formatted) ?? "—", roles[name] ?? "—"]
+      let share: Table.Cell = entry.map { $0.kind == .head || backbone == 0 ? .missing
+        : .percent(Double($0.parameterCount) / Double(backbone)) } ?? .missing
+      return [.text(name), .integer(entry?.parameterCount), share,
+              .integer(entry?.multiplyAccumulates), .number(scores[name] ?? nil, significant: 3),
+              roles[name].map(Table.Cell.text) ?? .missing]
     }
-    s.tables.append(("blocks", Table(columns: ["block", "parameters", "share of backbone %",
-                                               "multiply-accumulates", "score", "role"],
-                                     rows: rows)))
+    s.tables.append(("blocks", Table(columns: [
+      .init("block"), .init("parameters"), .init("share of backbone (%)", name: "backbone_share"),
+      .init("multiply-accumulates", name: "multiply_accumulates"), .init("score"),
+      .init("role")], rows: rows)))
+    s.text.append("Share of backbone: the block's parameters over the backbone's (the head is "
+      + "not part of it). Score: the block's sensitivity, 0–1 over the body blocks (split.json); "
+      + "the head's may leave that range.")
     return s
   }
 
@@ -91,35 +114,42 @@ struct ReportContent {
     {
       BlockProfileChart(title: title, yLabel: label, blocks: p.blocks,
                         series: zip(p.tasks, rows).map { .init(name: "task \($0)", values: $1) },
-                        split: split, yIncluding: including).svg
+                        split: split, yIncluding: including,
+                        ownScale: p.blocks.filter { $0 == "head" }).svg
     }
     let gradient = p.gradientNormNormalized.map(RunReport.epochMean)
     let shift = p.shift
     let dissimilarity = p.ckaOld.map { $0.map { 1 - $0 } }
     s.charts.append(("grad_norm", chart("Gradient norm per parameter (mean over epochs)",
-                                        "‖∇θ‖ / √|θ|", gradient)))
-    s.charts.append(("param_shift", chart("Parameter shift over the task", "‖Δθ‖ / ‖θ‖", shift)))
-    s.charts.append(("one_minus_cka_old", chart("1 − CKA on old-class probe images", "1 − CKA",
-                                                dissimilarity, including: [0, 1])))
+                                        "‖∇θ‖ / √|θ| (per parameter)", gradient)))
+    s.charts.append(("param_shift", chart("Parameter shift over the task",
+                                          "‖Δθ‖ / ‖θ‖ (ratio)", shift)))
+    s.charts.append(("one_minus_cka_old", chart("1 − CKA on old-class probe images",
+                                                "1 − CKA (0–1)", dissimilarity,
+                                                including: [0, 1])))
     if let split = report.split {
       let scores = split.blocks.map { $0.score ?? .nan }
       s.charts.append(("score", BlockProfileChart(
-        title: "Sensitivity score (normalized metrics, mean over tasks)", yLabel: "score",
+        title: "Sensitivity score (normalized metrics, mean over tasks)", yLabel: "score (0–1)",
         blocks: split.blocks.map(\.block), series: [.init(name: "score", values: scores)],
-        split: split.recommendedSplit, yIncluding: [0, 1]).svg))
+        split: split.recommendedSplit, yIncluding: [0, 1],
+        ownScale: split.blocks.map(\.block).filter { $0 == "head" }).svg))
     }
-    var rows: [[String]] = []
+    s.text.append("Lines are tasks; the dashed line marks the split. The head is the classifier, "
+      + "on a scale of its own at the right so that it does not flatten the body blocks.")
+    var rows: [[Table.Cell]] = []
     for (i, task) in p.tasks.enumerated() {
       for (b, block) in p.blocks.enumerated() {
-        rows.append(["\(task)", block, formatted(gradient[i][b]), formatted(shift[i][b]),
-                     formatted(p.cosineDistance[i][b]), formatted(p.statisticsShift[i][b]),
-                     formatted(p.ckaOld[i][b]), formatted(p.ckaNew[i][b])])
+        rows.append([.integer(task), .text(block), .number(gradient[i][b]), .number(shift[i][b]),
+                     .number(p.cosineDistance[i][b]), .number(p.statisticsShift[i][b]),
+                     .number(p.ckaOld[i][b]), .number(p.ckaNew[i][b])])
       }
     }
-    s.tables.append(("probes", Table(columns: ["task", "block", "grad_norm_normalized",
-                                               "param_shift", "param_cosine_distance",
-                                               "bn_stat_shift", "cka_old", "cka_new"],
-                                     rows: rows)))
+    s.tables.append(("probes", Table(columns: [
+      .init("task"), .init("block"),
+      .init("grad_norm_normalized (mean over epochs)", name: "grad_norm_normalized_epoch_mean"),
+      .init("param_shift"), .init("param_cosine_distance"), .init("bn_stat_shift"),
+      .init("cka_old"), .init("cka_new")], rows: rows)))
     return s
   }
 
@@ -149,44 +179,59 @@ struct ReportContent {
     }
     let groups = k < body.count ? [("shared", 0..<k), ("specialized", k..<body.count)]
       : [("all body blocks", 0..<body.count)]
-    for (name, rows, label) in [("param_shift", p.shift, "‖Δθ‖ / ‖θ‖"),
-                                ("one_minus_cka_old", p.ckaOld.map { $0.map { 1 - $0 } }, "1 − CKA")] {
+    for (name, rows, label) in [("param_shift", p.shift, "‖Δθ‖ / ‖θ‖ (ratio)"),
+                                ("one_minus_cka_old", p.ckaOld.map { $0.map { 1 - $0 } },
+                                 "1 − CKA (0–1)")] {
       let series = groups.map { group in
         XYChart.Series(name: group.0, points: zip(p.tasks, rows).map {
           .init(x: Double($0), y: mean($1, group.1), label: "task \($0)")
         })
       }
       s.charts.append(("trend_\(name)", XYChart(title: "\(label) by task, block groups",
-                                                xLabel: "task", yLabel: label, series: series).svg))
+                                                xLabel: "task (0-based)", yLabel: label,
+                                                series: series, integerX: true).svg))
     }
     let accuracy = XYChart(
-      title: "Probe run accuracy on each task's classes", xLabel: "task trained",
-      yLabel: "accuracy", series: (0..<p.runTasks).map { j in
+      title: "Probe run accuracy on each task's classes", xLabel: "task trained (0-based)",
+      yLabel: "accuracy (%)", series: (0..<p.runTasks).map { j in
         .init(name: "task \(j) classes", points: zip(p.tasks, p.accuracy).compactMap { t, row in
-          j < row.count && !row[j].isNaN ? .init(x: Double(t), y: row[j]) : nil
+          j < row.count && !row[j].isNaN ? .init(x: Double(t), y: 100 * row[j]) : nil
         })
-      }, yIncluding: [0, 1])
+      }, yIncluding: [0, 100], integerX: true)
     s.charts.append(("probe_accuracy", accuracy.svg))
     return s
   }
 
   static func candidates(_ split: SplitReport, probes: ProbeRecord) -> Section {
     var s = Section(title: "Candidate splits")
-    let rows = split.candidates.map { c in
-      [c.split, c.changePointCost.map(formatted) ?? "—", c.contrast.map(formatted) ?? "—",
-       c.metricVotes.joined(separator: " "), formatted(c.bootstrapFrequency),
-       "\(c.specializedParameters)", formatted(c.specializedExemplarEquivalents),
-       c.exemplars.map(String.init) ?? "—", c.planRoles.joined(separator: ", ")]
+    let rows = split.candidates.map { c -> [Table.Cell] in
+      let votes = c.metricVotes.isEmpty ? "0"
+        : "\(c.metricVotes.count): " + c.metricVotes.joined(separator: ", ")
+      return [.text(c.split), .number(c.changePointCost, significant: 3),
+              .number(c.explainedVariance, significant: 3), .number(c.contrast, significant: 3),
+              Table.Cell(display: votes, data: String(c.metricVotes.count)),
+              .percent(c.bootstrapFrequency), .integer(c.specializedParameters),
+              .number(c.specializedExemplarEquivalents, significant: 4), .integer(c.exemplars),
+              c.planRoles.isEmpty ? .missing : .text(c.planRoles.joined(separator: ", "))]
     }
-    s.tables.append(("candidates", Table(
-      columns: ["split", "change-point cost", "contrast", "metrics picking it",
-                "bootstrap frequency", "specialized parameters", "exemplars per copy",
-                "exemplars at budget", "plan"], rows: rows)))
-    let agreement = split.rankCorrelations.map {
-      [$0.metrics.joined(separator: " vs "), $0.spearman.map(formatted) ?? "NaN"]
+    s.tables.append(("candidates", Table(columns: [
+      .init("split", name: "candidate"), .init("change-point cost", name: "change_point_cost"),
+      .init("variance explained", name: "explained_variance"), .init("contrast"),
+      .init("metrics picking it", name: "metric_votes"),
+      .init("bootstrap frequency (%)", name: "bootstrap_frequency"),
+      .init("specialized parameters", name: "specialized_parameters"),
+      .init("exemplars per copy", name: "specialized_exemplar_equivalents"),
+      .init("exemplars at budget (ledger)", name: "exemplars"),
+      .init("plan", name: "plan_role")], rows: rows)))
+    s.text.append("Exemplars at budget: the memory ledger's floor((budget − model bytes) / image "
+      + "bytes) at the verification budget; exemplars per copy: one specialized copy's bytes in "
+      + "images.")
+    let agreement = split.rankCorrelations.map { r -> [Table.Cell] in
+      [.text(r.metrics.joined(separator: " ~ ")), .number(r.spearman, significant: 3)]
     }
-    s.tables.append(("metric_agreement", Table(columns: ["metrics", "Spearman ρ over blocks"],
-                                               rows: agreement)))
+    s.tables.append(("metric_agreement", Table(columns: [
+      .init("metrics", name: "metric_pair"),
+      .init("Spearman ρ over blocks", name: "metric_rank_correlation")], rows: agreement)))
     splitProbes(probes, split: split.recommendedSplit, into: &s)
     return s
   }
@@ -242,64 +287,130 @@ struct ReportContent {
       }
     }
     s.charts.append((name, BlockProfileChart(
-      title: title, yLabel: "accuracy", blocks: r.splits,
-      series: [.init(name: "old classes", values: mean(r.oldAccuracy)),
-               .init(name: "new classes", values: mean(r.newAccuracy))],
-      split: split, yIncluding: [0, 1]).svg))
+      title: title, yLabel: "accuracy (%)", blocks: r.splits,
+      series: [.init(name: "old classes", values: mean(r.oldAccuracy).map { 100 * $0 }),
+               .init(name: "new classes", values: mean(r.newAccuracy).map { 100 * $0 })],
+      split: split, yIncluding: [0, 100]).svg))
     s.text.append(text)
-    var rows: [[String]] = []
+    var rows: [[Table.Cell]] = []
     for (i, task) in p.tasks.enumerated() {
       for (k, split) in r.splits.enumerated() {
-        rows.append(["\(task)", split, formatted(r.oldAccuracy[i][k]),
-                     formatted(r.newAccuracy[i][k])])
+        rows.append([.integer(task), .text(split), .percent(r.oldAccuracy[i][k]),
+                     .percent(r.newAccuracy[i][k])])
       }
     }
-    s.tables.append((name, Table(columns: ["task", "split", name + "_old_accuracy",
-                                           name + "_new_accuracy"], rows: rows)))
+    s.tables.append((name, Table(columns: [
+      .init("task"), .init("split"), .init("\(name)_old_accuracy (%)", name: name + "_old_accuracy"),
+      .init("\(name)_new_accuracy (%)", name: name + "_new_accuracy")], rows: rows)))
   }
 
-  static func verification(_ v: VerificationRecord) -> Section {
+  static func verification(_ v: VerificationRecord, split: SplitReport?) -> Section {
     var s = Section(title: "Verification at equal memory")
     s.text.append("Verdict: \(v.verdict.status.uppercased()). \(v.verdict.reason). "
       + "Metric: \(v.verdict.metric); tolerance \(percent(v.verdict.tolerance)) points.")
-    let memory = XYChart(
-      title: "Accuracy against total memory (model + exemplars)", xLabel: "memory (MB)",
-      yLabel: "average incremental accuracy", series: v.candidates.map { c in
-        .init(name: c, points: v.runs.filter { $0.candidate == c }.map { run in
-          .init(x: Double(run.summary.totalBytes.last ?? 0) / 1_048_576,
-                y: run.summary.cnn.averageIncrementalAccuracy,
-                label: "seed \(run.seed), \(run.summary.exemplars.last ?? 0) exemplars")
-        }, connected: v.budgets.count > 1 && v.seeds.count == 1)
-      })
-    s.charts.append(("accuracy_memory", memory.svg))
-    let first = v.budgets[0]
-    let curves = XYChart(
-      title: "Accuracy on all seen classes after each task (budget \(first) bytes, seed \(v.seeds[0]))",
-      xLabel: "task", yLabel: "accuracy", series: v.candidates.compactMap { c in
-        v.run(c, budget: first, seed: v.seeds[0]).map { run in
-          .init(name: c, points: run.summary.cnn.total.enumerated().map {
-            .init(x: Double($0), y: $1)
-          })
-        }
-      }, yIncluding: [0, 1])
-    s.charts.append(("accuracy_tasks", curves.svg))
-    var rows: [[String]] = []
+    s.charts.append(("accuracy_memory", accuracyAgainstMemory(v)))
+    for (k, budget) in v.budgets.enumerated() {
+      s.charts.append((k == 0 ? "accuracy_tasks" : "accuracy_tasks_\(budget)",
+                       accuracyPerTask(v, budget: budget)))
+    }
+    var rows: [[Table.Cell]] = []
     for (i, c) in v.candidates.enumerated() {
       for budget in v.budgets {
         for seed in v.seeds {
           guard let r = v.run(c, budget: budget, seed: seed)?.summary else { continue }
-          rows.append([c, v.roles[i], "\(budget)", "\(seed)", percent(r.cnn.averageIncrementalAccuracy),
-                       percent(r.cnn.lastAccuracy), percent(r.cnn.forgetting),
-                       "\(r.modelBytes.last ?? 0)", "\(r.exemplars.last ?? 0)",
-                       "\(r.totalBytes.last ?? 0)"])
+          rows.append([.text(c), .text(v.roles[i]), .integer(budget), .text(String(seed)),
+                       .percent(r.cnn.averageIncrementalAccuracy), .percent(r.cnn.lastAccuracy),
+                       .percent(r.cnn.forgetting), .integer(r.modelBytes.last),
+                       .integer(r.exemplars.last), .integer(r.totalBytes.last)])
         }
       }
     }
-    s.tables.append(("verification", Table(
-      columns: ["split", "role", "budget bytes", "seed", "average incremental accuracy %",
-                "last accuracy %", "forgetting %", "model bytes", "exemplars", "total bytes"],
-      rows: rows)))
+    s.tables.append(("verification", Table(columns: [
+      .init("split", name: "candidate"), .init("role"), .init("budget bytes", name: "budget"),
+      .init("seed"),
+      .init("average incremental accuracy (%)", name: "average_incremental_accuracy"),
+      .init("last accuracy (%)", name: "last_accuracy"), .init("forgetting (%)", name: "forgetting"),
+      .init("model bytes", name: "model_bytes"), .init("exemplars"),
+      .init("total bytes", name: "total_bytes")], rows: rows)))
+    if let note = exemplarNote(v, split: split) { s.text.append(note) }
     return s
+  }
+
+  /// Accuracy against total memory. With one budget every candidate sits at (almost) the same
+  /// memory, so a line or an x axis would only show rounding: one dot per candidate instead.
+  static func accuracyAgainstMemory(_ v: VerificationRecord) -> String {
+    func accuracies(_ c: String, _ budget: Int) -> [Double] {
+      v.seeds.compactMap { v.run(c, budget: budget, seed: $0)?.summary.cnn.averageIncrementalAccuracy }
+        .map { 100 * $0 }
+    }
+    let seeds = v.seeds.count == 1 ? "seed \(v.seeds[0])"
+      : "\(v.seeds.count) seeds, mean ± 95% interval"
+    if v.budgets.count == 1 {
+      let budget = v.budgets[0]
+      return DotChart(
+        title: "Accuracy against total memory: one budget, \(NumberFormat.mebibytes(budget)) "
+          + "(model + exemplars); \(seeds)",
+        xLabel: "candidate split", yLabel: "average incremental accuracy (%)",
+        categories: v.candidates.enumerated().map { i, c in
+          .init(name: c, values: accuracies(c, budget), label: v.roles[i])
+        }, format: { String(format: "%.2f%%", $0) }).svg
+    }
+    return XYChart(
+      title: "Accuracy against total memory (model + exemplars); \(seeds)",
+      xLabel: "total memory (MiB)", yLabel: "average incremental accuracy (%)",
+      series: v.candidates.map { c in
+        .init(name: c, points: v.budgets.compactMap { budget in
+          let summary = SeedSummary(accuracies(c, budget))
+          let bytes = v.seeds.compactMap { v.run(c, budget: budget, seed: $0)?.summary.totalBytes.last }
+          guard summary.mean.isFinite, !bytes.isEmpty else { return nil }
+          let mib = Double(bytes.reduce(0, +)) / Double(bytes.count) / 1_048_576
+          return .init(x: mib, y: summary.mean, label: "budget \(NumberFormat.grouped(budget)) bytes",
+                       interval: summary.halfWidth.map { summary.mean - $0...summary.mean + $0 })
+        })
+      }).svg
+  }
+
+  /// Accuracy on every class seen after each task at one budget: the seed's curve, or the mean
+  /// over seeds with its 95% interval.
+  static func accuracyPerTask(_ v: VerificationRecord, budget: Int) -> String {
+    let seeds = v.seeds.count == 1 ? "seed \(v.seeds[0])"
+      : "mean ± 95% interval over \(v.seeds.count) seeds"
+    return XYChart(
+      title: "Accuracy on all seen classes after each task (budget "
+        + "\(NumberFormat.mebibytes(budget)), \(seeds))",
+      xLabel: "task trained (0-based)", yLabel: "accuracy on all seen classes (%)",
+      series: v.candidates.map { c in
+        let curves = v.seeds.compactMap { v.run(c, budget: budget, seed: $0)?.summary.cnn.total }
+        let tasks = curves.map(\.count).max() ?? 0
+        return .init(name: c, points: (0..<tasks).compactMap { t in
+          let summary = SeedSummary(curves.compactMap { t < $0.count ? 100 * $0[t] : nil })
+          guard summary.mean.isFinite else { return nil }
+          return .init(x: Double(t), y: summary.mean,
+                       interval: summary.halfWidth.map { summary.mean - $0...summary.mean + $0 })
+        })
+      }, yIncluding: [], integerX: true).svg
+  }
+
+  /// Why a run's exemplar count can be below the ledger's in the candidate table.
+  static func exemplarNote(_ v: VerificationRecord, split: SplitReport?) -> String? {
+    guard let split else { return nil }
+    let budget = split.verificationPlan.budgetBytes
+    // The recommended split is the example when it differs, else the first that does.
+    let ordered = split.candidates.filter { $0.split == split.recommendedSplit }
+      + split.candidates.filter { $0.split != split.recommendedSplit }
+    for c in ordered {
+      guard let ledger = c.exemplars,
+            let kept = v.seeds.compactMap({ v.run(c.split, budget: budget, seed: $0) }).first?
+              .summary.exemplars.last, kept != ledger
+      else { continue }
+      let (there, here) = (NumberFormat.grouped(ledger), NumberFormat.grouped(kept))
+      let example: String = "\(c.split): \(there) there, \(here) here"
+      return "Exemplars here are what each run kept, which can be fewer than the candidate "
+        + "table's exemplars at budget (" + example + "): the ledger counts floor((budget − "
+        + "model bytes) / image bytes), while a run keeps the same number for every class "
+        + "seen, floor(ledger count / classes seen) each, as PyCIL's memory_size does."
+    }
+    return nil
   }
 
   static func caveats(_ report: RunReport) -> Section {
@@ -311,9 +422,21 @@ struct ReportContent {
       + "(\(p.gitCommit)). CKA: minibatch linear CKA with unbiased HSIC₁, per-batch means "
       + "subtracted, Float64 sums, never clamped.")
     if let v = report.verification {
-      s.text.append("Verification seeds: \(v.seeds.map(String.init).joined(separator: ", ")); "
-        + "with one seed the verdict cannot separate a small gap from seed noise.")
+      s.text.append("Verification seeds: \(v.seeds.map(String.init).joined(separator: ", "))"
+        + (v.seeds.count == 1
+          ? "; with one seed the verdict cannot separate a small gap from seed noise." : "."))
     }
     return s
+  }
+}
+
+extension ReportContent.Section {
+  /// GitHub's heading anchor: lower case, spaces to hyphens, punctuation other than hyphens
+  /// and underscores dropped.
+  static func slug(_ title: String) -> String {
+    String(title.lowercased().compactMap { c -> Character? in
+      if c == " " { return "-" }
+      return c.isLetter || c.isNumber || c == "-" || c == "_" ? c : nil
+    })
   }
 }

@@ -30,8 +30,8 @@ public enum ReportWriter {
 
     var html = HTMLDocument(title: content.title)
     var markdown = "# \(content.title)\n"
-    for section in content.sections {
-      html.heading(section.title)
+    for (index, section) in content.sections.enumerated() {
+      html.heading(section.title, id: section.id)
       markdown += "\n## \(section.title)\n\n"
       for line in section.text {
         html.paragraph(line)
@@ -46,6 +46,13 @@ public enum ReportWriter {
         html.table(table)
         try save(table.csv, "\(directory)/tables/\(name).csv")
         markdown += table.markdown + "\n"
+      }
+      // The contents follow the conclusion, so the page opens with what the run found.
+      if index == 0 {
+        let rest = content.sections.dropFirst()
+        html.contents(rest.map { ($0.title, $0.id) })
+        markdown += "\n## Contents\n\n"
+          + rest.map { "- [\($0.title)](#\($0.id))" }.joined(separator: "\n") + "\n"
       }
     }
     try save(html.html, directory + "/report.html")

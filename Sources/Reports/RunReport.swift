@@ -43,12 +43,5 @@ public struct RunReport: Sendable {
   }
 }
 
-/// Numbers as reports print them: six significant digits (enough to match the file to 1e-6
-/// relative), NaN spelled out.
-func formatted(_ value: Double) -> String {
-  value.isNaN ? "NaN" : String(format: "%.6g", value)
-}
-
-func percent(_ value: Double) -> String {
-  value.isNaN ? "NaN" : String(format: "%.2f", 100 * value)
-}
+/// A fraction as the report's percentages print it (two decimals).
+func percent(_ value: Double) -> String { NumberFormat.percent(value) }

@@ -1,14 +1,60 @@
-/// A table as a report shows it: a header and rows of already formatted cells. The same value
-/// renders as Markdown, HTML and CSV, so the three outputs never disagree.
+/// A table as a report shows it. Each cell carries two texts: what a person reads in the HTML
+/// and Markdown (thousands separators, a few significant digits, percent) and what the CSV holds
+/// for pandas (full precision, the file's units, an empty field when missing). Each column has a
+/// title for people and a CSV name, the HDF5 variable's name where there is one, so the three
+/// outputs hold the same numbers and never disagree.
 public struct Table: Sendable, Equatable {
-  public var columns: [String]
-  public var rows: [[String]]
+  public struct Column: Sendable, Equatable {
+    /// The header in HTML and Markdown.
+    public var title: String
+    /// The header in the CSV: snake_case, the HDF5 variable name where one exists.
+    public var name: String
+    public init(_ title: String, name: String? = nil) {
+      self.title = title
+      self.name = name ?? title
+    }
+  }
 
-  public init(columns: [String], rows: [[String]]) {
+  public struct Cell: Sendable, Equatable {
+    public var display: String
+    public var data: String
+    public init(display: String, data: String) {
+      self.display = display
+      self.data = data
+    }
+
+    public static func text(_ s: String) -> Cell { Cell(display: s, data: s) }
+    /// A missing value: "—" for people, an empty CSV field.
+    public static let missing = Cell(display: "—", data: "")
+    public static func integer(_ n: Int) -> Cell {
+      Cell(display: NumberFormat.grouped(n), data: String(n))
+    }
+    public static func integer(_ n: Int?) -> Cell { n.map(integer) ?? .missing }
+    /// A measured value shown with `significant` digits and kept whole in the CSV.
+    public static func number(_ v: Double?, significant: Int = 4) -> Cell {
+      guard let v, v.isFinite else { return .missing }
+      return Cell(display: NumberFormat.significant(v, significant), data: NumberFormat.full(v))
+    }
+    /// A fraction shown as a percentage with two decimals, kept as the fraction in the CSV.
+    public static func percent(_ v: Double?) -> Cell {
+      guard let v, v.isFinite else { return .missing }
+      return Cell(display: NumberFormat.percent(v), data: NumberFormat.full(v))
+    }
+  }
+
+  public var columns: [Column]
+  public var rows: [[Cell]]
+
+  public init(columns: [Column], rows: [[Cell]]) {
     precondition(rows.allSatisfy { $0.count == columns.count },
                  "every row needs \(columns.count) cells")
     self.columns = columns
     self.rows = rows
+  }
+
+  /// A table of plain text cells, shown and exported alike.
+  public init(columns: [String], rows: [[String]]) {
+    self.init(columns: columns.map { Column($0) }, rows: rows.map { $0.map(Cell.text) })
   }
 
   /// GitHub-flavoured Markdown; `|` in a cell is escaped.
@@ -17,8 +63,8 @@ public struct Table: Sendable, Equatable {
       "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }
         .joined(separator: " | ") + " |"
     }
-    return ([line(columns), "|" + String(repeating: "---|", count: columns.count)]
-      + rows.map(line)).joined(separator: "\n") + "\n"
+    return ([line(columns.map(\.title)), "|" + String(repeating: "---|", count: columns.count)]
+      + rows.map { line($0.map(\.display)) }).joined(separator: "\n") + "\n"
   }
 
   /// RFC 4180 CSV: a cell with a comma, quote or line break is quoted, quotes doubled.
@@ -27,18 +73,22 @@ public struct Table: Sendable, Equatable {
       text.contains(where: { ",\"\n\r".contains($0) })
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
-    return ([columns] + rows).map { $0.map(cell).joined(separator: ",") }
-      .joined(separator: "\r\n") + "\r\n"
+    return ([columns.map(\.name)] + rows.map { $0.map(\.data) })
+      .map { $0.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
   }
 
   public var html: String {
     var svg = SVG()
-    svg.group("table") { t in
-      t.group("thead") { h in
-        h.group("tr") { r in for c in columns { r.element("th", text: c) } }
-      }
-      t.group("tbody") { b in
-        for row in rows { b.group("tr") { r in for c in row { r.element("td", text: c) } } }
+    svg.group("div", ["class": "scroll"]) { d in
+      d.group("table") { t in
+        t.group("thead") { h in
+          h.group("tr") { r in for c in columns { r.element("th", text: c.title) } }
+        }
+        t.group("tbody") { b in
+          for row in rows {
+            b.group("tr") { r in for c in row { r.element("td", text: c.display) } }
+          }
+        }
       }
     }
     return svg.markup

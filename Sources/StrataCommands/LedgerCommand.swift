@@ -19,7 +19,7 @@ public struct LedgerCommand: ParsableCommand {
       --budget is a number of bytes, or DER:N for DER's footprint after the tasks: T whole \
       backbones plus N exemplars (MEMO's aligned comparison).
 
-      Example (CIFAR-100 B0 Inc10 at DER's budget; MEMO at stage3.block1 keeps 3,312):
+      Example (CIFAR-100 B0 Inc10 at DER's budget: stage3.block1 keeps 3,312):
         strata ledger resnet32 --tasks 10 --budget DER:2000
       """)
 

@@ -14,7 +14,7 @@ public struct RunCommand: ParsableCommand {
       The stages write into DIR:
         run.json                 the spec as used (relative paths made absolute)
         probes.h5                strata probe: block-wise gradient norms, shift, CKA
-        split.json, split.h5     strata split: the recommended split with its evidence
+        split.json, split.h5     strata split: the split and its evidence
         runs/, verify.h5         strata verify: candidates retrained at equal memory
         report.html, report.md   strata report, with charts/ and tables/
       A stage whose outputs are complete is skipped. Every file is written whole or not at \
@@ -26,7 +26,7 @@ public struct RunCommand: ParsableCommand {
       also writes the report (DIR on a filesystem the nodes share); the probe run and the \
       split analysis run here. See strata verify --help.
 
-      Example (the quickstart, about 10 minutes on 2 cores):
+      Example (the quickstart; its measured time is in the README):
         strata run analyses/quickstart-fashion-mnist.json --out runs/quickstart
       """)
 

@@ -38,7 +38,7 @@ public struct TrainCommand: ParsableCommand {
 
       Example (Fashion-MNIST, 5 tasks of 2 classes):
         strata train replay.json --output replay.h5
-        strata train replay.json --output replay.h5 --resume    # after an interruption
+        strata train replay.json --output replay.h5 --resume  # after a kill
       """)
 
   @Argument(help: "The run spec (JSON).")

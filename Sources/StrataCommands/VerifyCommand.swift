@@ -43,8 +43,8 @@ public struct VerifyCommand: ParsableCommand {
       scripts.
 
       Examples:
-        strata verify analyses/quickstart-fashion-mnist.json --split-file runs/q/split.json \\
-          --output-dir runs/q --jobs 2
+        strata verify analyses/quickstart-fashion-mnist.json \\
+          --split-file runs/q/split.json --output-dir runs/q --jobs 2
         strata verify spec.json --output-dir /shared/q --executor slurm \\
           --partition cpu --time 4:00:00 --mem 8G --cpus-per-task 4
       """)

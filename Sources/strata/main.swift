@@ -1,4 +1,5 @@
 import StrataCommands
 
 Strata.checkEnvironment()
+Strata.suggestMistypedCommand()
 Strata.main()

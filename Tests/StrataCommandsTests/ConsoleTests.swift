@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 @testable import StrataCommands
 
@@ -73,5 +74,82 @@ import Testing
       #expect(!logging.console().drawsBar)
     }
     #expect(throws: (any Error).self) { try Strata.parseAsRoot(["train", "s.json", "--log-level", "loud"]) }
+  }
+
+  /// Off a terminal a stage's progress is a line per quarter of its steps and one at the end,
+  /// never carriage returns; on a terminal the same bar is redrawn in place.
+  @Test func progressOffATerminalIsOneLinePerStepGroup() {
+    let capture = Capture()
+    let console = Self.console(capture, terminal: false)
+    let bar = ProgressBar(console: console, label: "train", total: 10, unit: "steps",
+                          linesOffTerminal: true)
+    for step in 1...10 {
+      capture.time += 2
+      bar.advance(to: step)
+    }
+    let lines = capture.text.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4, "\(lines)")
+    #expect(lines.map { $0.components(separatedBy: " steps")[0] }
+      == ["train 3/10", "train 6/10", "train 9/10", "train 10/10"])
+    #expect(lines.last == "train 10/10 steps  0.5 steps/s  0:20 elapsed")
+    #expect(!capture.text.contains("\r"))
+
+    let terminal = Capture()
+    let drawn = ProgressBar(console: Self.console(terminal, terminal: true), label: "train",
+                            total: 10, unit: "steps", linesOffTerminal: true)
+    drawn.advance(to: 10)
+    #expect(terminal.text.hasPrefix("\r") && !terminal.text.contains("\n"))
+  }
+
+  /// `strata bench engine` off a terminal: its stages as whole lines on stderr, not one line
+  /// of carriage returns.
+  @Test func benchProgressOffATerminalIsLines() throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMP_NUM_THREADS"] = "1"
+    let result = try StrataTestSupport.ChildProcess.run(
+      try StrataExecutable.path(),
+      ["bench", "engine", "--compare-convolutions", "--batch", "2", "--steps", "4", "--warmup", "0",
+       "--depth", "8", "--threads", "1"], environment: environment)
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(!result.errors.contains("\r"), "\(result.errors)")
+    let lines = result.errors.split(separator: "\n").map(String.init)
+    #expect(lines.filter { $0.hasPrefix("train, three settings in turn ") }
+      .map { $0.components(separatedBy: " steps")[0] }
+      == (1...4).map { "train, three settings in turn \($0)/4" }, "\(lines)")
+  }
+
+  /// Piped into one file, a command's stdout lines come whole and before the log lines
+  /// written after them: `strata run` on a finished run folder without its report prints
+  /// `wrote …report.html` (stdout) before `== report done` (stderr).
+  @Test func stdoutAndStderrStayInOrderInOneFile() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-order-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for file in ["probes.h5", "split.json", "split.h5", "verify.h5"] {
+      try FileManager.default.copyItem(
+        atPath: repository.appendingPathComponent("analyses/quickstart-fashion-mnist/\(file)").path,
+        toPath: "\(directory)/\(file)")
+    }
+    let log = directory + "/log.txt"
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try StrataExecutable.path())
+    process.arguments = ["run", repository.appendingPathComponent("analyses/quickstart-fashion-mnist.json").path,
+                         "--out", directory, "--resume"]
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    process.waitUntilExit()
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(process.terminationStatus == 0, "\(text)")
+    let lines = text.split(separator: "\n").map(String.init)
+    let wrote = try #require(lines.firstIndex { $0.hasPrefix("wrote \(directory)/report.html") },
+                             "\(lines)")
+    let done = try #require(lines.firstIndex { $0.hasPrefix("== report done") }, "\(lines)")
+    #expect(wrote < done, "\(lines)")
   }
 }

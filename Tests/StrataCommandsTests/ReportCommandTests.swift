@@ -51,11 +51,23 @@ import Testing
     }
   }
 
+  /// The cell shows `value` to the report's four significant digits (the CSV keeps every
+  /// digit); a missing value is "—".
   static func same(_ cell: String, _ value: Double) -> Bool {
-    if value.isNaN { return cell == "NaN" }
-    guard let parsed = Double(cell) else { return false }
-    return abs(parsed - value) <= 1e-5 * max(1, abs(value))
+    if value.isNaN { return cell == "—" }
+    guard let parsed = Double(cell.replacingOccurrences(of: ",", with: "")) else { return false }
+    return abs(parsed - value) <= 5.0001e-4 * abs(value)
   }
+
+  /// A percentage cell (two decimals) that shows the fraction `value`.
+  static func samePercent(_ cell: String, _ value: Double) -> Bool {
+    if value.isNaN { return cell == "—" }
+    guard let parsed = Double(cell) else { return false }
+    return abs(parsed - 100 * value) <= 0.005 + 1e-9
+  }
+
+  /// An integer cell with thousands separators.
+  static func int(_ cell: String) -> Int? { Int(cell.replacingOccurrences(of: ",", with: "")) }
 
   @Test func numbersInTheMarkdownAreTheFiles() throws {
     try SplitCommandTests.withDirectory { directory in
@@ -77,12 +89,12 @@ import Testing
       let verification = Self.markdownTable(markdown, header: "split | role")
       #expect(verification.count == 4)
       for row in verification {
-        let run = try #require(verify.run(row[0], budget: Int(row[2])!, seed: Int(row[3])!)).summary
+        let run = try #require(verify.run(row[0], budget: Self.int(row[2])!, seed: Self.int(row[3])!)).summary
         // Percentages with two decimals.
         #expect(abs(Double(row[4])! - 100 * run.cnn.averageIncrementalAccuracy) <= 0.005)
         #expect(abs(Double(row[5])! - 100 * run.cnn.lastAccuracy) <= 0.005)
-        #expect(Int(row[7]) == run.modelBytes.last && Int(row[8]) == run.exemplars.last)
-        #expect(Int(row[9]) == run.totalBytes.last)
+        #expect(Self.int(row[7]) == run.modelBytes.last && Self.int(row[8]) == run.exemplars.last)
+        #expect(Self.int(row[9]) == run.totalBytes.last)
       }
       #expect(markdown.contains("Verification: NOT VERIFIED. made up."))
       #expect(markdown.contains("Recommended split: stage2.block1"))

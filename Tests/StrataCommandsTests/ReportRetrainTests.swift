@@ -15,15 +15,15 @@ import Testing
       let retrain = try #require(try ProbeFile.open(path).read().retrain)
       let splits = ReportRewindTests.splits
       let rows = ReportCommandTests.markdownTable(
-        markdown, header: "task | split | retrain_old_accuracy")
+        markdown, header: "task | split | retrain_old_accuracy (%)")
       #expect(rows.count == 2 * splits.count)
       for row in rows {
         let (t, k) = (Int(row[0])! - 1, try #require(splits.firstIndex(of: row[1])))
-        #expect(ReportCommandTests.same(row[2], retrain.oldAccuracy[t][k]), "\(row)")
-        #expect(ReportCommandTests.same(row[3], retrain.newAccuracy[t][k]), "\(row)")
+        #expect(ReportCommandTests.samePercent(row[2], retrain.oldAccuracy[t][k]), "\(row)")
+        #expect(ReportCommandTests.samePercent(row[3], retrain.newAccuracy[t][k]), "\(row)")
       }
-      let rewind = try #require(markdown.range(of: "| rewind_old_accuracy |"))
-      let retrained = try #require(markdown.range(of: "| retrain_old_accuracy |"))
+      let rewind = try #require(markdown.range(of: "| rewind_old_accuracy (%) |"))
+      let retrained = try #require(markdown.range(of: "| retrain_old_accuracy (%) |"))
       #expect(rewind.lowerBound < retrained.lowerBound)
       let svg = try String(contentsOfFile: directory + "/charts/retrain.svg", encoding: .utf8)
       #expect(svg.contains("old classes") && svg.contains("new classes") && svg.contains(">none<"))

@@ -14,13 +14,13 @@ public enum DebianPython {
   /// exiting with 3 or by Python's `ModuleNotFoundError`; `modules` names them in the failure.
   public static func run(_ script: String, _ arguments: [String], modules: String) throws -> Data {
     guard FileManager.default.isExecutableFile(atPath: path) else {
-      throw Failure(description: "\(path) not found: run scripts/install-deps")
+      throw Failure(description: "\(path) not found: run scripts/install-deps --test")
     }
     let result = try ChildProcess.run(path, [script] + arguments)
     let stderr = result.errors
     if result.status == 3 || stderr.contains("ModuleNotFoundError") {
       throw Failure(description: "\(path) lacks \(modules), which \(script) needs: run "
-                    + "scripts/install-deps\n\(stderr)")
+                    + "scripts/install-deps --test\n\(stderr)")
     }
     guard result.status == 0 else {
       throw Failure(description: "\(script) exited with \(result.status):\n\(stderr)")

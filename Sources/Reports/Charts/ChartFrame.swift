@@ -22,20 +22,31 @@ struct ChartFrame {
     return svg.markup
   }
 
-  /// Horizontal grid lines and labels of `y`, the y-axis title.
-  func drawYAxis(_ y: LinearScale, label: String, into s: inout SVG) {
+  /// Horizontal grid lines and labels of `y` between `left` and `right` (the plot's edges by
+  /// default), and the y-axis title when there is one.
+  func drawYAxis(_ y: LinearScale, label: String?, left: Double? = nil, right: Double? = nil,
+                 into s: inout SVG)
+  {
+    let left = left ?? self.left, right = right ?? plotX.upperBound
     for tick in y.ticks {
       let py = y(tick)
-      s.element("line", ["x1": left, "x2": plotX.upperBound, "y1": py, "y2": py,
-                         "stroke": "#e3e3e3"])
+      s.element("line", ["x1": left, "x2": right, "y1": py, "y2": py, "stroke": "#e3e3e3"])
       s.element("text", ["x": left - 6, "y": py + 4, "text-anchor": "end", "fill": "#444"],
                 text: y.label(tick))
     }
-    let mid = (plotY.lowerBound + plotY.upperBound) / 2
-    s.element("text", ["x": 14, "y": mid, "text-anchor": "middle",
-                       "transform": "rotate(-90 14 \(Int(mid)))", "fill": "#222"], text: label)
+    if let label {
+      let mid = (plotY.lowerBound + plotY.upperBound) / 2
+      s.element("text", ["x": 14, "y": mid, "text-anchor": "middle",
+                         "transform": "rotate(-90 14 \(Int(mid)))", "fill": "#222"], text: label)
+    }
     s.element("line", ["x1": left, "x2": left, "y1": plotY.lowerBound, "y2": plotY.upperBound,
                        "stroke": "#888"])
+  }
+
+  /// Room under the plot for slanted category names and, below them, the axis title.
+  mutating func makeRoomForCategories() {
+    height += 16
+    bottom += 16
   }
 
   /// Labels under categorical x positions, slanted so long block names fit.

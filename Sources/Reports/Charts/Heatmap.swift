@@ -31,7 +31,8 @@ public struct Heatmap: Sendable {
     var frame = ChartFrame()
     frame.left = 70
     frame.right = 90
-    frame.height = max(200, frame.top + frame.bottom + 26 * Double(rows.count))
+    frame.makeRoomForCategories()
+    frame.height = max(216, frame.top + frame.bottom + 26 * Double(rows.count))
     let cellWidth = (frame.plotX.upperBound - frame.plotX.lowerBound) / Double(max(columns.count, 1))
     let cellHeight = (frame.plotY.upperBound - frame.plotY.lowerBound) / Double(max(rows.count, 1))
     return frame.svg(title: title) { s in
@@ -50,6 +51,9 @@ public struct Heatmap: Sendable {
                            "class": "cell"]) { $0.title(tip) }
         }
       }
+      let mid = (frame.plotY.lowerBound + frame.plotY.upperBound) / 2
+      s.element("text", ["x": 14, "y": mid, "text-anchor": "middle",
+                         "transform": "rotate(-90 14 \(Int(mid)))", "fill": "#222"], text: rowLabel)
       frame.drawCategories(columns, at: { frame.left + (Double($0) + 0.5) * cellWidth },
                            label: columnLabel, into: &s)
       drawLegend(frame: frame, into: &s)

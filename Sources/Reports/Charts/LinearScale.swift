@@ -6,25 +6,30 @@ public struct LinearScale: Sendable {
   public let range: ClosedRange<Double>
   /// Whether larger values go to smaller pixels (a y axis).
   public let flipped: Bool
+  /// The distance between ticks.
+  public let step: Double
 
   /// The scale over the finite `values`, widened to nice ticks; `including` forces values into
-  /// the domain (0 for a bar-like baseline, 1 for similarities).
+  /// the domain (0 for a bar-like baseline, 1 for similarities). `minimumStep` 1 keeps ticks on
+  /// whole numbers (task indices).
   public init(values: [Double], including: [Double] = [], range: ClosedRange<Double>,
-              flipped: Bool = false)
+              flipped: Bool = false, minimumStep: Double = 0)
   {
     let finite = (values + including).filter(\.isFinite)
     var low = finite.min() ?? 0, high = finite.max() ?? 1
     if low == high { (low, high) = (low - 0.5, high + 0.5) }
-    let step = Self.niceStep((high - low) / 5)
+    let step = max(Self.niceStep((high - low) / 5), minimumStep)
     domain = (low / step).rounded(.down) * step...(high / step).rounded(.up) * step
     self.range = range
     self.flipped = flipped
+    self.step = step
   }
 
   public init(domain: ClosedRange<Double>, range: ClosedRange<Double>, flipped: Bool = false) {
     self.domain = domain
     self.range = range
     self.flipped = flipped
+    step = Self.niceStep((domain.upperBound - domain.lowerBound) / 5)
   }
 
   public func callAsFunction(_ value: Double) -> Double {
@@ -36,7 +41,6 @@ public struct LinearScale: Sendable {
 
   /// About five evenly spaced values inside the domain.
   public var ticks: [Double] {
-    let step = Self.niceStep((domain.upperBound - domain.lowerBound) / 5)
     var values: [Double] = []
     var v = (domain.lowerBound / step).rounded(.up) * step
     while v <= domain.upperBound + step * 1e-9 {
@@ -56,7 +60,6 @@ public struct LinearScale: Sendable {
 
   /// A tick label with as few digits as the step needs.
   public func label(_ value: Double) -> String {
-    let step = Self.niceStep((domain.upperBound - domain.lowerBound) / 5)
     let digits = max(0, -Int((log10(step)).rounded(.down)))
     return String(format: "%.\(min(digits, 6))f", value)
   }

@@ -1,15 +1,19 @@
 /// Points over a numeric x axis (accuracy against memory, accuracy after each task), one series
-/// per method or candidate, optionally joined by lines.
+/// per method or candidate, optionally joined by lines; a point may carry an interval, drawn as
+/// an error bar (the 95% interval of a mean over seeds).
 public struct XYChart: Sendable {
   public struct Point: Sendable {
     public var x: Double
     public var y: Double
     /// Tooltip text beyond the coordinates.
     public var label: String
-    public init(x: Double, y: Double, label: String = "") {
+    /// The interval drawn as an error bar, when there is one.
+    public var interval: ClosedRange<Double>?
+    public init(x: Double, y: Double, label: String = "", interval: ClosedRange<Double>? = nil) {
       self.x = x
       self.y = y
       self.label = label
+      self.interval = interval
     }
   }
 
@@ -29,10 +33,13 @@ public struct XYChart: Sendable {
   public var yLabel: String
   public var series: [Series]
   public var yIncluding: [Double]
+  /// Ticks on whole numbers only (an axis of tasks).
+  public var integerX: Bool
 
   public init(title: String, xLabel: String, yLabel: String, series: [Series],
-              yIncluding: [Double] = [0])
+              yIncluding: [Double] = [0], integerX: Bool = false)
   {
+    self.integerX = integerX
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -43,8 +50,11 @@ public struct XYChart: Sendable {
   public var svg: String {
     let frame = ChartFrame()
     let all = series.flatMap(\.points)
-    let x = LinearScale(values: all.map(\.x), range: frame.plotX.lowerBound + 10...frame.plotX.upperBound - 10)
-    let y = LinearScale(values: all.map(\.y), including: yIncluding, range: frame.plotY,
+    let x = LinearScale(values: all.map(\.x),
+                        range: frame.plotX.lowerBound + 10...frame.plotX.upperBound - 10,
+                        minimumStep: integerX ? 1 : 0)
+    let bounds = all.flatMap { p in p.interval.map { [$0.lowerBound, $0.upperBound] } ?? [] }
+    let y = LinearScale(values: all.map(\.y) + bounds, including: yIncluding, range: frame.plotY,
                         flipped: true)
     return frame.svg(title: title) { s in
       frame.drawYAxis(y, label: yLabel, into: &s)
@@ -58,6 +68,10 @@ public struct XYChart: Sendable {
                              "stroke-width": 2])
         }
         for p in finite {
+          if let bar = p.interval, bar.lowerBound.isFinite, bar.upperBound.isFinite {
+            ErrorBar.draw(at: x(p.x), from: y(bar.lowerBound), to: y(bar.upperBound),
+                          color: color, into: &s)
+          }
           s.group("circle", ["cx": x(p.x), "cy": y(p.y), "r": 4, "fill": color]) {
             $0.title("\(line.name)\(p.label.isEmpty ? "" : " (\(p.label))"): "
               + "\(BlockProfileChart.format(p.x)), \(BlockProfileChart.format(p.y))")

@@ -68,15 +68,12 @@ struct BenchEngine: ParsableCommand {
     let torch = noReference ? [] : try TorchServer.formats.map { format throws in
       try TorchServer(python: python, threads: threads, batch: batch, format: format)
     }
-    let progress = { (line: String) in
-      FileHandle.standardError.write(Data("\r\(line)   ".utf8))
-    }
+    let console = Console()
 
     // Warm-up, then Strata's peak memory, read before the sgemm matrices exist.
     _ = try Interleaved.run(warmup, [{ step in try session.trainStep(step, recordingNorms: false) }]
-                            + torch.map { server in { _ in try server.ask("train") } }) {
-      progress("warm-up \($0)/\(warmup)")
-    }
+                            + torch.map { server in { _ in try server.ask("train") } },
+                            progress: Self.stage(console, "warm-up", warmup).advance)
     _ = try Interleaved.run(min(warmup, 1), [{ _ in try session.evalStep() }]
                             + torch.map { server in { _ in try server.ask("eval") } }) { _ in }
     let strataPeakMiB = Double(peakResidentKiB()) / 1024
@@ -88,12 +85,12 @@ struct BenchEngine: ParsableCommand {
     let train = try Interleaved.run(
       steps, [{ step in try session.trainStep(warmup + step, recordingNorms: false) }]
         + torch.map { server in { _ in try server.ask("train") } }
-        + [{ _ in try sgemm.once(ceilingLibrary) }]
-    ) { progress("train step \($0)/\(steps)") }
+        + [{ _ in try sgemm.once(ceilingLibrary) }],
+      progress: Self.stage(console, "train", steps).advance)
     let eval = try Interleaved.run(
-      steps, [{ _ in try session.evalStep() }] + torch.map { server in { _ in try server.ask("eval") } }
-    ) { progress("eval step \($0)/\(steps)") }
-    FileHandle.standardError.write(Data("\n".utf8))
+      steps, [{ _ in try session.evalStep() }] + torch.map { server in { _ in try server.ask("eval") } },
+      progress: Self.stage(console, "eval", steps).advance)
+    console.finishBar()
     let torchPeakMiB = try torch.map { try $0.ask("rss") }.max()
 
     print("")
@@ -139,10 +136,10 @@ struct BenchEngine: ParsableCommand {
     let policies: [ConvolutionPolicy] = [.direct, .winograd, .auto]
     let contexts = try policies.map { policy throws in try ComputeContext(convolutionPolicy: policy) }
     for context in contexts { print(try convolutionSummary(context)) }
-    let results = try benchmark.runAlternating(contexts) { line in
-      FileHandle.standardError.write(Data("\r\(line)   ".utf8))
-    }
-    FileHandle.standardError.write(Data("\n".utf8))
+    let console = Console()
+    let bar = Self.stage(console, "train, three settings in turn", benchmark.warmup + benchmark.steps)
+    let results = try benchmark.runAlternating(contexts, progress: bar.advance)
+    console.finishBar()
     print("")
     print(row("", policies.map(\.rawValue)) + "   (ratios against direct)")
     for (label, rate) in [("train images/s", \EngineBenchmark.Result.trainImagesPerSecond),
@@ -152,6 +149,13 @@ struct BenchEngine: ParsableCommand {
             + "   " + results.dropFirst().map { fmt($0[keyPath: rate] / direct) + "x" }
               .joined(separator: " "))
     }
+  }
+
+  /// A stage's progress on stderr: a bar on a terminal, elsewhere a line per quarter of the
+  /// steps, never one endless line of carriage returns.
+  static func stage(_ console: Console, _ label: String, _ steps: Int) -> ProgressBar {
+    ProgressBar(console: console, label: label, total: steps, unit: "steps",
+                linesOffTerminal: true)
   }
 
   /// Which algorithm each pass of the network's 3x3 stride-1 layers runs under `context`.

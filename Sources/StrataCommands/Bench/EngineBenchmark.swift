@@ -49,13 +49,14 @@ struct EngineBenchmark {
 
   /// Training and eval rates for each context, measured in turns (`Interleaved`), so a noisy
   /// machine's slow moments fall on all of them alike.
-  func runAlternating(_ contexts: [ComputeContext], progress: (String) -> Void) throws
+  /// `progress` gets the number of training rounds done, of `warmup + steps`.
+  func runAlternating(_ contexts: [ComputeContext], progress: (Int) -> Void) throws
     -> [Result]
   {
     let sessions = try contexts.map { context throws in try Session(self, context: context) }
     let train = try Interleaved.run(warmup + steps, sessions.map { session in
       { step in try session.trainStep(step, recordingNorms: false) }
-    }) { progress("train step \($0)/\(warmup + steps)") }
+    }, progress: progress)
     let eval = try Interleaved.run(warmup + steps, sessions.map { session in
       { _ in try session.evalStep() }
     }) { _ in }

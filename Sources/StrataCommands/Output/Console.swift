@@ -7,6 +7,10 @@ import Foundation
 /// - otherwise (a log file, CI, Slurm) one plain line per finished unit (an epoch);
 /// - `--log-format json` writes one JSON object per line instead, for machines;
 /// - `--quiet` keeps only warnings and errors.
+///
+/// Piped to one file, stdout and stderr must not cut into each other's lines: every console
+/// write flushes stdout first (stdout is block-buffered off a terminal, stderr not), so a
+/// result table printed before a log line stays before it and whole.
 public final class Console: @unchecked Sendable {
   public enum Level: String, Comparable, CaseIterable, ExpressibleByArgument, Sendable {
     case debug, info, warning, error
@@ -35,7 +39,10 @@ public final class Console: @unchecked Sendable {
     self.format = format
     let isTerminal = terminal ?? (isatty(STDERR_FILENO) == 1)
     drawsBar = isTerminal && format == .text && level <= .info
-    self.write = write ?? { FileHandle.standardError.write(Data($0.utf8)) }
+    self.write = write ?? { text in
+      fflush(nil)  // every output stream, i.e. stdout (Swift 6 cannot name C's stdout)
+      FileHandle.standardError.write(Data(text.utf8))
+    }
     self.clock = clock ?? { Date().timeIntervalSince1970 }
   }
 
@@ -71,6 +78,13 @@ public final class Console: @unchecked Sendable {
     defer { lock.unlock() }
     write("\r\u{1B}[2K" + text)
     barVisible = true
+  }
+
+  /// Clears a bar left on the terminal (at the end of a stage with no line after it).
+  func finishBar() {
+    lock.lock()
+    defer { lock.unlock() }
+    clearBar()
   }
 
   private func clearBar() {

@@ -3,6 +3,10 @@ import Foundation
 /// Progress through `total` units of one piece of work (the batches of an epoch), with the rate
 /// and the time left, drawn through a `Console`. The rate is a moving average over the recent
 /// updates, so a slow first batch (plan creation, page faults) does not skew the estimate.
+///
+/// On a terminal the bar is redrawn in place. Elsewhere (a log file, CI) a bar made with
+/// `linesOffTerminal` prints one line per group of steps, a quarter of the total, and one at
+/// the end; without it nothing (the caller's own line per epoch is the record).
 public final class ProgressBar {
   let console: Console
   let label: String
@@ -11,13 +15,16 @@ public final class ProgressBar {
   /// What the rate counts, and how many of them one unit holds (images per batch).
   let rateUnit: String
   let itemsPerUnit: Double
+  let linesOffTerminal: Bool
   private let start: Double
   private var done = 0
+  private var lastLine = 0
   private var recent: [(time: Double, done: Int)] = []
 
   public init(console: Console, label: String, total: Int, unit: String,
-              rateUnit: String? = nil, itemsPerUnit: Double = 1)
+              rateUnit: String? = nil, itemsPerUnit: Double = 1, linesOffTerminal: Bool = false)
   {
+    self.linesOffTerminal = linesOffTerminal
     self.console = console
     self.label = label
     self.total = max(total, 0)
@@ -46,7 +53,22 @@ public final class ProgressBar {
     self.done = min(done, total)
     recent.append((console.now, self.done))
     if recent.count > 20 { recent.removeFirst(recent.count - 20) }
-    console.drawBar(line)
+    if console.drawsBar {
+      console.drawBar(line)
+    } else if linesOffTerminal {
+      let group = max(1, (total + 3) / 4)
+      if self.done == total || self.done - lastLine >= group {
+        lastLine = self.done
+        console.info(groupLine)
+      }
+    }
+  }
+
+  /// Off a terminal: `train step 10/20 steps  3.1 img/s  0:06 elapsed`.
+  var groupLine: String {
+    var text = "\(label) \(done)/\(total) \(unit)"
+    if let rate { text += String(format: "  %.1f \(rateUnit)/s", rate * itemsPerUnit) }
+    return text + "  " + Self.duration(elapsed) + " elapsed"
   }
 
   /// `label [#####.....] 52/100 batches  413.1 img/s  ETA 0:42`.
