@@ -33,14 +33,19 @@ let package = Package(
     .target(name: "DNNL", dependencies: ["CDNNL"]),
     .target(name: "BLAS", dependencies: ["CBLAS"]),
 
-    // Tensors and the op set (forward + backward) on oneDNN, with a Float64 reference of every op.
+    // What several targets need and no target owns: the seeded generator (SplitMix64), median,
+    // JSON parse diagnostics. A leaf: it imports only Foundation.
+    .target(name: "Common"),
+
+    // Tensors and the op set (forward + backward) on oneDNN. Its Float64 reference of every op is
+    // a test oracle: TensorReference, a target only tests depend on.
     .target(name: "Tensor", dependencies: ["DNNL"]),
     // Modules, parameters, layers, ResNets and the block registry, SGD and its schedules.
-    .target(name: "NN", dependencies: ["DNNL", "Tensor"]),
+    .target(name: "NN", dependencies: ["Common", "DNNL", "Tensor"]),
 
     // Data sets on disk, class order, task streams, augmentation, batching. Plain buffers in and
     // out, so it does not depend on the engine; it decodes files through zlib/TurboJPEG/libpng.
-    .target(name: "Data", dependencies: ["CZlib", "CTurboJPEG", "CPNG"]),
+    .target(name: "Data", dependencies: ["Common", "CZlib", "CTurboJPEG", "CPNG"]),
 
     // Class-incremental learners, exemplar memory, evaluation, the memory ledger.
     .target(name: "CIL", dependencies: ["Tensor", "NN", "Data"]),
@@ -82,12 +87,18 @@ let package = Package(
     .testTarget(name: "DNNLTests", dependencies: ["DNNL"]),
     .testTarget(name: "DataTests", dependencies: ["Data", "StrataTestSupport"]),
     .testTarget(name: "CILTests", dependencies: ["CIL", "StrataTestSupport"]),
+    // The Float64 reference of every op (plain loops, no engine): the tests' oracle.
+    .target(name: "TensorReference", dependencies: ["Tensor"], path: "Tests/TensorReference"),
     // Fixtures shared by the test targets (seeded random tensors, a tiny CIL run); only tests use it.
-    .target(name: "StrataTestSupport", dependencies: ["Tensor", "CIL"], path: "Tests/StrataTestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "StrataTestSupport"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
+    .target(name: "StrataTestSupport", dependencies: ["Common", "Tensor", "TensorReference", "CIL"],
+            path: "Tests/StrataTestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TensorReference", "StrataTestSupport"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "TensorReference", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ProbesTests", dependencies: ["Probes", "CKernels", "StrataTestSupport"], exclude: ["Oracles"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording", "StrataTestSupport"], exclude: ["Oracles", "Golden"]),
+    // The probe session (Pipeline's ProbeRecorder) is tested here, beside the files it fills.
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "Pipeline", "Analysis",
+                                                   "StrataTestSupport"],
+                exclude: ["Oracles", "Golden"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recording", "CIL", "NN", "Probes",
                                                    "StrataTestSupport"],
                 exclude: ["Oracles", "Golden"]),

@@ -1,4 +1,5 @@
 import CIL
+import Common
 import Foundation
 import NN
 import Recording

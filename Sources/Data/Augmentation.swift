@@ -1,3 +1,4 @@
+import Common
 import Foundation
 
 /// The image transform of the reference code, from 8-bit pixels to a normalized Float CHW image:

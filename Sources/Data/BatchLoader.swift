@@ -1,3 +1,4 @@
+import Common
 import Foundation
 
 /// One mini-batch as the engine copies it in: images as Float N×C×H×W (augmented and

@@ -1,3 +1,4 @@
+import Common
 import Foundation
 
 /// Measures how fast `BatchLoader` assembles batches (reading, augmenting, normalizing), to
@@ -15,11 +16,7 @@ public enum DataBenchmark {
     public let imagesPerRepeat: Int
 
     /// The median over repeats (mean of the two middle values for an even count).
-    public var median: Double {
-      let sorted = imagesPerSecond.sorted()
-      let mid = sorted.count / 2
-      return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    public var median: Double { Common.median(imagesPerSecond) }
   }
 
   /// Times `repeats` runs of at least `images` images each, after one untimed warm-up batch.

@@ -1,3 +1,4 @@
+import Common
 /// Images held in memory as 8-bit planes, one image after another (N×C×H×W), with their labels:
 /// what the IDX and CIFAR readers produce. 50,000 CIFAR images take 154 MB.
 public struct ImageArray: ImageDataset {

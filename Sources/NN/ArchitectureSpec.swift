@@ -1,3 +1,4 @@
+import Common
 import Foundation
 
 /// Architectures by name or from a JSON architecture spec file: strict decoding, then the

@@ -1,3 +1,5 @@
+import Common
+
 /// A bad architecture spec (or a bad name in one): which file, where in it, what is wrong.
 ///
 /// `keyPath` is written as in jq and JSONPath, with 0-based list indices: `stages[2].stride` is

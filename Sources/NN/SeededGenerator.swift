@@ -1,20 +1,16 @@
-/// A small seeded generator (SplitMix64, Steele et al. 2014) for reproducible initialization:
-/// the same seed gives the same weights on every machine.
+import Common
+
+/// A small seeded generator for reproducible initialization: the project's SplitMix64 (Steele
+/// et al. 2014), with a normal draw: the same seed gives the same weights on every machine.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+  private var base: SplitMix64
 
-  public init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  public mutating func next() -> UInt64 { base.next() }
 
   /// Uniform in [0, 1) with 53 random bits.
-  public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+  public mutating func unit() -> Double { base.nextUniform() }
 
   /// Standard normal by Box–Muller (one value per call; simplicity over speed).
   public mutating func normal() -> Double {

@@ -199,4 +199,9 @@ public struct RecordingError: Error, CustomStringConvertible {
   public let path: String
   public let message: String
   public var description: String { "\(path): \(message)" }
+
+  public init(path: String, message: String) {
+    self.path = path
+    self.message = message
+  }
 }

@@ -13,7 +13,7 @@ import Tensor
 ///                        given), method, split, task, epochs_completed, task_epochs,
 ///                        task_complete (0/1), known_classes, total_classes, task_sizes, seed,
 ///                        threads, convolution (auto, winograd or direct; absent before it was
-///                        recorded), strata_version, command_line
+///                        recorded), strata_version, git_commit, command_line, library_versions
 /// /parameters/<name>     float32, one per parameter by dotted name (stage2.block3.conv1.weight,
 ///                        branch2.stage3.block1.bn1.weight, head.weight); PyTorch's shapes
 /// /buffers/<name>        float32 BatchNorm running_mean / running_var
@@ -45,31 +45,26 @@ public enum RunCheckpointFile {
     public var convolution: String?
   }
 
-  /// OpenMP's thread count for this process: `OMP_NUM_THREADS`, else one per processor.
-  public static var threads: Int32 {
-    let variable = ProcessInfo.processInfo.environment["OMP_NUM_THREADS"]
-    return variable.flatMap { Int32($0) } ?? Int32(ProcessInfo.processInfo.activeProcessorCount)
-  }
-
   /// This process's convolution setting, as `ComputeContext.shared()` reads it.
   public static var convolution: String {
     ComputeContext.environmentConvolution.rawValue
   }
 
-  public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
-                           commandLine: String, strataVersion: String, run: RunRecord? = nil,
+  /// `provenance` is the writing process's (its threads are the run's); `convolution` the
+  /// setting its engine runs with.
+  public static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, provenance: Provenance,
+                           convolution: ConvolutionPolicy, run: RunRecord? = nil,
                            to path: String) throws
   {
     try writeAtomically(path) { file in
-      try write(checkpoint, plan: plan, specText: specText, commandLine: commandLine,
-                strataVersion: strataVersion, into: file.root)
+      try write(checkpoint, plan: plan, provenance: provenance, convolution: convolution,
+                into: file.root)
       try run?.write(into: file.root)
     }
   }
 
-  private static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, specText: String,
-                            commandLine: String, strataVersion: String, into root: HDF5Group)
-    throws
+  private static func write(_ checkpoint: RunCheckpoint, plan: RunPlan, provenance: Provenance,
+                            convolution: ConvolutionPolicy, into root: HDF5Group) throws
   {
     let a = root.attributes
     let position = checkpoint.position
@@ -78,7 +73,6 @@ public enum RunCheckpointFile {
     try a.write("architecture",
                 String(decoding: ArchitectureSpec.encode(plan.architecture), as: UTF8.self))
     try a.write("run_spec", plan.spec.canonicalJSON)
-    try a.write("spec", specText)
     try a.write("method", plan.spec.modelName.rawValue)
     try a.write("split", plan.split.description)
     try a.write("task", Int32(position.task))
@@ -88,11 +82,9 @@ public enum RunCheckpointFile {
     try a.write("known_classes", Int32(checkpoint.knownClasses))
     try a.write("total_classes", Int32(checkpoint.totalClasses))
     try a.write("task_sizes", checkpoint.taskSizes.map(Int32.init))
-    try a.write("seed", Int64(plan.spec.seed))
-    try a.write("threads", threads)
-    try a.write("convolution", convolution)
-    try a.write("strata_version", strataVersion)
-    try a.write("command_line", commandLine)
+    try a.write("convolution", convolution.rawValue)
+    // spec (as given), seed, threads, Strata version, git commit, command line, libraries.
+    try provenance.write(to: a)
 
     try writeState(checkpoint.network, to: root)
     let momentum = try group(root, "momentum",

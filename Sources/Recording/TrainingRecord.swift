@@ -11,25 +11,23 @@ import HDF5
 /// - the ledger per task: `model_parameters`, `network_parameters`, `exemplars`, `model_bytes`,
 ///   `exemplar_bytes`, `total_bytes`;
 /// - root attributes: method, split, data set, summaries (average incremental accuracy, last
-///   accuracy, forgetting), the spec as given, warnings, Strata version, command line;
+///   accuracy, forgetting), warnings, and the provenance (the spec as given, seed, Strata
+///   version, git commit, command line, library versions with the convolution setting, threads);
 /// - the run record (`/run`: class order and names, image, architecture, threads, …).
 ///
 /// Written atomically like every Strata file: to `<path>.partial`, closed, then renamed.
 public enum TrainingRecord {
-  public static func write(_ result: RunResult, plan: RunPlan, specText: String,
-                           commandLine: String, strataVersion: String, run: RunRecord? = nil,
-                           to path: String) throws
+  public static func write(_ result: RunResult, plan: RunPlan, provenance: Provenance,
+                           run: RunRecord? = nil, to path: String) throws
   {
     try writeAtomically(path) { file in
-      try write(result, plan: plan, specText: specText, commandLine: commandLine,
-                strataVersion: strataVersion, into: file.root)
+      try write(result, plan: plan, provenance: provenance, into: file.root)
       try run?.write(into: file.root)
     }
   }
 
-  private static func write(_ result: RunResult, plan: RunPlan, specText: String,
-                            commandLine: String, strataVersion: String, into root: HDF5Group)
-    throws
+  private static func write(_ result: RunResult, plan: RunPlan, provenance: Provenance,
+                            into root: HDF5Group) throws
   {
     let tasks = plan.stream.count
     try root.createCoordinate("task", values: (0..<tasks).map(Int32.init))
@@ -74,11 +72,9 @@ public enum TrainingRecord {
     try attributes.write("split", plan.split.description)
     try attributes.write("architecture", plan.architecture.name)
     try attributes.write("dataset", plan.spec.dataset)
-    try attributes.write("seed", Int64(plan.spec.seed))
-    try attributes.write("spec", specText)
     try attributes.write("warnings", plan.warnings.isEmpty ? "" : plan.warnings.joined(separator: "\n"))
-    try attributes.write("strata_version", strataVersion)
-    try attributes.write("command_line", commandLine)
+    // seed, spec (as given), Strata version, git commit, command line, libraries, threads.
+    try provenance.write(to: attributes)
   }
 
 }

@@ -51,6 +51,9 @@ public struct VerificationRecord: Sendable {
   public var runs: [Run]
   public var verdict: Verdict
   public var provenance: Provenance
+  /// Area under accuracy against memory (MB) per candidate and seed, computed before writing
+  /// (Analysis's `VerificationAreas`); nil with fewer than two budgets.
+  public var areas: Areas?
   /// The run record of the run verified (`/run`; class order and names are those of the first
   /// seed's run); nil in files written before it existed.
   public var run: RunRecord?
@@ -66,6 +69,18 @@ public struct VerificationRecord: Sendable {
     self.runs = runs
     self.verdict = verdict
     self.provenance = provenance
+  }
+
+  /// Areas under accuracy against memory, [candidate][seed] flattened row-major.
+  public struct Areas: Sendable, Equatable {
+    /// Of average incremental accuracy.
+    public var average: [Double]
+    /// Of last accuracy.
+    public var last: [Double]
+    public init(average: [Double], last: [Double]) {
+      self.average = average
+      self.last = last
+    }
   }
 
   /// The run of one grid point, if present.
@@ -160,23 +175,17 @@ public enum VerifyFile {
         try root.createVariable(name, dimensions: point + ["task"], values: values.map(Int64.init))
         try root.describe(name, long, units, long)
       }
-      if record.budgets.count >= 2 {
-        // Area under accuracy against memory (MEMO §5), per candidate and seed.
-        for (name, metric) in [("auc_average", \TrainingSummary.cnn.averageIncrementalAccuracy),
-                               ("auc_last", \TrainingSummary.cnn.lastAccuracy)] {
-          var areas: [Double] = []
-          for candidate in record.candidates {
-            for seed in record.seeds {
-              let points = record.budgets.map { budget in
-                let summary = record.run(candidate, budget: budget, seed: seed)!.summary
-                        return (bytes: summary.totalBytes.last ?? 0, accuracy: summary[keyPath: metric])
-              }
-              areas.append(AccuracyMemoryCurve(points).area)
-            }
+      if let areas = record.areas {
+        let shape = record.candidates.count * record.seeds.count
+        for (name, values, what) in [("auc_average", areas.average, "average incremental"),
+                                     ("auc_last", areas.last, "last")] {
+          guard values.count == shape else {
+            throw RecordingError(path: path, message: "\(name) has \(values.count) values, "
+              + "expected \(shape) (candidate × seed)")
           }
-          try root.createVariable(name, dimensions: ["candidate", "seed"], values: areas)
+          try root.createVariable(name, dimensions: ["candidate", "seed"], values: values)
           try root.describe(name, "area under accuracy against memory", "MB",
-                            "trapezoid over the budgets of \(name == "auc_average" ? "average incremental" : "last") accuracy (fraction) against total memory in MB (2^20 bytes)")
+                            "trapezoid over the budgets of \(what) accuracy (fraction) against total memory in MB (2^20 bytes)")
         }
       }
       let attributes = root.attributes

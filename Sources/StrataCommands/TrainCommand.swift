@@ -143,14 +143,15 @@ public struct TrainCommand: ParsableCommand {
       let p = resumed.position
       console.info("resuming from \(latestCheckpoint): task \(p.task), "
         + (p.taskComplete ? "finished" : "\(p.epochsCompleted) epochs done"))
-      if resumed.header.threads != RunCheckpointFile.threads {
+      if resumed.header.threads != Int32(context.threads) {
         console.warning("the checkpoint was written with \(resumed.header.threads) threads, "
-          + "this process has \(RunCheckpointFile.threads): the results may differ from an "
+          + "this process has \(context.threads): the results may differ from an "
           + "uninterrupted run in the last bits (set OMP_NUM_THREADS=\(resumed.header.threads))")
       }
-      if let written = resumed.header.convolution, written != RunCheckpointFile.convolution {
+      let convolution = context.convolutionPolicy.rawValue
+      if let written = resumed.header.convolution, written != convolution {
         console.warning("the checkpoint was written with \(written) convolutions, this process "
-          + "runs \(RunCheckpointFile.convolution): the results will differ from an uninterrupted "
+          + "runs \(convolution): the results will differ from an uninterrupted "
           + "run (set \(ComputeContext.convolutionVariable)=\(written))")
       }
     } else {
@@ -162,14 +163,15 @@ public struct TrainCommand: ParsableCommand {
     }
     let directory = checkpointDirectory, latest = latestCheckpoint
     let record = try RunRecord(plan: plan, data: data, specFile: spec, context: context)
+    let provenance = Provenance.current(specText: specText, seed: plan.spec.seed, context: context,
+                                        commandLine: commandLine)
+    let convolution = context.convolutionPolicy
     Checkpointer { checkpoint in
-      try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
-                                  commandLine: commandLine, strataVersion: StrataVersion.string,
-                                  run: record, to: latest)
+      try RunCheckpointFile.write(checkpoint, plan: plan, provenance: provenance,
+                                  convolution: convolution, run: record, to: latest)
       if checkpoint.position.taskComplete {
-        try RunCheckpointFile.write(checkpoint, plan: plan, specText: specText,
-                                    commandLine: commandLine, strataVersion: StrataVersion.string,
-                                    run: record,
+        try RunCheckpointFile.write(checkpoint, plan: plan, provenance: provenance,
+                                    convolution: convolution, run: record,
                                     to: "\(directory)/task\(checkpoint.position.task).h5")
       }
     }.attach(to: run)
@@ -190,8 +192,7 @@ public struct TrainCommand: ParsableCommand {
         break
       }
     }
-    try TrainingRecord.write(result, plan: plan, specText: specText, commandLine: commandLine,
-                             strataVersion: StrataVersion.string, run: record, to: output)
+    try TrainingRecord.write(result, plan: plan, provenance: provenance, run: record, to: output)
     return result
   }
 

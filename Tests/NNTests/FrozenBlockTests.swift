@@ -2,6 +2,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// Freezing blocks (`setTrainable(false)`): frozen parameters get no gradient, and the trainable
 /// ones get the same gradients as in the unfrozen network, whether the frozen blocks sit below

@@ -2,6 +2,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// Gradients accumulate across backward passes until `zeroGradients()`, as PyTorch's `.grad`.
 @Suite struct ParameterTests {

@@ -3,6 +3,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// A whole (tiny) ResNet on the engine against the same network composed from the Float64
 /// reference ops: loss, every parameter gradient, BN running statistics; and the reference's loss

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
 import Testing
+@testable import Pipeline
 @testable import Recording
 
 /// `--cka-matrix`: the probe file gains cka_matrix_old/new over (task, block_a, block_b), whose

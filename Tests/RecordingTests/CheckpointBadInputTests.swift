@@ -58,8 +58,10 @@ import Testing
       other: { path in
         let record = try TrainingRecordTests.plan()
         try TrainingRecord.write(TrainingRecordTests.result(plan: record), plan: record,
-                                 specText: "{}", commandLine: "strata train", strataVersion: "0",
-                                 to: path)
+                                 provenance: Provenance(
+          strataVersion: "0", gitCommit: "abc", commandLine: "strata train", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        to: path)
       },
       read: { try RunCheckpointFileTests.resume($0, plan) })
   }

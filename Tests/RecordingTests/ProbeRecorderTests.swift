@@ -5,6 +5,7 @@ import NN
 import Probes
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import Recording
 
 /// The probe run end to end on the tiny model (`CILTest`): what lands in the file, against

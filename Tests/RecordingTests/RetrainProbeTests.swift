@@ -4,6 +4,7 @@ import NN
 import Probes
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import Recording
 
 /// The retrain probe (`ProbeRecorder.Options.retrain`, `BlockRetrain`, `Learner.trainCopy`) on

@@ -4,6 +4,7 @@ import HDF5
 import NN
 import StrataTestSupport
 import Testing
+@testable import Pipeline
 @testable import Recording
 
 /// The rewind probe (`ProbeRecorder.Options.rewind`, `BlockRewind`) on the tiny model: every

@@ -33,8 +33,10 @@ import Testing
       make: { path in
         let plan = try TrainingRecordTests.plan()
         try TrainingRecord.write(TrainingRecordTests.result(plan: plan), plan: plan,
-                                 specText: "{}", commandLine: "strata train", strataVersion: "0",
-                                 to: path)
+                                 provenance: Provenance(
+          strataVersion: "0", gitCommit: "abc", commandLine: "strata train", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        to: path)
       },
       other: { path in
         _ = try ProbeFile.create(at: path, blocks: ProbeFileTests.blocks, epochs: 2, tasks: 4,

@@ -41,8 +41,10 @@ import Testing
     let plan = try Self.plan()
     let result = Self.result(plan: plan)
     let path = directory + "/run.h5"
-    try TrainingRecord.write(result, plan: plan, specText: "{}", commandLine: "strata train",
-                             strataVersion: "0", to: path)
+    try TrainingRecord.write(result, plan: plan, provenance: Provenance(
+          strataVersion: "0", gitCommit: "abc", commandLine: "strata train", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        to: path)
     let summary = try TrainingRecord.read(path)
     #expect(summary.method == "replay" && summary.split == "none" && summary.seed == 1993)
     #expect(summary.architecture == "tiny")

@@ -37,8 +37,10 @@ import Testing
       other: { path in
         let plan = try TrainingRecordTests.plan()
         try TrainingRecord.write(TrainingRecordTests.result(plan: plan), plan: plan,
-                                 specText: "{}", commandLine: "strata train", strataVersion: "0",
-                                 to: path)
+                                 provenance: Provenance(
+          strataVersion: "0", gitCommit: "abc", commandLine: "strata train", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        to: path)
       },
       read: { _ = try VerifyFile.read($0) })
   }

@@ -3,6 +3,7 @@ import HDF5
 import Foundation
 import StrataTestSupport
 import Testing
+import Analysis
 @testable import Recording
 
 /// verify.h5: written whole, read back exactly, labelled for xarray; missing runs refused.
@@ -38,12 +39,15 @@ import Testing
         }
       }
     }
-    return VerificationRecord(
+    var record = VerificationRecord(
       candidates: ["a", "b"], roles: ["recommended", "DER"], budgets: budgets, seeds: seeds,
       runs: runs,
       verdict: .init(status: "verified", recommended: "a", best: "a",
                      metric: "average_incremental_accuracy", tolerance: 0.01, reason: "a is best"),
       provenance: ProbeFileTests.provenance)
+    // The areas are computed before the writer sees the record, as the merge does.
+    record.areas = VerificationAreas.compute(record)
+    return record
   }
 
   static func bits(_ m: AccuracyMatrix?) -> [UInt64] {

@@ -1,4 +1,5 @@
 import CIL
+import Common
 import Recording
 import Data
 import Foundation
@@ -108,8 +109,10 @@ import Testing
     let result = try run.run()
     try Self.withDirectory { directory in
       let path = directory.appendingPathComponent("run.h5").path
-      try TrainingRecord.write(result, plan: plan, specText: "{}", commandLine: "strata train",
-                               strataVersion: StrataVersion.string, to: path)
+      try TrainingRecord.write(result, plan: plan, provenance: Provenance(
+          strataVersion: StrataVersion.string, gitCommit: "abc", commandLine: "strata train", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        to: path)
       let file = try HDF5File.open(path)
       let root = file.root
       let cnn = try root.openDataset("accuracy_cnn")

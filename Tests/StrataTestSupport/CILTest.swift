@@ -1,4 +1,5 @@
 import CIL
+import Common
 import Data
 import NN
 import Tensor

@@ -1,21 +1,17 @@
+import Common
 import Tensor
+@testable import TensorReference
 
 /// A small deterministic generator for test fixtures (SplitMix64, Steele, Lea & Flood 2014), so
 /// every test sees the same inputs on every machine and Swift version; no system randomness.
 /// Shared by the test targets (this folder is a library target only tests depend on).
 public struct SeededRandom {
-  private var state: UInt64
+  private var base: SplitMix64
 
-  public init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-  /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  /// The next 64 random bits (the project's SplitMix64).
+  public mutating func next() -> UInt64 { base.next() }
 
   /// A uniform value in [0, 1) with 53 random bits.
   public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }

@@ -53,9 +53,10 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     // The run verified, as the first run recorded it, with the sweep's seeds.
     var run = runs.first?.summary.run
     run?.seeds = sweep.seeds
-    let record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
+    var record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
                                     budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
                                     verdict: verdict, provenance: provenance, run: run)
+    record.areas = VerificationAreas.compute(record)
     try VerifyFile.write(record, to: output)
     return record
   }

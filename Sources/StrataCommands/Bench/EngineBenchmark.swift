@@ -1,3 +1,4 @@
+import Common
 import Foundation
 import NN
 import Probes
@@ -128,11 +129,4 @@ struct EngineBenchmark {
     let stem = Double(costs.first?.multiplyAccumulates ?? 0)
     return 2 * (3 * total - stem)
   }
-}
-
-func median(_ values: [Double]) -> Double {
-  let sorted = values.sorted()
-  guard !sorted.isEmpty else { return .nan }
-  let mid = sorted.count / 2
-  return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }

@@ -1,3 +1,4 @@
+import Common
 /// Measurements that take turns: in each of `count` rounds every runner runs once, the first
 /// one rotating, so the slow moments of a shared machine fall on all of them alike and the
 /// i-th values of two runners can be compared as a pair.

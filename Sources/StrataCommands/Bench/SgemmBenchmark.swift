@@ -1,4 +1,5 @@
 import BLAS
+import Common
 import DNNL
 import Foundation
 

@@ -4,6 +4,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// The engine's `BasicBlock` (oneDNN, Float32, fused ReLUs, blocked layouts) against the same
 /// block composed from the Float64 reference ops with the same weights, on L = Σ dy ⊙ y for a

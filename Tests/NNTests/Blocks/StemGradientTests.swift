@@ -3,6 +3,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// The ImageNet stem (7×7/2 conv, BN with fused ReLU, 3×3/2 max pool with padding 1) against the
 /// Float64 reference ops on L = Σ dy ⊙ y. (The CIFAR stem, without pooling, is covered by the

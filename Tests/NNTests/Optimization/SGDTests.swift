@@ -1,6 +1,7 @@
 import Tensor
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// `SGD` with fixed gradients against `Reference.sgdStep` (Float64) and closed forms:
 /// `torch.optim.SGD` semantics with dampening 0 and no Nesterov.

@@ -1,5 +1,6 @@
 import Tensor
 @testable import NN
+@testable import TensorReference
 
 extension ReferenceNetwork {
   /// relu(main + shortcut(x)), main = bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x)))))))):

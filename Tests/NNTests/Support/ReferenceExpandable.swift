@@ -1,5 +1,6 @@
 import Tensor
 @testable import NN
+@testable import TensorReference
 
 extension ReferenceNetwork {
   /// An expandable model composed from the Float64 reference ops, written from MEMO's

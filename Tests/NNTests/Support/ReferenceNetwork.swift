@@ -1,6 +1,7 @@
 import Tensor
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// Float64 compositions of Strata's modules from the `Reference` ops, with parameters looked up
 /// by the same dotted names as the engine's (`stage2.block1.conv1.weight`), so the engine's

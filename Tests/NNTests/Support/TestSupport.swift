@@ -3,6 +3,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// Shared plumbing of the NN tests: the compute context, seeded fixtures, moving values between
 /// the engine (`Tensor`, `Parameter`, Float32) and the reference (`RefTensor`, Float64), and the

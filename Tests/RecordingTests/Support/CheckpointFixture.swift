@@ -105,8 +105,9 @@ enum CheckpointFixture {
   }
 
   static func write(_ checkpoint: RunCheckpoint, _ plan: RunPlan, to path: String) throws {
-    try RunCheckpointFile.write(checkpoint, plan: plan, specText: "{}",
-                                commandLine: "strata train spec.json", strataVersion: "test",
-                                to: path)
+    try RunCheckpointFile.write(checkpoint, plan: plan, provenance: Provenance(
+          strataVersion: "test", gitCommit: "abc", commandLine: "strata train spec.json", spec: "{}",
+          seed: 1993, libraries: [:], threads: 1),
+        convolution: ComputeContext.environmentConvolution, to: path)
   }
 }

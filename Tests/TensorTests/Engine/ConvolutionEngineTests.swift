@@ -2,6 +2,7 @@ import DNNL
 import StrataTestSupport
 import Testing
 @testable import Tensor
+@testable import TensorReference
 
 @Suite struct ConvolutionEngineTests {
   struct Case: Sendable, CustomTestStringConvertible {

@@ -2,6 +2,7 @@ import DNNL
 import StrataTestSupport
 import Testing
 @testable import Tensor
+@testable import TensorReference
 
 @Suite struct ElementwiseEngineTests {
   static let layouts: [FormatTag?] = [nil, .nChw8c, .nChw16c]

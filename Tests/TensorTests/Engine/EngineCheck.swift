@@ -1,6 +1,7 @@
 import DNNL
 import Testing
 @testable import Tensor
+@testable import TensorReference
 
 /// Shared plumbing for the oneDNN-vs-reference tests: moving values between `RefTensor` (Float64)
 /// and `Tensor` (Float32, any layout), and one comparison with one tolerance rule.

@@ -2,6 +2,7 @@ import DNNL
 import StrataTestSupport
 import Testing
 @testable import Tensor
+@testable import TensorReference
 
 /// The ops after the last stage: pooling, the linear classifier, branch concatenation, losses.
 @Suite struct HeadEngineTests {

@@ -2,6 +2,7 @@ import DNNL
 import StrataTestSupport
 import Testing
 @testable import Tensor
+@testable import TensorReference
 
 @Suite struct NormalizationEngineTests {
   /// Shapes of batch norm inputs: maps in blocked and plain layouts, and features.

@@ -1,6 +1,7 @@
 import Tensor
 import StrataTestSupport
 import Testing
+@testable import TensorReference
 
 /// The checker itself: it must pass a right gradient and FAIL a wrong one, or every other test
 /// proves nothing.

@@ -1,6 +1,7 @@
 import Tensor
 import StrataTestSupport
 import Testing
+@testable import TensorReference
 
 #if canImport(Glibc)
   import Glibc

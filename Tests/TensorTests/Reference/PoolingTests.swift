@@ -1,6 +1,7 @@
 import Tensor
 import StrataTestSupport
 import Testing
+@testable import TensorReference
 
 @Suite("Reference pooling")
 struct PoolingTests {

@@ -1,5 +1,6 @@
 import Tensor
 import Testing
+@testable import TensorReference
 
 @Suite("RefTensor")
 struct RefTensorTests {

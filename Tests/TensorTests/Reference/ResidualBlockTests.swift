@@ -1,6 +1,7 @@
 import Tensor
 import StrataTestSupport
 import Testing
+@testable import TensorReference
 
 /// The backward ops chained by hand through a small CIFAR-style network, against central
 /// differences of the whole loss: this checks that the ops' gradients compose (every `dy`

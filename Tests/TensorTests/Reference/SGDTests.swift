@@ -1,5 +1,6 @@
 import Tensor
 import Testing
+@testable import TensorReference
 
 @Suite("Reference SGD")
 struct SGDTests {

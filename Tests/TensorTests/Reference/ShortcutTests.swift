@@ -1,6 +1,7 @@
 import Tensor
 import StrataTestSupport
 import Testing
+@testable import TensorReference
 
 @Suite("Reference option-A shortcut")
 struct ShortcutTests {

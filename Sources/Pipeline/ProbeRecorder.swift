@@ -2,6 +2,7 @@ import CIL
 import Data
 import NN
 import Probes
+import Recording
 import Tensor
 
 /// Records the probes of a class-incremental run while it trains: a `TrainingObserver`, so it
@@ -20,8 +21,9 @@ import Tensor
 ///   the body blocks before each legal split frozen (`BlockRetrain`), trained when the task
 ///   starts on copies, so the run itself is not disturbed.
 ///
-/// Each task is appended to the probe file as soon as it ends, so the file is complete after
-/// every task: a run stopped in task k leaves tasks 1…k−1. The head's growth is handled by
+/// Each task goes to the sink (`ProbeFileSink`: the probe file, the activation file) as soon as
+/// it ends, so the file is complete after every task: a run stopped in task k leaves tasks
+/// 1…k−1. The recorder computes; Recording writes. The head's growth is handled by
 /// `ProbedBlocks.headLimit` (see `ProbeSchema`).
 public final class ProbeRecorder: TrainingObserver {
   public struct Options: Sendable {
@@ -54,8 +56,10 @@ public final class ProbeRecorder: TrainingObserver {
     }
   }
 
-  public let file: ProbeFile
-  public let activations: ActivationFile?
+  /// Where each task's results go.
+  public let sink: ProbeFileSink
+  public var file: ProbeFile { sink.file }
+  public var activations: ActivationFile? { sink.activations }
   /// The blocks of the file, in forward order.
   public let blocks: [String]
   /// Called with each task's probes once they are in the file (for progress output).
@@ -77,19 +81,20 @@ public final class ProbeRecorder: TrainingObserver {
   private var probes = TaskProbes(task: 0, gradientNorm: [], gradientNormNormalized: [],
                                   epochShift: [], shift: [], ckaOld: [], ckaNew: [], accuracy: [])
 
-  /// - Precondition: `options.ckaBatch` is nil or ≥ 4; `activations` exports blocks of `blocks`.
-  public init(file: ProbeFile, blocks: [String], data: IncrementalDataset, probeSet: ProbeSet,
-              options: Options, activations: ActivationFile? = nil, context: ComputeContext)
+  /// - Precondition: `options.ckaBatch` is nil or ≥ 4; the sink's activations export blocks of
+  ///   `blocks`.
+  public init(sink: ProbeFileSink, blocks: [String], data: IncrementalDataset, probeSet: ProbeSet,
+              options: Options, context: ComputeContext)
   {
     precondition((options.ckaBatch ?? 4) >= 4, "CKA batches of at least 4 images")
-    precondition(Set(activations?.blocks ?? []).isSubset(of: blocks),
-                 "activations of unknown blocks: \(activations?.blocks ?? []) not all in \(blocks)")
-    self.file = file
+    let exported = sink.activations?.blocks ?? []
+    precondition(Set(exported).isSubset(of: blocks),
+                 "activations of unknown blocks: \(exported) not all in \(blocks)")
+    self.sink = sink
     self.blocks = blocks
     self.data = data
     self.probeSet = probeSet
     self.options = options
-    self.activations = activations
     self.context = context
     epochNorms = GradientNormProbe(blocks: blocks)
   }
@@ -165,8 +170,7 @@ public final class ProbeRecorder: TrainingObserver {
     if options.rewind {
       try rewind(task: task, learner: learner, previous: previous.network)
     }
-    try file.append(probes)
-    try activations?.append(task: task, subsets: subsets)
+    try sink.record(probes, activations: subsets)
     taskRecorded?(probes)
   }
 

@@ -1,3 +1,5 @@
+import Tensor
+
 extension Reference {
   /// Where option A puts its zero channels; shared with the engine's `ShortcutA`.
   public typealias ShortcutAPlacement = ShortcutA.Placement

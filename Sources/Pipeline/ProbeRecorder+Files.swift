@@ -2,6 +2,7 @@ import CIL
 import Data
 import Foundation
 import NN
+import Recording
 import Tensor
 
 extension ProbeRecorder {
@@ -48,8 +49,8 @@ extension ProbeRecorder {
     }
     let probeSet = ProbeSet(labels: data.test.labels, classCount: data.classCount,
                             perClass: probeImagesPerClass, seed: seed)
-    return ProbeRecorder(file: file, blocks: blocks, data: data, probeSet: probeSet,
-                         options: options, activations: activations, context: context)
+    return ProbeRecorder(sink: ProbeFileSink(file: file, activations: activations), blocks: blocks,
+                         data: data, probeSet: probeSet, options: options, context: context)
   }
 
   /// `probes.h5` → `probes.activations.h5`.
