@@ -13,7 +13,9 @@ stores, load its weights, and continue in PyTorch. Run with Debian's /usr/bin/py
 
 Supported: every network Strata trains. Architectures: CIFAR (3x3) and ImageNet (7x7/2 + max
 pool) stems, BasicBlock and Bottleneck stages, option-A (subsample, zero channels after the
-input's, as PyCIL's DownsampleA) and option-B (1x1 conv + BN) shortcuts, width multiplier.
+input's, as PyCIL's DownsampleA) and option-B (1x1 conv + BN) shortcuts, width multiplier, and
+plain ConvNets (the MEMO code's conv2/conv4): a conv-block stem and "conv" stages, each block
+conv (optional bias) + BN + ReLU + optional kxk/k max pooling.
 Splits: one backbone (`none`: Finetune, Replay, iCaRL, Joint), MEMO's shared blocks with one
 branch per task, DER's whole-backbone branches (`stem`); the classifier `head` over the branches'
 concatenated features (oldest first) and MEMO/DER's auxiliary head `aux_head` on the newest
@@ -42,32 +44,50 @@ def scaled(width, multiplier):
 
 
 def block_plans(arch):
-    """[(name, kind, in_channels, width, stride)] of every residual block in forward order."""
+    """[(name, kind, in_channels, width, stride, stage)] of every block after the stem."""
     plans, channels = [], scaled(arch["stemWidth"], arch["widthMultiplier"])
     for s, stage in enumerate(arch["stages"]):
         width = scaled(stage["width"], arch["widthMultiplier"])
         expansion = 4 if stage["block"] == "bottleneck" else 1
         for b in range(stage["blocks"]):
             stride = stage["stride"] if b == 0 else 1
-            plans.append((f"stage{s + 1}.block{b + 1}", stage["block"], channels, width, stride))
+            plans.append((f"stage{s + 1}.block{b + 1}", stage["block"], channels, width, stride,
+                          stage))
             channels = width * expansion
     return plans
 
 
-class Stem(nn.Module):
-    def __init__(self, arch):
+class ConvBlock(nn.Module):
+    """conv (bias as given) -> BN -> ReLU -> optional max pooling: a stem or a plain
+    ConvNet's block, as Strata's ConvBlock."""
+
+    def __init__(self, cin, cout, kernel, stride, padding, bias, pool):
         super().__init__()
-        imagenet = arch["stem"] == "imagenet"
-        kernel = 7 if imagenet else 3
-        out = scaled(arch["stemWidth"], arch["widthMultiplier"])
-        self.conv = nn.Conv2d(arch["inputChannels"], out, kernel, 2 if imagenet else 1,
-                              kernel // 2, bias=False)
-        self.bn = nn.BatchNorm2d(out)
-        self.pool = nn.MaxPool2d(3, 2, 1) if imagenet else None
+        self.conv = nn.Conv2d(cin, cout, kernel, stride, padding, bias=bias)
+        self.bn = nn.BatchNorm2d(cout)
+        self.pool = nn.MaxPool2d(*pool) if pool is not None else None
 
     def forward(self, x):
         x = F.relu(self.bn(self.conv(x)))
         return self.pool(x) if self.pool is not None else x
+
+
+def conv_block(cin, cout, layout, stride):
+    """A conv block from a spec's keys: kernel (3), padding (kernel // 2), bias, maxPool."""
+    kernel = layout.get("kernel", 3)
+    pool = layout.get("maxPool")
+    return ConvBlock(cin, cout, kernel, stride, layout.get("padding", kernel // 2),
+                     layout.get("bias", False), (pool, pool, 0) if pool else None)
+
+
+def Stem(arch):
+    out = scaled(arch["stemWidth"], arch["widthMultiplier"])
+    if isinstance(arch["stem"], dict):
+        return conv_block(arch["inputChannels"], out, arch["stem"], arch["stem"]["stride"])
+    imagenet = arch["stem"] == "imagenet"
+    kernel = 7 if imagenet else 3
+    return ConvBlock(arch["inputChannels"], out, kernel, 2 if imagenet else 1, kernel // 2,
+                     False, (3, 2, 1) if imagenet else None)
 
 
 class Projection(nn.Module):
@@ -135,11 +155,15 @@ def add_body(module, arch, indices):
             module.stem = Stem(arch)
             order.append(("stem", None))
             continue
-        name, kind, inplanes, width, stride = plans[i - 1]
+        name, kind, inplanes, width, stride, layout = plans[i - 1]
         stage, block = name.split(".")
         if not hasattr(module, stage):
             setattr(module, stage, nn.ModuleDict())
-        getattr(module, stage)[block] = ResidualBlock(kind, inplanes, width, stride, arch["shortcut"])
+        if kind == "conv":
+            getattr(module, stage)[block] = conv_block(inplanes, width, layout, stride)
+        else:
+            getattr(module, stage)[block] = ResidualBlock(kind, inplanes, width, stride,
+                                                          arch.get("shortcut", "A"))
         order.append((stage, block))
     return order
 

@@ -18,9 +18,12 @@ public struct MemoryLedger: Sendable {
   public let image: ImageShape
 
   /// The ledger of `architecture` with exemplars of `image` (default: the architecture's own
-  /// input, `inputChannels` × `inputSize` × `inputSize`).
+  /// input, `inputChannels` × `inputSize` × `inputSize`). The model is priced for the images it
+  /// is fed: its stem takes `image.channels` channels, as the network trained on them does
+  /// (issue 25: a grey image once priced a three-channel stem).
   public init(_ architecture: ResNetArchitecture, image: ImageShape? = nil) {
-    registry = BlockRegistry(architecture)
+    registry = BlockRegistry(architecture,
+                             input: image.map { [$0.channels, $0.height, $0.width] })
     self.image = image ?? ImageShape(channels: architecture.inputChannels,
                                      height: architecture.inputSize, width: architecture.inputSize)
   }

@@ -99,6 +99,6 @@ public struct RunPlan: Sendable {
   /// MEMO's split for an architecture: the first block of the last stage (`stage3.block1` for
   /// the CIFAR ResNets, `stage4.block1` — PyCIL's `layer4` — for ResNet-18).
   public static func defaultMEMOSplit(_ architecture: ResNetArchitecture) -> String {
-    "stage\(architecture.stages.count).block1"
+    architecture.memoSplit.description
   }
 }

@@ -12,6 +12,27 @@ extension RunSpec {
     return FileManager.default.fileExists(atPath: beside) ? beside : path
   }
 
+  /// The spec's `family`, loaded and checked (smallest first); names are built-ins or spec
+  /// files read beside the spec. Nil when the spec names none.
+  public func loadFamily(file: String) throws(RunSpecError) -> [ResNetArchitecture]? {
+    guard let family else { return nil }
+    var members: [ResNetArchitecture] = []
+    for (i, name) in family.enumerated() {
+      do {
+        members.append(try ArchitectureSpec.load(
+          ResNetArchitecture.builtIn(name) != nil ? name : Self.resolve(name, besides: file)))
+      } catch {
+        throw RunSpecError(file: file, key: "family[\(i)]", message: error.description)
+      }
+    }
+    do {
+      try ArchitectureFamily.checkOrder(members, file: file)
+    } catch {
+      throw RunSpecError(file: file, key: "family\(error.keyPath)", message: error.message)
+    }
+    return members
+  }
+
   /// The spec at `file` with `overrides` applied, as JSON for a new file elsewhere: a
   /// verification candidate is the user's spec with another method, split, budget or seed.
   /// Every key of the original is kept (unknown ones too, so their warnings stay); relative
@@ -34,6 +55,12 @@ extension RunSpec {
       if key == "architecture", ResNetArchitecture.builtIn(path) != nil { continue }
       let resolved = resolve(path, besides: file)
       json[key] = URL(fileURLWithPath: resolved).standardized.path
+    }
+    if let family = json["family"] as? [String] {
+      json["family"] = family.map { path in
+        ResNetArchitecture.builtIn(path) != nil ? path
+          : URL(fileURLWithPath: resolve(path, besides: file)).standardized.path
+      }
     }
     for (key, value) in overrides {
       json[key] = value is NSNull ? nil : value

@@ -18,6 +18,7 @@ extension RunSpec {
     ]
     if let dataRoot { object["data_root"] = dataRoot }
     if let split { object["split"] = split }
+    if let family { object["family"] = family }
     if let trainPerClass { object["train_per_class"] = trainPerClass }
     if let testPerClass { object["test_per_class"] = testPerClass }
     if let imageSize { object["image_size"] = imageSize }

@@ -14,7 +14,8 @@ import NN
 /// into exemplars after the model's bytes), `data_root`, `T` (iCaRL's temperature),
 /// `train_per_class` and `test_per_class` (keep only the first N training or test images of
 /// each class, for quick runs), `image_size` (the crop side of an image-folder data set, 224 by
-/// default).
+/// default), `family` (architectures ordered by size, built-in names or spec files, for the
+/// spec's own accuracy–memory curve: `strata curve --spec`).
 public struct RunSpec: Sendable, Equatable {
   public var modelName: LearnerKind = .memo
   public var dataset = "cifar100"
@@ -28,6 +29,8 @@ public struct RunSpec: Sendable, Equatable {
   public var imageSize: Int?
   /// A built-in architecture or an architecture spec file.
   public var architecture = "resnet32"
+  /// The accuracy–memory curve's backbones, smallest first (names or spec files); nil: none.
+  public var family: [String]?
   public var split: String?
   public var initialClasses = 10
   public var increment = 10
@@ -68,7 +71,7 @@ public struct RunSpec: Sendable, Equatable {
     "seed", "init_epoch", "init_lr", "init_milestones", "init_weight_decay", "init_lr_decay",
     "epochs", "lrate", "milestones", "weight_decay", "lrate_decay", "batch_size", "scheduler",
     "train_base", "train_shared", "alpha_aux", "T", "train_per_class",
-    "test_per_class", "image_size",
+    "test_per_class", "image_size", "family",
   ]
 
   /// PyCIL keys without an effect here (devices, logging, resuming PyCIL's own checkpoints).
@@ -121,6 +124,7 @@ public struct RunSpec: Sendable, Equatable {
       spec.architecture = name
     }
     spec.architecture = try reader.string("architecture") ?? spec.architecture
+    spec.family = try reader.strings("family")
     spec.split = try reader.string("split")
     spec.initialClasses = try reader.int("init_cls", minimum: 1) ?? spec.initialClasses
     spec.increment = try reader.int("increment", minimum: 1) ?? spec.increment
@@ -271,6 +275,23 @@ struct RunSpecReader {
       throw error(key, "a number \(inclusive ? "≥" : ">") \(minimum.formatted())")
     }
     return x
+  }
+
+  /// A non-empty list of strings.
+  func strings(_ key: String) throws(RunSpecError) -> [String]? {
+    guard let value = present(key) else { return nil }
+    guard let list = value as? [Any], !list.isEmpty else {
+      throw error(key, "a non-empty list of strings")
+    }
+    var texts: [String] = []
+    for (i, item) in list.enumerated() {
+      guard let text = item as? String else {
+        throw RunSpecError(file: file, key: "\(key)[\(i)]",
+                           message: "expected a string, got \(Self.text(item))")
+      }
+      texts.append(text)
+    }
+    return texts
   }
 
   func ints(_ key: String, minimum: Int) throws(RunSpecError) -> [Int]? {

@@ -21,7 +21,7 @@ public struct BlockRegistry: Sendable {
 
   public struct Entry: Sendable, Equatable {
     public enum Kind: String, Sendable {
-      case stem, basic, bottleneck, head
+      case stem, basic, bottleneck, conv, head
     }
 
     public var name: String
@@ -58,19 +58,23 @@ public struct BlockRegistry: Sendable {
     var entries: [Entry] = []
     let down = { (n: Int, stride: Int) in (n - 1) / stride + 1 }
 
-    // Stem: conv (+ BN + ReLU), then max pooling for ImageNet.
-    let imagenet = architecture.stem == .imagenet
-    let (c, k, stemStride) = (architecture.stemChannels, imagenet ? 7 : 3, imagenet ? 2 : 1)
-    var (h, w) = (down(input[1], stemStride), down(input[2], stemStride))
-    let stemMACs = h * w * c * input[0] * k * k
-    if imagenet { (h, w) = (down(h, 2), down(w, 2)) }
-    entries.append(Entry(
-      name: "stem", kind: .stem,
-      parameters: [NamedShape("conv.weight", [c, input[0], k, k])] + Self.batchNorm("bn", c),
-      buffers: Self.runningStatistics("bn", c), multiplyAccumulates: stemMACs,
-      inputShape: input, outputShape: [c, h, w]))
-
+    // Stem: a conv block (conv, BN + ReLU, max pooling for ImageNet and plain ConvNets).
+    let stem = architecture.stem.layout
+    let c = architecture.stemChannels
+    let (stemEntry, stemSize) = Self.convBlock(
+      "stem", kind: .stem, stem, inChannels: input[0], outChannels: c, height: input[1],
+      width: input[2])
+    entries.append(stemEntry)
+    var (h, w) = stemSize
     for plan in architecture.blockPlans {
+      if let layout = plan.conv {
+        let (entry, size) = Self.convBlock(plan.name, kind: .conv, layout,
+                                           inChannels: plan.inChannels,
+                                           outChannels: plan.outChannels, height: h, width: w)
+        entries.append(entry)
+        (h, w) = size
+        continue
+      }
       let (inH, inW) = (h, w)
       (h, w) = (down(h, plan.stride), down(w, plan.stride))
       let (i, width, out) = (plan.inChannels, plan.width, plan.outChannels)
@@ -81,6 +85,8 @@ public struct BlockRegistry: Sendable {
           + [NamedShape("conv2.weight", [out, out, 3, 3])] + Self.batchNorm("bn2", out)
         buffers = Self.runningStatistics("bn1", out) + Self.runningStatistics("bn2", out)
         macs = h * w * out * (i + out) * 9
+      case .conv:
+        preconditionFailure("conv blocks are handled above")
       case .bottleneck:
         parameters = [NamedShape("conv1.weight", [width, i, 1, 1])]
           + Self.batchNorm("bn1", width)
@@ -109,6 +115,25 @@ public struct BlockRegistry: Sendable {
       buffers: [], multiplyAccumulates: features * classes, inputShape: [features],
       outputShape: [classes]))
     self.entries = entries
+  }
+
+  /// A conv block's entry (convolution weight and bias, BN) and its output height and width.
+  private static func convBlock(_ name: String, kind: Entry.Kind, _ layout: ConvBlockLayout,
+                                inChannels: Int, outChannels: Int, height: Int, width: Int)
+    -> (Entry, (Int, Int))
+  {
+    let k = layout.kernel
+    let (ch, cw) = (layout.convolutionOutput(height), layout.convolutionOutput(width))
+    let (h, w) = (layout.output(height), layout.output(width))
+    let parameters = [NamedShape("conv.weight", [outChannels, inChannels, k, k])]
+      + (layout.bias ? [NamedShape("conv.bias", [outChannels])] : [])
+      + Self.batchNorm("bn", outChannels)
+    let entry = Entry(
+      name: name, kind: kind, parameters: parameters,
+      buffers: Self.runningStatistics("bn", outChannels),
+      multiplyAccumulates: ch * cw * outChannels * inChannels * k * k,
+      inputShape: [inChannels, height, width], outputShape: [outChannels, h, w])
+    return (entry, (h, w))
   }
 
   private static func batchNorm(_ name: String, _ channels: Int) -> [NamedShape] {

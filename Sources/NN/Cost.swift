@@ -17,7 +17,7 @@ extension Dense: CostAccounting {
   }
 }
 
-extension Stem: CostAccounting {
+extension ConvBlock: CostAccounting {
   public func cost(input shape: [Int]) -> (multiplyAccumulates: Int, output: [Int]) {
     let (macs, out) = conv.cost(input: shape)
     return (macs, pool?.outputShape(out) ?? out)

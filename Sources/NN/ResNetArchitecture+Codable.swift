@@ -16,27 +16,52 @@ import Foundation
 ///   "inputChannels": 3, "inputSize": 32, "classes": 10
 /// }
 /// ```
-/// `name` (default: the file's name) and `widthMultiplier` (default 1) may be left out.
+/// `name` (default: the file's name) and `widthMultiplier` (default 1) may be left out, and
+/// `shortcut` when no stage is residual.
+///
+/// A plain ConvNet (the MEMO code's `conv2`) has a conv block for a stem and stages of conv
+/// blocks, each `kernel` (default 3), `padding` (default kernel / 2), `bias` (default false) and
+/// `maxPool` (a k×k/k window, default none):
+/// ```json
+/// {
+///   "name": "conv2",
+///   "stem": {"kernel": 3, "stride": 1, "padding": 1, "bias": true, "maxPool": 2},
+///   "stemWidth": 64,
+///   "stages": [{"block": "conv", "blocks": 1, "width": 64, "stride": 1, "kernel": 3,
+///               "padding": 1, "bias": true, "maxPool": 2}],
+///   "inputChannels": 3, "inputSize": 32, "classes": 100
+/// }
+/// ```
 extension ResNetArchitecture: Codable {
-  static let requiredKeys = ["stem", "stemWidth", "stages", "shortcut", "inputChannels",
-                             "inputSize", "classes"]
-  static let optionalKeys = ["name", "widthMultiplier"]
+  static let requiredKeys = ["stem", "stemWidth", "stages", "inputChannels", "inputSize",
+                             "classes"]
+  static let optionalKeys = ["name", "widthMultiplier", "shortcut"]
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: SpecKey.self)
     try c.rejectUnknownKeys(allowed: Self.requiredKeys + Self.optionalKeys)
     try c.requireKeys(Self.requiredKeys)
     name = try c.decodeIfPresent(String.self, forKey: SpecKey("name")) ?? ""
-    stem = try c.decodeChoice(Stem.self, "stem", legal: [
-      "cifar": "3×3 convolution, stride 1",
-      "imagenet": "7×7/2 convolution, then 3×3/2 max pooling",
-    ])
+    if (try? c.decode(String.self, forKey: SpecKey("stem"))) == nil,
+      let layout = try? c.nestedContainer(keyedBy: SpecKey.self, forKey: SpecKey("stem"))
+    {
+      stem = .conv(try layout.decodeConvLayout(strideKey: "stride"))
+    } else {
+      stem = try c.decodeChoice(StemPreset.self, "stem", legal: [
+        "cifar": "3×3 convolution, stride 1",
+        "imagenet": "7×7/2 convolution, then 3×3/2 max pooling",
+      ]).stem
+    }
     stemWidth = try c.decodeInteger("stemWidth")
     stages = try c.decode([Stage].self, forKey: SpecKey("stages"))
-    shortcut = try c.decodeChoice(ShortcutKind.self, "shortcut", legal: [
-      "A": "subsample and pad channels with zeros, no parameters",
-      "B": "1×1 convolution + batch norm projection",
-    ])
+    if c.contains(SpecKey("shortcut")) || stages.contains(where: \.block.isResidual) {
+      shortcut = try c.decodeChoice(ShortcutKind.self, "shortcut", legal: [
+        "A": "subsample and pad channels with zeros, no parameters",
+        "B": "1×1 convolution + batch norm projection",
+      ])
+    } else {
+      shortcut = .zeroPadding
+    }
     widthMultiplier = try c.decodeIfPresent(Double.self, forKey: SpecKey("widthMultiplier")) ?? 1
     inputChannels = try c.decodeInteger("inputChannels")
     inputSize = try c.decodeInteger("inputSize")
@@ -46,10 +71,19 @@ extension ResNetArchitecture: Codable {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: SpecKey.self)
     try c.encode(name, forKey: SpecKey("name"))
-    try c.encode(stem, forKey: SpecKey("stem"))
+    switch stem {
+    case .cifar, .imagenet: try c.encode(stem.name, forKey: SpecKey("stem"))
+    case .conv(let layout):
+      var nested = c.nestedContainer(keyedBy: SpecKey.self, forKey: SpecKey("stem"))
+      try nested.encode(layout.stride, forKey: SpecKey("stride"))
+      try nested.encodeConvLayout(layout)
+    }
     try c.encode(stemWidth, forKey: SpecKey("stemWidth"))
     try c.encode(stages, forKey: SpecKey("stages"))
-    try c.encode(shortcut, forKey: SpecKey("shortcut"))
+    // A ConvNet has no shortcut; the decoder's default stands in for it.
+    if hasResidualBlocks || shortcut != .zeroPadding {
+      try c.encode(shortcut, forKey: SpecKey("shortcut"))
+    }
     try c.encode(widthMultiplier, forKey: SpecKey("widthMultiplier"))
     try c.encode(inputChannels, forKey: SpecKey("inputChannels"))
     try c.encode(inputSize, forKey: SpecKey("inputSize"))
@@ -57,20 +91,33 @@ extension ResNetArchitecture: Codable {
   }
 }
 
+/// The named stems of the JSON form.
+private enum StemPreset: String {
+  case cifar, imagenet
+
+  var stem: ResNetArchitecture.Stem { self == .cifar ? .cifar : .imagenet }
+}
+
 extension ResNetArchitecture.Stage {
   static let keys = ["block", "blocks", "width", "stride"]
+  /// Conv blocks only.
+  static let convKeys = ["kernel", "padding", "bias", "maxPool"]
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: SpecKey.self)
-    try c.rejectUnknownKeys(allowed: Self.keys)
-    try c.requireKeys(Self.keys)
     block = try c.decodeChoice(ResNetArchitecture.BlockKind.self, "block", legal: [
       "basic": "BasicBlock, two 3×3 convolutions",
       "bottleneck": "Bottleneck, 1×1, 3×3, 1×1 convolutions, output 4 × width",
+      "conv": "plain conv block: convolution, batch norm, ReLU, optional max pooling",
     ])
+    try c.rejectUnknownKeys(allowed: Self.keys + (block == .conv ? Self.convKeys : []))
+    try c.requireKeys(Self.keys)
     blocks = try c.decodeInteger("blocks")
     width = try c.decodeInteger("width")
     stride = try c.decodeInteger("stride")
+    let layout = try c.decodeConvLayout(strideKey: nil)
+    (kernel, padding, bias, maxPool) = (layout.kernel, layout.padding, layout.bias,
+                                        layout.pool?.kernel)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -79,6 +126,37 @@ extension ResNetArchitecture.Stage {
     try c.encode(blocks, forKey: SpecKey("blocks"))
     try c.encode(width, forKey: SpecKey("width"))
     try c.encode(stride, forKey: SpecKey("stride"))
+    if block == .conv { try c.encodeConvLayout(convLayout(stride: stride)) }
+  }
+}
+
+extension KeyedDecodingContainer where Key == SpecKey {
+  /// A conv block's `kernel` (default 3), `padding` (default kernel / 2), `bias` (default
+  /// false) and `maxPool` (default none), and the stride under `strideKey` (required when
+  /// given; 1 otherwise). Only stems written as objects and conv stages have these keys.
+  func decodeConvLayout(strideKey: String?) throws -> ConvBlockLayout {
+    if let strideKey {
+      try rejectUnknownKeys(allowed: [strideKey] + ResNetArchitecture.Stage.convKeys)
+      try requireKeys(["kernel", strideKey])
+    }
+    let kernel = try contains(SpecKey("kernel")) ? decodeInteger("kernel") : 3
+    let stride = try strideKey.map { try decodeInteger($0) } ?? 1
+    let padding = try contains(SpecKey("padding")) ? decodeInteger("padding") : kernel / 2
+    let bias = try decodeIfPresent(Bool.self, forKey: SpecKey("bias")) ?? false
+    let pool = try contains(SpecKey("maxPool")) ? decodeInteger("maxPool") : nil
+    return ConvBlockLayout(kernel: kernel, stride: stride, padding: padding, bias: bias,
+                           pool: pool.map { .init(kernel: $0, stride: $0) },
+                           initialization: .pytorchDefault)
+  }
+}
+
+extension KeyedEncodingContainer where Key == SpecKey {
+  /// `kernel`, `padding`, `bias` and `maxPool` (when pooling) of a conv block.
+  mutating func encodeConvLayout(_ layout: ConvBlockLayout) throws {
+    try encode(layout.kernel, forKey: SpecKey("kernel"))
+    try encode(layout.padding, forKey: SpecKey("padding"))
+    try encode(layout.bias, forKey: SpecKey("bias"))
+    if let pool = layout.pool { try encode(pool.kernel, forKey: SpecKey("maxPool")) }
   }
 }
 

@@ -1,19 +1,45 @@
 import Tensor
 
-/// A ResNet described as data: stem, stages of residual blocks, shortcut kind, widths and a width
-/// multiplier. Users write one as a JSON architecture spec (`ResNetArchitecture+Decoding.swift`),
-/// so nobody edits Swift to analyze a new architecture.
+/// An architecture described as data: stem, stages of blocks, shortcut kind, widths and a width
+/// multiplier. Users write one as a JSON architecture spec (`ResNetArchitecture+Codable.swift`),
+/// so nobody edits Swift to analyze a new architecture. The blocks are residual (a ResNet) or
+/// plain convolution blocks (a plain ConvNet, the MEMO code's `conv2` and `conv4`), or a mix.
 ///
 /// Built-ins follow the public MEMO/PyCIL code (`ResNetArchitecture+BuiltIns.swift`): the CIFAR
-/// ResNets (3×3 stem, three stages of 16/32/64 channels, BasicBlocks, option-A shortcuts) and the
+/// ResNets (3×3 stem, three stages of 16/32/64 channels, BasicBlocks, option-A shortcuts), the
 /// ImageNet ResNets (7×7/2 stem with max pooling, four stages of 64…512, option-B projections),
-/// with BasicBlocks (ResNet-10/18/34) or Bottlenecks (ResNet-26/50).
+/// with BasicBlocks (ResNet-10/18/34) or Bottlenecks (ResNet-26/50), and the plain ConvNets.
 public struct ResNetArchitecture: Sendable, Equatable {
-  public enum Stem: String, Codable, Sendable, CaseIterable {
+  public enum Stem: Sendable, Equatable {
     /// 3×3 convolution, stride 1 (CIFAR).
     case cifar
     /// 7×7 convolution, stride 2, then 3×3/2 max pooling (ImageNet).
     case imagenet
+    /// A plain convolution block as given (a plain ConvNet's first block).
+    case conv(ConvBlockLayout)
+
+    /// The block the stem is.
+    public var layout: ConvBlockLayout {
+      switch self {
+      case .cifar:
+        ConvBlockLayout(kernel: 3, stride: 1, padding: 1, bias: false, pool: nil,
+                        initialization: .heNormalFanOut)
+      case .imagenet:
+        ConvBlockLayout(kernel: 7, stride: 2, padding: 3, bias: false,
+                        pool: .init(kernel: 3, stride: 2, padding: 1),
+                        initialization: .heNormalFanOut)
+      case .conv(let layout): layout
+      }
+    }
+
+    /// `cifar`, `imagenet` or `conv`.
+    public var name: String {
+      switch self {
+      case .cifar: "cifar"
+      case .imagenet: "imagenet"
+      case .conv: "conv"
+      }
+    }
   }
 
   /// The residual block a stage is made of.
@@ -23,9 +49,14 @@ public struct ResNetArchitecture: Sendable, Equatable {
     /// 1×1, 3×3 (with the stride), 1×1 convolutions (He et al. 2016, Fig. 5 right, stride on
     /// the 3×3 as torchvision); output width = 4 × the stage width.
     case bottleneck
+    /// A plain convolution block, no shortcut: k×k convolution (optional bias), batch norm,
+    /// ReLU, optional max pooling (the MEMO code's `conv_block`); output width = the stage width.
+    case conv
 
     /// Output channels per unit of stage width.
-    public var expansion: Int { self == .basic ? 1 : Bottleneck.expansion }
+    public var expansion: Int { self == .bottleneck ? Bottleneck.expansion : 1 }
+    /// A residual block (with a shortcut).
+    public var isResidual: Bool { self != .conv }
   }
 
   public struct Stage: Codable, Sendable, Equatable {
@@ -36,12 +67,32 @@ public struct ResNetArchitecture: Sendable, Equatable {
     public var width: Int
     /// Stride of the stage's first block.
     public var stride: Int
+    /// Conv blocks only: kernel side, padding, bias, and the max pooling window (kernel =
+    /// stride, no padding; nil for none).
+    public var kernel: Int
+    public var padding: Int
+    public var bias: Bool
+    public var maxPool: Int?
 
-    public init(block: BlockKind = .basic, blocks: Int, width: Int, stride: Int) {
+    public init(block: BlockKind = .basic, blocks: Int, width: Int, stride: Int,
+                kernel: Int = 3, padding: Int? = nil, bias: Bool = false, maxPool: Int? = nil)
+    {
       self.block = block
       self.blocks = blocks
       self.width = width
       self.stride = stride
+      self.kernel = kernel
+      self.padding = padding ?? kernel / 2
+      self.bias = bias
+      self.maxPool = maxPool
+    }
+
+    /// A conv block of this stage: the stage's stride on the first block only; PyTorch's
+    /// default initialization, as the MEMO code leaves it.
+    public func convLayout(stride: Int) -> ConvBlockLayout {
+      ConvBlockLayout(kernel: kernel, stride: stride, padding: padding, bias: bias,
+                      pool: maxPool.map { .init(kernel: $0, stride: $0) },
+                      initialization: .pytorchDefault)
     }
   }
 
@@ -79,7 +130,7 @@ public struct ResNetArchitecture: Sendable, Equatable {
   /// Output channels of the stem, after the width multiplier.
   public var stemChannels: Int { scaled(stemWidth) }
 
-  /// Every residual block in forward order: its name, kind, channels and stride. The ResNet,
+  /// Every block after the stem in forward order: its name, kind, channels and stride. The ResNet,
   /// the block registry and expandable models are all built from this one list.
   public var blockPlans: [BlockPlan] {
     var plans: [BlockPlan] = []
@@ -87,8 +138,10 @@ public struct ResNetArchitecture: Sendable, Equatable {
     for (s, stage) in stages.enumerated() {
       let width = scaled(stage.width)
       for b in 0..<stage.blocks {
+        let stride = b == 0 ? stage.stride : 1
         let plan = BlockPlan(stage: s + 1, index: b + 1, kind: stage.block, inChannels: channels,
-                             width: width, stride: b == 0 ? stage.stride : 1, shortcut: shortcut)
+                             width: width, stride: stride, shortcut: shortcut,
+                             conv: stage.block == .conv ? stage.convLayout(stride: stride) : nil)
         plans.append(plan)
         channels = plan.outChannels
       }
@@ -101,9 +154,12 @@ public struct ResNetArchitecture: Sendable, Equatable {
 
   /// The analysis units in forward order: `stem`, `stage1.block1`, …, `head`.
   public var blockNames: [String] { ["stem"] + blockPlans.map(\.name) + ["head"] }
+
+  /// Some stage has residual blocks (so `shortcut` matters).
+  public var hasResidualBlocks: Bool { stages.contains { $0.block.isResidual } }
 }
 
-/// One residual block of an architecture, as the builders need it.
+/// One block after the stem, as the builders need it.
 public struct BlockPlan: Sendable, Equatable {
   /// 1-based stage and block numbers, as papers count.
   public var stage: Int
@@ -114,10 +170,14 @@ public struct BlockPlan: Sendable, Equatable {
   public var width: Int
   public var stride: Int
   public var shortcut: ShortcutKind
+  /// A conv block's layout (stride included); nil for residual blocks.
+  public var conv: ConvBlockLayout?
 
   public init(stage: Int, index: Int, kind: ResNetArchitecture.BlockKind, inChannels: Int,
-              width: Int, stride: Int, shortcut: ShortcutKind)
+              width: Int, stride: Int, shortcut: ShortcutKind, conv: ConvBlockLayout? = nil)
   {
+    precondition((kind == .conv) == (conv != nil), "a conv block, and only one, has a layout")
+    self.conv = conv
     self.stage = stage
     self.index = index
     self.kind = kind
@@ -130,11 +190,12 @@ public struct BlockPlan: Sendable, Equatable {
   /// `stage2.block3`.
   public var name: String { "stage\(stage).block\(index)" }
   public var outChannels: Int { width * kind.expansion }
-  /// The skip path changes shape (stride or channels), so it is option A or B, not the identity.
-  public var changesShape: Bool { stride != 1 || inChannels != outChannels }
+  /// The skip path changes shape (stride or channels), so it is option A or B, not the identity
+  /// (never for a conv block, which has no skip path).
+  public var changesShape: Bool { kind.isResidual && (stride != 1 || inChannels != outChannels) }
 
-  /// A freshly constructed block (zero weights, BN γ = 1, β = 0): a `BasicBlock` or a
-  /// `Bottleneck`.
+  /// A freshly constructed block (zero weights, BN γ = 1, β = 0): a `BasicBlock`, a
+  /// `Bottleneck` or a `ConvBlock`.
   public func makeBlock(context: ComputeContext) throws -> any Layer {
     switch kind {
     case .basic:
@@ -143,6 +204,9 @@ public struct BlockPlan: Sendable, Equatable {
     case .bottleneck:
       try Bottleneck(inChannels: inChannels, width: width, stride: stride, shortcut: shortcut,
                      context: context)
+    case .conv:
+      try ConvBlock(inChannels: inChannels, outChannels: outChannels, layout: conv!,
+                    context: context)
     }
   }
 }

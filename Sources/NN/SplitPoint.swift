@@ -27,6 +27,12 @@ extension ResNetArchitecture {
   /// Every legal split in forward order: each body block, then `none`.
   public var legalSplits: [SplitPoint] { bodyBlockNames.map(SplitPoint.at) + [.none] }
 
+  /// MEMO's split: the first block of the last stage, as the MEMO code's generalized /
+  /// specialized backbones (`stage3.block1` for the CIFAR ResNets; `stage4.block1`, PyCIL's
+  /// `layer4`, for the ImageNet ResNets; `stage1.block1`, the second block, for `conv2`;
+  /// `stage2.block1`, the fourth, for `conv4`).
+  public var memoSplit: SplitPoint { .at("stage\(stages.count).block1") }
+
   /// How many body blocks (stem included) sit before the split, i.e. are shared.
   public func sharedBlockCount(_ split: SplitPoint) -> Int {
     let names = bodyBlockNames

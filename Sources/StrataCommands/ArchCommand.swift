@@ -22,10 +22,15 @@ public struct ArchCommand: ParsableCommand {
          "inputChannels": 3, "inputSize": 32, "classes": 10}
 
       stem is "cifar" (3×3) or "imagenet" (7×7/2 + max pool); block is "basic" or "bottleneck" \
-      (output 4 × width); shortcut is "A" (zero padding) or "B" (1×1 conv + BN projection).
+      (output 4 × width); shortcut is "A" (zero padding) or "B" (1×1 conv + BN projection). A \
+      plain ConvNet has a conv-block stem {"kernel", "stride", "padding", "bias", "maxPool"} and \
+      stages of "conv" blocks with the same keys (see docs/accuracy-memory-curve.md; built-ins \
+      conv2 and conv4). The first line ends with MEMO's split (the last stage's first block): \
+      the generalized (shared) and specialized (per task) parameters.
 
       Example:
         strata arch resnet18 --input 224x224x3
+        strata arch conv4 --input 224x224x3
       """)
 
   @Argument(help: "A built-in architecture name or a JSON architecture spec file.")
@@ -85,7 +90,12 @@ func summary(_ registry: BlockRegistry) -> String {
   let widths = a.stages.map { String(a.scaled($0.width)) }.joined(separator: "/")
   let counts = a.stages.map { String($0.blocks) }.joined(separator: ", ")
   let multiplier = a.widthMultiplier == 1 ? "" : " (width ×\(a.widthMultiplier))"
-  return "\(a.name): \(a.stem.rawValue) stem, \(a.stages.count) stages of \(kinds) blocks "
-    + "[\(counts)] at widths \(widths)\(multiplier), shortcut \(a.shortcut.rawValue), input "
-    + "\(imageShapeText(registry.inputShape)), \(a.classes) classes\n"
+  let stem = if case .conv(let layout) = a.stem { "conv stem (\(layout.summary))" }
+    else { "\(a.stem.name) stem" }
+  let shortcut = a.hasResidualBlocks ? ", shortcut \(a.shortcut.rawValue)" : ""
+  let (generalized, specialized) = registry.partition(a.memoSplit)
+  return "\(a.name): \(stem), \(a.stages.count) stage\(a.stages.count == 1 ? "" : "s") of \(kinds) blocks "
+    + "[\(counts)] at widths \(widths)\(multiplier)\(shortcut), input "
+    + "\(imageShapeText(registry.inputShape)), \(a.classes) classes; MEMO split "
+    + "\(a.memoSplit): generalized \(grouped(generalized)), specialized \(grouped(specialized))\n"
 }

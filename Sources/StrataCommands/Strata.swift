@@ -21,7 +21,7 @@ public struct Strata: ParsableCommand {
     version: StrataVersion.string,
     subcommands: [RunCommand.self, ArchCommand.self, LedgerCommand.self, TrainCommand.self, ProbeCommand.self,
                   SplitCommand.self, VerifyCommand.self, ReportCommand.self, Bench.self,
-                  SweepCommand.self]
+                  SweepCommand.self, CurveCommand.self]
   )
 
   public init() {}

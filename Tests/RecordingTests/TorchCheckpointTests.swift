@@ -46,6 +46,9 @@ import Testing
            try ArchitectureSpec.decode(Data(bottleneck.utf8), file: "bottleneck.json")
          }, kind: .der, split: nil, taskSizes: [3, 3],
          image: ImageShape(channels: 3, height: 32, width: 32)),
+    Case(name: "plain ConvNet conv2 (conv blocks with bias and max pooling), MEMO, 2 tasks",
+         architecture: { .conv2(classes: 4) }, kind: .memo, split: nil, taskSizes: [2, 2],
+         image: ImageShape(channels: 3, height: 8, width: 8)),
   ]
 
   @Test(arguments: cases)

@@ -1,9 +1,16 @@
 import DNNL
 import Tensor
 
-/// A 2-D convolution layer without bias, weights `[out, in, k, k]`.
+/// A 2-D convolution layer, weights `[out, in, k, k]`, with an optional per-channel bias
+/// `[out]` (ResNets have none: batch norm follows every convolution; PyCIL's plain ConvNets
+/// keep PyTorch's default bias).
 public final class Conv2D: Layer {
   public let weight: Parameter
+  public let bias: Parameter?
+  /// How `Initialization` draws this layer's values: He normal with fan-out (the ResNets'
+  /// explicit init) or PyTorch's default (the plain ConvNets, which keep it).
+  public var initialization: Initialization.Scheme = .heNormalFanOut
+  let addBias = ChannelBias()
   let op: Convolution
   let context: ComputeContext
   private var input: Tensor?
@@ -12,26 +19,34 @@ public final class Conv2D: Layer {
   private var layoutCopies: [MemoryDescriptor: (version: Int, tensor: Tensor)] = [:]
 
   public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-              context: ComputeContext) throws
+              bias: Bool = false, context: ComputeContext) throws
   {
     op = Convolution(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
                      stride: stride, padding: padding)
     weight = Parameter(try Tensor(zeros: op.weightShape, context: context))
+    self.bias = bias ? Parameter(try Tensor(zeros: [outChannels], context: context)) : nil
     self.context = context
   }
 
-  public var ownParameters: [(name: String, parameter: Parameter)] { [("weight", weight)] }
+  public var ownParameters: [(name: String, parameter: Parameter)] {
+    [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+  }
 
   public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
     input = recording ? x : nil
     let layout = try op.forwardWeightsLayout(x.shape, training: recording, context: context)
-    return try op.forward(x, weight: try weights(in: layout), training: recording,
-                          context: context)
+    let y = try op.forward(x, weight: try weights(in: layout), training: recording,
+                           context: context)
+    guard let bias else { return y }
+    return try addBias.forward(y, bias: bias.value, context: context)
   }
 
   public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
     guard let x = input else { preconditionFailure("Conv2D.backward without a recorded forward") }
     input = nil
+    if let bias, bias.isTrainable {
+      try bias.accumulate(try addBias.backward(dy, context: context), context: context)
+    }
     if weight.isTrainable {
       try weight.accumulate(try op.backwardWeights(x, dy: dy, context: context), context: context)
     }

@@ -3,7 +3,8 @@ import Tensor
 
 /// A convolution followed by an eval-mode batch norm, folded into one convolution with bias for
 /// forward passes that record nothing (evaluation, probes, herding features):
-/// W′ = W·γ/√(σ² + ε) per output channel, b′ = β − γ·μ/√(σ² + ε).
+/// W′ = W·γ/√(σ² + ε) per output channel, b′ = β + γ·(b − μ)/√(σ² + ε), with b the
+/// convolution's own bias (0 without one).
 ///
 /// The folded copy is rebuilt only when the weights, γ, β or the running statistics change.
 /// Each call then runs one primitive instead of two passes of batch norm, with the block's ReLU
@@ -41,13 +42,15 @@ final class FoldedConvolution {
   }
 
   private func refold() throws {
-    let current = [conv.weight.version, bn.weight.version, bn.bias.version, bn.statisticsVersion]
+    let current = [conv.weight.version, conv.bias?.version ?? 0, bn.weight.version,
+                   bn.bias.version, bn.statisticsVersion]
     guard current != key || weight == nil else { return }
     let shape = conv.weight.shape
     let perChannel = shape.dropFirst().reduce(1, *)
     let w = conv.weight.value.memory.floats
     let gamma = bn.weight.value.memory.floats, beta = bn.bias.value.memory.floats
     let mean = bn.runningMean.memory.floats, variance = bn.runningVariance.memory.floats
+    let convBias = conv.bias?.scalars ?? [Float](repeating: 0, count: shape[0])
     var folded = [Float](repeating: 0, count: conv.weight.count)
     var shift = [Float](repeating: 0, count: shape[0])
     for o in 0..<shape[0] {
@@ -56,7 +59,7 @@ final class FoldedConvolution {
       for i in 0..<perChannel {
         folded[o * perChannel + i] = Float(Double(w[o * perChannel + i]) * scale)
       }
-      shift[o] = Float(Double(beta[o]) - Double(mean[o]) * scale)
+      shift[o] = Float(Double(beta[o]) + (Double(convBias[o]) - Double(mean[o])) * scale)
     }
     weight = try Tensor(shape: shape, scalars: folded, context: conv.context)
     bias = try Tensor(shape: [shape[0]], scalars: shift, context: conv.context)

@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 torch_step.py DIR MODEL_PY
 DIR/input.json indexes DIR/input.bin (raw little-endian float32): every parameter and buffer by
 Strata name, the input batch `input` [N, 3, H, W], plus `labels`, `depth`, `classes` and the
 optimizer settings. MODEL_PY is benchmarks/torch_resnet_cifar.py (the model and its
-`strata_names()` mapping). The script loads the tensors, runs one forward in train mode, mean
+`strata_names()` mapping), or a file with `build(index)` such as torch_convnet.py. The script loads the tensors, runs one forward in train mode, mean
 cross-entropy, backward and one torch.optim.SGD step, and writes DIR/output.json + output.bin
 in the same format:
 
@@ -60,7 +60,11 @@ def write_exchange(directory, stem, tensors, extra):
 def step(module, index, tensors, dtype):
     """Loads the Strata tensors into a fresh model of `dtype`, trains one step, returns results."""
     torch.manual_seed(0)
-    model = module.CifarResNet(depth=index["depth"], classes=index["classes"]).to(dtype)
+    # A model file with build(index) (torch_convnet.py) builds its own network.
+    if hasattr(module, "build"):
+        model = module.build(index).to(dtype)
+    else:
+        model = module.CifarResNet(depth=index["depth"], classes=index["classes"]).to(dtype)
     named = model.strata_names()
     given = {name for name in tensors if name != "input"}
     if set(named) != given:
