@@ -62,7 +62,7 @@ let package = Package(
     .target(name: "Recording", dependencies: ["HDF5", "CIL", "Probes"]),
 
     // Split derivation from the probes and the verification plan.
-    .target(name: "Analysis", dependencies: ["Data", "NN", "CIL", "Recording"]),
+    .target(name: "Analysis", dependencies: ["Common", "Data", "NN", "CIL", "Recording"]),
 
     // HTML and Markdown reports with SVG charts, CSV export. Above Pipeline (not beside the
     // commands) because the report is the pipeline's last stage: Reports only presents files,

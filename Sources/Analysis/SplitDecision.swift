@@ -1,3 +1,4 @@
+import Common
 /// Where to split a network, decided from the depth profiles of the primary metric (1 − CKA on
 /// old-class probe images, or a rewind/retrain probe when recorded) over seeds × tasks.
 ///

@@ -1,3 +1,4 @@
+import Common
 import Data
 
 /// The two resampling tests behind `SplitDecision`, on P (seed, task) profiles of n blocks.

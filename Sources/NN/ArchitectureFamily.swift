@@ -1,3 +1,4 @@
+import Common
 import Foundation
 
 /// Backbones of one family ordered by size, the x-axis of an accuracy–memory curve (MEMO, Zhou

@@ -112,8 +112,8 @@ public enum TaskZeroFile {
     let state = try read(path)
     do {
       return try ClassIncrementalRun(continuing: state, plan: plan, data: data, context: context,
-                                     threads: Int(RunCheckpointFile.threads),
-                                     convolution: RunCheckpointFile.convolution)
+                                     threads: context.threads,
+                                     convolution: context.convolutionPolicy.rawValue)
     } catch let error as ModuleStateError {
       throw RecordingError(path: path, message: "dataset /\(error.section)/\(error.name): "
                            + error.problem)

@@ -12,7 +12,7 @@ import Testing
   static func fork(_ spec: RunSpec) throws -> TaskZeroState {
     let learner = try ClassIncrementalRun.trainTaskZero(
       plan: try Fixture.plan(spec), data: Fixture.data(), context: Fixture.context,
-      threads: Int(RunCheckpointFile.threads), convolution: RunCheckpointFile.convolution,
+      threads: Fixture.context.threads, convolution: Fixture.context.convolutionPolicy.rawValue,
       prefetchesBatches: false)
     return learner
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import StrataTestSupport
 import Testing
 @testable import StrataCommands

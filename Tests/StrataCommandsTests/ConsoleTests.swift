@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import StrataTestSupport
 import Testing
 @testable import StrataCommands

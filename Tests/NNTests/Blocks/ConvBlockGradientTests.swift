@@ -3,6 +3,7 @@ import Tensor
 import StrataTestSupport
 import Testing
 @testable import NN
+@testable import TensorReference
 
 /// A plain ConvNet's block (3×3 convolution with bias, BN with fused ReLU, 2×2/2 max pooling:
 /// the MEMO code's `conv_block`) against the Float64 reference ops on L = Σ dy ⊙ y, with batch
