@@ -168,6 +168,8 @@ public struct ProbeCommand: ParsableCommand {
     for file in [output] + (activationsOutput.map { [$0] } ?? []) {
       try OutputFolder.check(OutputFolder.of(file))
     }
+    try OutputPaths.check(outputs: [output] + (activationsOutput.map { [$0] } ?? []), inputs: [spec])
+    try OutputLock.acquire([output] + (activationsOutput.map { [$0] } ?? []))
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
     let context = try ComputeContext.shared()

@@ -111,8 +111,10 @@ public struct SplitCommand: ParsableCommand {
   public func run() throws {
     let directory = outputDir ?? URL(fileURLWithPath: probes).deletingLastPathComponent().path
     try OutputFolder.check(directory)
-    let (report, derivation) = try analyze()
     let json = directory + "/split.json", hdf5 = directory + "/split.h5"
+    try OutputPaths.check(outputs: [json, hdf5], inputs: [probes])
+    try OutputLock.acquire([json, hdf5])
+    let (report, derivation) = try analyze()
     try report.writeJSON(to: json)
     let provenance = Provenance(
       strataVersion: StrataVersion.string, gitCommit: Provenance.sourceCommit(),
