@@ -23,7 +23,12 @@ public struct RunReport: Sendable {
     let verifyPath = directory + "/verify.h5"
     verification = FileManager.default.fileExists(atPath: verifyPath)
       ? try VerifyFile.read(verifyPath) : nil
-    registry = (try? ProbeRun(probes)).map { BlockRegistry($0.architecture) }
+    let run = try? ProbeRun(probes)
+    registry = run.map { BlockRegistry($0.architecture) }
+    // A split.json of another run would name a block this architecture lacks (as verify checks).
+    if let run, let recommended = split?.recommendedSplit {
+      _ = try run.architecture.split(named: recommended, file: splitPath, keyPath: "recommended_split")
+    }
   }
 
   /// The first specialized block of the recommendation, if any.
