@@ -56,8 +56,9 @@ public enum IDXReader {
       throw DataError.countMismatch(
         file: path, offset: start + expected,
         detail: "header says \(count) images of \(rows)×\(columns), but "
-          + (GzipFile.bytesAfter(start + expected, in: path).map { "\($0) bytes follow" }
-            ?? "more bytes follow (the gzip stream was inflated no further)") + " the last one")
+          + (GzipFile.bytesAfter(start + expected, in: path)
+            .map { "\($0) bytes follow the last one" }
+            ?? "more bytes follow the last one (the gzip stream was inflated no further)"))
     }
     return (count, rows, columns, Array(bytes[start...]))
   }

@@ -35,6 +35,12 @@ public enum OutputLock {
     }
     var status = flock(fd, LOCK_EX | LOCK_NB)
     while status != 0 && errno == EINTR { status = flock(fd, LOCK_EX | LOCK_NB) }
+    if status != 0 && errno != EWOULDBLOCK {
+      let reason = String(cString: strerror(errno))
+      close(fd)
+      throw OutputRefusal(file: output, "\(output): cannot lock \(path): \(reason); nothing was "
+        + "done")
+    }
     guard status == 0 else {
       let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -115,9 +115,9 @@ public struct TrainCommand: ParsableCommand {
     let console = logging.console()
     ParentWatch.start()
     try OutputPaths.check(outputs: [output], inputs: [spec] + (dataRoot.map { [$0] } ?? []))
-    try OutputLock.acquire(output)
     try checkFiles()
     try OutputFolder.check(OutputFolder.of(output))
+    try OutputLock.acquire(output)
     try OutputFolder.claim(checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
