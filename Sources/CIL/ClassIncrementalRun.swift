@@ -18,6 +18,7 @@ public final class ClassIncrementalRun {
   public init(plan: RunPlan, data: IncrementalDataset, context: ComputeContext) throws {
     precondition(plan.stream.order.classCount == data.classCount,
                  "the plan is for \(plan.stream.order.classCount) classes, the data has \(data.classCount)")
+    try data.checkEveryClassPresent()
     self.plan = plan
     self.data = data
     learner = try Learner.make(plan: plan, context: context)

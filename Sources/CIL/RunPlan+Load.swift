@@ -13,6 +13,7 @@ extension RunPlan {
     if let dataRoot { spec.dataRoot = dataRoot }
     try check(spec)
     let data = try spec.loadDataset(file: path)
+    try data.checkEveryClassPresent()
     let plan = try RunPlan(spec, classCount: data.classCount, image: try data.inputShape(),
                            file: path)
     let specText = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

@@ -30,21 +30,26 @@ public struct RunPlan: Sendable {
       throw RunSpecError(file: file, key: "architecture", message: error.description)
     }
     try self.init(spec, architecture: architecture, classCount: classCount, image: image,
-                  file: file)
+                  file: file, warnAdapting: ResNetArchitecture.builtIn(spec.architecture) == nil)
   }
 
   /// The same with an architecture given as a value (the spec's `architecture` is not read).
+  /// `warnAdapting`: warn where the data replaces the architecture's own input channels, input
+  /// size or class count (an architecture file states them; a built-in adapts by design).
   public init(_ spec: RunSpec, architecture: ResNetArchitecture, classCount: Int,
-              image: ImageShape, file: String) throws(RunSpecError)
+              image: ImageShape, file: String, warnAdapting: Bool = false) throws(RunSpecError)
   {
     guard spec.initialClasses <= classCount else {
       throw RunSpecError(file: file, key: "init_cls", message:
         "\(spec.initialClasses) initial classes, but \(spec.dataset) has only \(classCount)")
     }
+    var warnings = spec.warnings
     var architecture = architecture
+    if warnAdapting {
+      warnings += Self.adaptation(architecture, classCount: classCount, image: image)
+    }
     architecture.inputChannels = image.channels
     architecture.inputSize = image.height
-    var warnings = spec.warnings
 
     let split: SplitPoint
     switch spec.modelName {
@@ -94,6 +99,22 @@ public struct RunPlan: Sendable {
     self.memory = memory
     self.ledger = ledger
     self.warnings = warnings
+  }
+
+  /// What training builds differently from what the architecture states (issue 24): the data
+  /// decides the input channels and size, and the class count the classifier grows to.
+  static func adaptation(_ architecture: ResNetArchitecture, classCount: Int, image: ImageShape)
+    -> [String]
+  {
+    let changes = [
+      ("inputChannels", architecture.inputChannels, image.channels),
+      ("inputSize", architecture.inputSize, image.height),
+      ("classes", architecture.classes, classCount),
+    ].filter { $0.1 != $0.2 }
+    return changes.map { key, stated, used in
+      "architecture \(architecture.name): \(key) \(stated) is replaced by the data's \(used); "
+        + "training builds the network for \(used)"
+    }
   }
 
   /// MEMO's split for an architecture: the first block of the last stage (`stage3.block1` for

@@ -100,6 +100,16 @@ public struct RunSpec: Sendable, Equatable {
     guard let json = object as? [String: Any] else {
       throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")
     }
+    // Refused, not guessed (issue 24): which of two equal keys applies, and whether null means
+    // "the default"; a null on a key Strata ignores is only warned about, as the key itself.
+    if let duplicate = JSONSyntax.duplicateKey(in: data) {
+      throw RunSpecError(file: file, key: duplicate.keyPath, message: "named twice (lines "
+        + "\(duplicate.firstLine ?? 0) and \(duplicate.line)); keep one")
+    }
+    for null in JSONSyntax.nulls(in: data) where supported.contains(null.keyPath) {
+      throw RunSpecError(file: file, key: null.keyPath, message: "null (line \(null.line)) is "
+        + "not a value; leave the key out to use its default")
+    }
     var reader = RunSpecReader(json: json, file: file)
     var spec = RunSpec()
     if let name = try reader.string("model_name") {

@@ -48,6 +48,8 @@ public enum CIFARReader {
   ]
 
   static let imageBytes = 3072
+  /// Records in the largest CIFAR file (CIFAR-100's train.bin / train).
+  static let maximumRecords = 50_000
 
   /// A split from `root`, which may be the unpacked folder itself (`cifar-10-batches-bin`, ...)
   /// or the folder holding it. The binary version is preferred when both are present.
@@ -105,7 +107,7 @@ public enum CIFARReader {
     }
     return ImageArray(
       shape: .cifar, pixels: pixels, labels: values,
-      classNames: classNames(folder: folder, variant: variant, labels: labels),
+      classNames: try classNames(folder: folder, variant: variant, labels: labels),
       source: folder.appendingPathComponent(names[0]).path)
   }
 
@@ -119,9 +121,15 @@ public enum CIFARReader {
     throws -> (pixels: [UInt8], labels: [Int32])
   {
     let path = url.path
-    let bytes = try GzipFile.readAll(path)
     let labelBytes = variant == .cifar10 ? 1 : 2
     let record = labelBytes + imageBytes
+    // A gzipped file is inflated no further than the largest CIFAR file's records, plus a byte.
+    let bytes = try GzipFile.readAll(path, limit: maximumRecords * record + 1)
+    if bytes.count > maximumRecords * record {
+      throw DataError.countMismatch(file: path, offset: maximumRecords * record,
+        detail: "more than \(maximumRecords) records of \(record) bytes, the most any CIFAR "
+          + "file holds (CIFAR-100's train.bin); read no further")
+    }
     if bytes.isEmpty {
       throw DataError.truncated(file: path, offset: 0, detail: "empty file, no CIFAR record")
     }
@@ -261,14 +269,17 @@ public enum CIFARReader {
 
   /// Class names from the archive's meta file when present (CIFAR-100: `meta` pickle or
   /// `fine_label_names.txt`/`coarse_label_names.txt`), CIFAR-10's known names, else numbers.
-  static func classNames(folder: URL, variant: CIFARVariant, labels: CIFARLabels) -> [String] {
+  /// A meta file that is there but no pickle is an error, not silently numbered names.
+  static func classNames(folder: URL, variant: CIFARVariant, labels: CIFARLabels) throws
+    -> [String]
+  {
     let count = classCount(variant, labels)
     if variant == .cifar10 { return cifar10ClassNames }
     let key = labels == .fine ? "fine_label_names" : "coarse_label_names"
-    if let meta = try? PickleReader.load(folder.appendingPathComponent("meta")),
-      let names = meta[key]?.items?.compactMap(\.text), names.count == count
-    {
-      return names
+    let metaFile = folder.appendingPathComponent("meta")
+    if FileManager.default.fileExists(atPath: metaFile.path) {
+      let meta = try PickleReader.load(metaFile)
+      if let names = meta[key]?.items?.compactMap(\.text), names.count == count { return names }
     }
     if let text = try? String(
       contentsOf: folder.appendingPathComponent(key + ".txt"), encoding: .utf8)

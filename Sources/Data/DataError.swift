@@ -24,6 +24,8 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
   case forbiddenGlobal(file: String, offset: Int, global: String)
   /// A pickle is not well formed, or uses an opcode this reader refuses.
   case malformedPickle(file: String, offset: Int, reason: String)
+  /// A split holds no image of a class: training would report "exemplars 0" or NaN accuracies.
+  case emptyClass(source: String, split: String, label: Int, name: String, present: Int)
   /// The file is well formed but its content is not what the data set needs (a missing key, a
   /// wrong dtype or shape).
   case invalidContent(file: String, entry: String, reason: String)
@@ -38,6 +40,7 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
       .malformedPickle(let file, _, _), .invalidContent(let file, _, _):
       return file
     case .emptyClassFolder(let folder, _): return folder
+    case .emptyClass(let source, _, _, _, _): return source
     case .noClassFolders(let root): return root
     }
   }
@@ -72,6 +75,10 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(file), offset \(offset): malformed pickle: \(reason)"
     case .invalidContent(let file, let entry, let reason):
       return "\(file), entry \(entry): \(reason)"
+    case .emptyClass(let source, let split, let label, let name, let present):
+      return "\(source): the \(split) split has no image of class \(label) ('\(name)'); it has "
+        + "images of \(present) of the data set's classes, and every class needs train and test "
+        + "images; refused before training"
     }
   }
 }

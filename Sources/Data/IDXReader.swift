@@ -22,10 +22,10 @@ public enum IDXReader {
     pixels: [UInt8])
   {
     let path = url.path
-    let bytes = try GzipFile.readAll(path)
-    let dims = try header(bytes, path: path, rank: 3, what: "images")
-    let (count, rows, columns) = (dims[0], dims[1], dims[2])
     let start = 4 + 4 * 3
+    let dims = try header(GzipFile.readAll(path, limit: start), path: path, rank: 3,
+                          what: "images")
+    let (count, rows, columns) = (dims[0], dims[1], dims[2])
     // An image of no pixels would pass every size check below and break the network later.
     for (name, value, offset) in [("rows", rows, 8), ("columns", columns, 12)] where value == 0 {
       throw DataError.invalidHeader(file: path, offset: offset,
@@ -35,11 +35,14 @@ public enum IDXReader {
     let (area, overflow1) = rows.multipliedReportingOverflow(by: columns)
     let (expected, overflow2) = count.multipliedReportingOverflow(by: area)
     guard !overflow1 && !overflow2 else {
+      // The offset is the file's end, as for any truncation (known for a raw file).
       throw DataError.truncated(
-        file: path, offset: bytes.count,
+        file: path, offset: GzipFile.bytesAfter(0, in: path) ?? start,
         detail: "header promises \(count) images of \(rows)×\(columns), more bytes than any "
           + "file holds")
     }
+    // No more than the header declares, and one byte to see whether more follows.
+    let bytes = try GzipFile.readAll(path, limit: start + expected + 1)
     let available = bytes.count - start
     if available < expected {
       // The last complete image tells where the data stops making sense.
@@ -52,8 +55,10 @@ public enum IDXReader {
     if available > expected {
       throw DataError.countMismatch(
         file: path, offset: start + expected,
-        detail: "header says \(count) images of \(rows)×\(columns), but \(available - expected) "
-          + "bytes follow the last one (\(available / (rows * columns)) images' worth)")
+        detail: "header says \(count) images of \(rows)×\(columns), but "
+          + (GzipFile.bytesAfter(start + expected, in: path)
+            .map { "\($0) bytes follow the last one" }
+            ?? "more bytes follow the last one (the gzip stream was inflated no further)"))
     }
     return (count, rows, columns, Array(bytes[start...]))
   }
@@ -61,9 +66,11 @@ public enum IDXReader {
   /// The labels of an IDX label file, each checked against `classCount`.
   public static func readLabels(_ url: URL, classCount: Int) throws -> [Int32] {
     let path = url.path
-    let bytes = try GzipFile.readAll(path)
-    let count = try header(bytes, path: path, rank: 1, what: "labels")[0]
     let start = 8
+    let count = try header(GzipFile.readAll(path, limit: start), path: path, rank: 1,
+                           what: "labels")[0]
+    // No more than the header declares, and one byte to see whether more follows.
+    let bytes = try GzipFile.readAll(path, limit: start + count + 1)
     let available = bytes.count - start
     if available < count {
       throw DataError.truncated(
@@ -73,7 +80,9 @@ public enum IDXReader {
     if available > count {
       throw DataError.countMismatch(
         file: path, offset: start + count,
-        detail: "header says \(count) labels, but \(available - count) more bytes follow")
+        detail: "header says \(count) labels, but "
+          + (GzipFile.bytesAfter(start + count, in: path).map { "\($0) more bytes follow" }
+            ?? "more bytes follow (the gzip stream was inflated no further)"))
     }
     var labels = [Int32](repeating: 0, count: count)
     for i in 0..<count {

@@ -24,6 +24,16 @@ final class ArrayBox {
   var value: NumpyArray?
   init(_ value: NumpyArray? = nil) { self.value = value }
 }
+/// A tuple is immutable, but boxed all the same: a memoized tuple reached through many memo
+/// references is then one object that `freeze` converts once and shares.
+final class TupleBox {
+  let items: [PickleNode]
+  let depth: Int  // tuples nested in it, itself included
+  init(_ items: [PickleNode], depth: Int) {
+    self.items = items
+    self.depth = depth
+  }
+}
 final class DTypeBox {
   var value: NumpyDType
   init(_ value: NumpyDType) { self.value = value }
@@ -36,7 +46,7 @@ enum PickleNode {
   case float(Double)
   case text(ArraySlice<UInt8>)  // UTF-8 of a Python 3 str
   case bytes(ArraySlice<UInt8>)
-  case tuple([PickleNode], depth: Int)  // depth: tuples nested in it, itself included
+  case tuple(TupleBox)
   case list(ListBox)
   case dict(DictBox)
   case set(ListBox)
@@ -481,8 +491,8 @@ struct PickleMachine {
   }
 
   func tupleItems(_ node: PickleNode, _ what: String) throws -> [PickleNode] {
-    guard case .tuple(let items, _) = node else { throw malformed("\(what) needs a tuple") }
-    return items
+    guard case .tuple(let box) = node else { throw malformed("\(what) needs a tuple") }
+    return box.items
   }
 
   func intValue(_ node: PickleNode) -> Int? {
@@ -619,52 +629,108 @@ struct PickleMachine {
 
   func tuple(_ items: [PickleNode]) throws -> PickleNode {
     var depth = 1
-    for case .tuple(_, let inner) in items { depth = max(depth, inner + 1) }
+    for case .tuple(let inner) in items { depth = max(depth, inner.depth + 1) }
     guard depth <= Self.maxNesting else {
       throw malformed("tuples nested more than \(Self.maxNesting) levels deep")
     }
-    return .tuple(items, depth: depth)
+    return .tuple(TupleBox(items, depth: depth))
   }
 
-  func freeze(_ node: PickleNode, visiting: inout Set<ObjectIdentifier>, depth: Int = 0) throws
-    -> PickleValue
+  /// What `freeze` has converted: every container once, shared by every reference to it (a
+  /// memo reference must not copy: 40 levels of L = [L', L'] through BINGET would be 2^40
+  /// copies), with the size of the tree that a consumer walking the value would see.
+  struct Frozen {
+    var values: [ObjectIdentifier: (value: PickleValue, size: TreeSize)] = [:]
+    var visiting = Set<ObjectIdentifier>()
+  }
+
+  /// Objects and payload bytes of a value as a tree (shared parts counted at every reference).
+  struct TreeSize {
+    var objects = 1
+    var bytes = 0
+  }
+
+  /// A pickle that writes each value once needs at least one opcode byte per object and one
+  /// stream byte per payload byte, as every CIFAR file does; only shared references make the
+  /// tree larger than the file. Such a tree is refused, so no reader walking it can blow up.
+  func checkTreeSize(_ size: TreeSize) throws {
+    if size.objects > bytes.count || size.bytes > bytes.count {
+      throw malformed("shared references (memo GET) expand the value to more than the "
+        + "\(bytes.count) objects or bytes of the stream itself; a data file writes each value "
+        + "once, so this is refused")
+    }
+  }
+
+  func freeze(_ node: PickleNode, _ frozen: inout Frozen, depth: Int = 0) throws
+    -> (value: PickleValue, size: TreeSize)
   {
     guard depth < Self.maxNesting else {
       throw malformed("containers nested more than \(Self.maxNesting) levels deep")
     }
     let depth = depth + 1
-    func enter(_ object: AnyObject) throws {
-      guard visiting.insert(ObjectIdentifier(object)).inserted else {
+    /// A container's value, converted on its first reference and shared by the later ones.
+    func shared(_ object: AnyObject,
+                _ convert: (inout Frozen) throws -> (value: PickleValue, size: TreeSize)) throws
+      -> (value: PickleValue, size: TreeSize)
+    {
+      let id = ObjectIdentifier(object)
+      if let done = frozen.values[id] { return done }
+      guard frozen.visiting.insert(id).inserted else {
         throw malformed("the pickle's structure contains itself")
       }
+      let result = try convert(&frozen)
+      frozen.visiting.remove(id)
+      try checkTreeSize(result.size)
+      frozen.values[id] = result
+      return result
+    }
+    func many(_ nodes: [PickleNode], _ frozen: inout Frozen) throws
+      -> (values: [PickleValue], size: TreeSize)
+    {
+      var size = TreeSize()
+      var values: [PickleValue] = []
+      values.reserveCapacity(nodes.count)
+      for node in nodes {
+        let item = try freeze(node, &frozen, depth: depth)
+        size.objects += item.size.objects
+        size.bytes += item.size.bytes
+        try checkTreeSize(size)
+        values.append(item.value)
+      }
+      return (values, size)
     }
     switch node {
-    case .none: return .none
-    case .bool(let v): return .bool(v)
-    case .int(let v): return .int(v)
-    case .float(let v): return .float(v)
-    case .text(let utf8): return .string(String(decoding: utf8, as: UTF8.self))
-    case .bytes(let b): return .bytes(b)
-    case .tuple(let items, _):
-      return .tuple(try items.map { try freeze($0, visiting: &visiting, depth: depth) })
+    case .none: return (.none, TreeSize())
+    case .bool(let v): return (.bool(v), TreeSize())
+    case .int(let v): return (.int(v), TreeSize())
+    case .float(let v): return (.float(v), TreeSize())
+    case .text(let utf8):
+      return (.string(String(decoding: utf8, as: UTF8.self)), TreeSize(bytes: utf8.count))
+    case .bytes(let b): return (.bytes(b), TreeSize(bytes: b.count))
+    case .tuple(let box):
+      return try shared(box) { frozen in
+        let (items, size) = try many(box.items, &frozen)
+        return (.tuple(items), size)
+      }
     case .list(let box), .set(let box):
-      try enter(box)
-      defer { visiting.remove(ObjectIdentifier(box)) }
-      let items = try box.items.map { try freeze($0, visiting: &visiting, depth: depth) }
-      if case .set = node { return .set(items) }
-      return .list(items)
+      return try shared(box) { frozen in
+        let (items, size) = try many(box.items, &frozen)
+        if case .set = node { return (.set(items), size) }
+        return (.list(items), size)
+      }
     case .dict(let box):
-      try enter(box)
-      defer { visiting.remove(ObjectIdentifier(box)) }
-      return .dict(try box.pairs.map {
-        (key: try freeze($0.0, visiting: &visiting, depth: depth),
-         value: try freeze($0.1, visiting: &visiting, depth: depth))
-      })
-    case .global(_, let name): return .callable(name)
+      return try shared(box) { frozen in
+        let (flat, size) = try many(box.pairs.flatMap { [$0.0, $0.1] }, &frozen)
+        let pairs = stride(from: 0, to: flat.count, by: 2).map {
+          (key: flat[$0], value: flat[$0 + 1])
+        }
+        return (.dict(pairs), size)
+      }
+    case .global(_, let name): return (.callable(name), TreeSize())
     case .array(let box):
       guard let value = box.value else { throw malformed("numpy array was never filled (BUILD)") }
-      return .array(value)
-    case .dtype(let box): return .dtype(box.value)
+      return (.array(value), TreeSize(bytes: value.data.count))
+    case .dtype(let box): return (.dtype(box.value), TreeSize())
     }
   }
 }

@@ -26,15 +26,24 @@ import Foundation
 public enum PickleReader {
   /// Reads and interprets the pickle in `url` (gzipped or raw).
   public static func load(_ url: URL) throws -> PickleValue {
-    try load(bytes: GzipFile.readAll(url.path), file: url.path)
+    let bytes = try GzipFile.readAll(url.path, limit: maximumBytes + 1)
+    if bytes.count > maximumBytes {
+      throw DataError.countMismatch(file: url.path, offset: maximumBytes,
+        detail: "a pickle of more than \(maximumBytes) bytes; the largest CIFAR file (CIFAR-100's "
+          + "train: 153.6 MB of pixels) is well below that; read no further")
+    }
+    return try load(bytes: bytes, file: url.path)
   }
+
+  /// The largest pickle read from a file (256 MiB): the bound on a gzip bomb's inflation.
+  public static let maximumBytes = 1 << 28
 
   /// Interprets pickle bytes; `file` names them in errors.
   public static func load(bytes: [UInt8], file: String) throws -> PickleValue {
     var machine = PickleMachine(bytes: bytes, file: file)
     defer { machine.release() }
     let node = try machine.run()
-    var visiting = Set<ObjectIdentifier>()
-    return try machine.freeze(node, visiting: &visiting)
+    var frozen = PickleMachine.Frozen()
+    return try machine.freeze(node, &frozen).value
   }
 }

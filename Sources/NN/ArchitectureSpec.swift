@@ -36,6 +36,16 @@ public enum ArchitectureSpec {
     } catch {
       throw ArchitectureSpecError(file: file, keyPath: error.keyPath, message: error.message)
     }
+    // Refused, not guessed (issue 24): which of two equal keys applies, and a null the decoder
+    // let pass on an optional key.
+    if let duplicate = JSONSyntax.duplicateKey(in: data) {
+      throw ArchitectureSpecError(file: file, keyPath: duplicate.keyPath, message: "named twice "
+        + "(lines \(duplicate.firstLine ?? 0) and \(duplicate.line)); keep one")
+    }
+    if let null = JSONSyntax.nulls(in: data).first {
+      throw ArchitectureSpecError(file: file, keyPath: null.keyPath, message: "null (line "
+        + "\(null.line)) is not a value; leave the key out to use its default")
+    }
     if architecture.name.isEmpty {
       let last = URL(fileURLWithPath: file).lastPathComponent
       architecture.name = last.hasSuffix(".json") ? String(last.dropLast(5)) : last

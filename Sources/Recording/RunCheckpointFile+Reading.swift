@@ -213,6 +213,15 @@ private struct CheckpointReader {
       throw fail("/results/accuracy_\(name) has shape \(shape) and \(total.count) totals; "
                  + "expected [finished tasks ≤ tasks, tasks] and one total per finished task")
     }
+    // Accuracies are fractions: a damaged value (7.0 printed "forgetting 396.88%") is refused,
+    // not resumed from. NaN stays NaN, as the run wrote it.
+    for t in 0..<shape[0] {
+      for (j, value) in ([total[t]] + values[(t * shape[1])...(t * shape[1] + t)]).enumerated()
+      where !value.isNaN && !(0...1).contains(value) {
+        throw fail("/results/accuracy_\(name)" + (j == 0 ? "_total[\(t)]" : "[\(t), \(j - 1)]")
+          + " is \(value), not an accuracy in [0, 1]; the checkpoint is damaged")
+      }
+    }
     var matrix = AccuracyMatrix(taskCount: shape[1])
     for t in 0..<shape[0] {
       matrix.append(perTask: Array(values[(t * shape[1])...(t * shape[1] + t)]), total: total[t])
@@ -225,6 +234,13 @@ private struct CheckpointReader {
     let nme = try file.root.contains("results/accuracy_nme") ? try matrix("nme") : nil
     let columns = try ["model_parameters", "network_parameters", "exemplars", "image_bytes"].map {
       try values("results/\($0)", Int.self).values
+    }
+    for (name, column) in zip(["model_parameters", "network_parameters", "exemplars",
+                               "image_bytes"], columns) {
+      if let t = column.firstIndex(where: { $0 < 0 }) {
+        throw fail("/results/\(name)[\(t)] is \(column[t]), a negative count; the checkpoint is "
+                   + "damaged")
+      }
     }
     guard columns.allSatisfy({ $0.count == cnn.tasksSeen }) else {
       throw fail("/results: ledger columns of \(columns.map(\.count)) rows for "

@@ -27,7 +27,12 @@ public struct RunReport: Sendable {
     // The architecture as trained, from the run record; files written before the record
     // existed show no block table rather than a guess.
     let probes = self.probes
-    registry = try probes.run.map { BlockRegistry(try $0.network(file: probes.path)) }
+    let architecture = try probes.run.map { try $0.network(file: probes.path) }
+    registry = architecture.map { BlockRegistry($0) }
+    // A split.json of another run would name a block this architecture lacks (as verify checks).
+    if let architecture, let recommended = split?.recommendedSplit {
+      _ = try architecture.split(named: recommended, file: splitPath, keyPath: "recommended_split")
+    }
   }
 
   /// The first specialized block of the recommendation, if any.

@@ -161,6 +161,8 @@ public struct ProbeCommand: ParsableCommand {
     for file in [output] + (activationsOutput.map { [$0] } ?? []) {
       try OutputFolder.check(OutputFolder.of(file))
     }
+    try OutputPaths.check(outputs: [output] + (activationsOutput.map { [$0] } ?? []), inputs: [spec])
+    try OutputLock.acquire([output] + (activationsOutput.map { [$0] } ?? []))
     var settings = ProbeStage.Settings()
     settings.probeImagesPerClass = probePerClass
     settings.recorder.ckaBatch = ckaBatch.images

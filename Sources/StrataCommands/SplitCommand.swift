@@ -110,6 +110,9 @@ public struct SplitCommand: ParsableCommand {
   public func run() throws {
     let directory = outputDir ?? URL(fileURLWithPath: probes).deletingLastPathComponent().path
     try OutputFolder.check(directory)
+    try OutputPaths.check(outputs: [directory + "/split.json", directory + "/split.h5"],
+                          inputs: [probes])
+    try OutputLock.acquire([directory + "/split.json", directory + "/split.h5"])
     let report = try SplitStage.run(probes: probes, directory: directory, settings: settings)
     print(SplitTable(report).rendered, terminator: "")
     print("wrote \(directory)/split.json\nwrote \(directory)/split.h5")

@@ -115,8 +115,10 @@ public struct TrainCommand: ParsableCommand {
   public func run() throws {
     let console = logging.console()
     ParentWatch.start()
+    try OutputPaths.check(outputs: [output], inputs: [spec] + (dataRoot.map { [$0] } ?? []))
     try checkFiles()
     try OutputFolder.check(OutputFolder.of(output))
+    try OutputLock.acquire(output)
     try OutputFolder.claim(checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
@@ -125,6 +127,14 @@ public struct TrainCommand: ParsableCommand {
                  100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
                  100 * result.cnn.forgetting))
     print("wrote \(output)")
+  }
+
+  /// Other threads sum in another order; the differences grow through training (issue 24).
+  static func threadWarning(written: Int32, current: Int32) -> String {
+    "the checkpoint was written with \(written) threads, this process has \(current): the "
+      + "resumed run will not be bit-identical to an uninterrupted one, and the difference grows "
+      + "through training beyond rounding (one resumed seed moved average accuracy by a point); "
+      + "set OMP_NUM_THREADS=\(written) to continue exactly"
   }
 
   /// Trains (or resumes) the run with checkpoints, then writes the record. `configure` sees the
@@ -144,9 +154,8 @@ public struct TrainCommand: ParsableCommand {
       console.info("resuming from \(latestCheckpoint): task \(p.task), "
         + (p.taskComplete ? "finished" : "\(p.epochsCompleted) epochs done"))
       if resumed.header.threads != Int32(context.threads) {
-        console.warning("the checkpoint was written with \(resumed.header.threads) threads, "
-          + "this process has \(context.threads): the results may differ from an "
-          + "uninterrupted run in the last bits (set OMP_NUM_THREADS=\(resumed.header.threads))")
+        console.warning(Self.threadWarning(written: resumed.header.threads,
+                                           current: Int32(context.threads)))
       }
       let convolution = context.convolutionPolicy.rawValue
       if let written = resumed.header.convolution, written != convolution {

@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
   name: "StrataFuzz",
   dependencies: [.package(name: "Strata", path: "../..")],
-  targets: [.target(name: "FuzzSupport")] + ["FuzzIDX", "FuzzCIFAR", "FuzzPickle", "FuzzSpecs"].map {
+  targets: [.target(name: "FuzzSupport")] + ["FuzzIDX", "FuzzCIFAR", "FuzzPickle", "FuzzSpecs", "FuzzPNG", "FuzzJPEG"].map {
     .executableTarget(name: $0, dependencies: [
       "FuzzSupport", .product(name: "StrataCommands", package: "Strata"),
     ])

@@ -41,6 +41,13 @@ import Testing
     BrokenFile("accuracy matrix of three tasks",
                .h5py(["replace:results/accuracy_cnn:[[0.8, 0.1, 0.1]]"]),
                ["/results: the checkpoint's results have 1 of 3 rows"]),
+    // Issue 24: an accuracy of 7.0 was resumed from and printed "forgetting 396.88%".
+    BrokenFile("an accuracy of 7.0", .h5py(["replace:results/accuracy_cnn:[[7.0, 0.0]]"]),
+               ["/results/accuracy_cnn[0, 0] is 7.0, not an accuracy in [0, 1]"]),
+    BrokenFile("a total accuracy of -0.5", .h5py(["replace:results/accuracy_cnn_total:[-0.5]"]),
+               ["/results/accuracy_cnn_total[0] is -0.5, not an accuracy in [0, 1]"]),
+    BrokenFile("a negative exemplar count", .h5py([#"replace:results/exemplars:{"int64": [-5]}"#]),
+               ["/results/exemplars[0] is -5, a negative count"]),
     BrokenFile("ledger column cut", .h5py([#"replace:results/exemplars:{"int64": []}"#]),
                ["/results: ledger columns of [1, 1, 0, 1] rows for 1 finished tasks"]),
     BrokenFile("a parameter of another shape",
