@@ -11,12 +11,18 @@ public final class ComputeContext: Sendable {
   public let stream: Stream
   /// Which convolution passes try Winograd first (see `ConvolutionPolicy`).
   public let convolutionPolicy: ConvolutionPolicy
+  /// Where `auto` switches to Winograd: this CPU's row of `WinogradThresholds.table`.
+  public let winogradThresholds: WinogradThresholds
 
   /// `convolutionPolicy` nil: `STRATA_CONVOLUTION` from the environment, else `auto`.
-  public init(convolutionPolicy: ConvolutionPolicy? = nil) throws(DNNLError) {
+  /// `winogradThresholds` other than this CPU's row are for measuring a new row.
+  public init(convolutionPolicy: ConvolutionPolicy? = nil,
+              winogradThresholds: WinogradThresholds = .current) throws(DNNLError)
+  {
     engine = try Engine()
     stream = try Stream(engine: engine)
     self.convolutionPolicy = convolutionPolicy ?? Self.environmentConvolution
+    self.winogradThresholds = winogradThresholds
   }
 
   /// The policy a context takes from this process's environment: `STRATA_CONVOLUTION`, or
