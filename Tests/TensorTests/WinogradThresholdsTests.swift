@@ -1,3 +1,4 @@
+import DNNL
 import Testing
 @testable import Tensor
 
