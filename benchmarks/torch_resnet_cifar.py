@@ -5,6 +5,8 @@ one to one onto Strata's (`stem.conv.weight` <-> `conv_1_3x3.weight`, ...); `str
 gives the mapping. Written from the architecture's description (He et al. 2016, option A as
 PyCIL's DownsampleA: stride-2 subsampling, zero channels appended).
 """
+import copy
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -76,3 +78,56 @@ class CifarResNet(nn.Module):
                 key = self.block_names[int(index)] + "." + rest
             out[key] = t
         return out
+
+
+class ExpandableResNet(nn.Module):
+    """MEMO's network (Zhou et al., ICLR 2023) on a CifarResNet, as PyCIL's `AdaptiveNet` and
+    Strata's `ExpandableNetwork`: the blocks before `split` are a shared trunk; each of `branches`
+    tasks has its own copy of the rest, pooled; the features are concatenated oldest first into
+    the classifier `fc`, and `aux_fc` reads the newest branch (its classes + 1 "old" output).
+    `split` is a block name ("stage3.block1"), "stem" (everything per branch, DER) or "none"
+    (one backbone, no auxiliary head). Every branch but the newest is frozen: requires_grad
+    False and eval mode, also while the network trains (PyCIL's MEMO with train_base on and
+    train_adaptive off).
+    """
+
+    def __init__(self, depth=32, classes=100, branches=1, split="none", in_channels=3):
+        super().__init__()
+        base = CifarResNet(depth, classes, in_channels)
+        stem = nn.Sequential(base.conv, base.bn, nn.ReLU(inplace=True))
+        blocks = list(base.blocks)
+        if split == "none":
+            if branches != 1:
+                raise ValueError("split none has one backbone, not %d branches" % branches)
+            trunk, body = [stem] + blocks, []
+        elif split == "stem":
+            trunk, body = [], [stem] + blocks
+        else:
+            if split not in base.block_names:
+                raise ValueError("no block %r; blocks: %s" % (split, base.block_names))
+            k = base.block_names.index(split)
+            trunk, body = [stem] + blocks[:k], blocks[k:]
+        self.trunk = nn.Sequential(*trunk)
+        self.branches = nn.ModuleList(
+            [copy.deepcopy(nn.Sequential(*body)) for _ in range(branches)] if body else [])
+        width = 64 * max(1, branches)
+        self.fc = nn.Linear(width, classes)
+        self.new_classes = classes // max(1, branches)
+        self.aux_fc = nn.Linear(64, self.new_classes + 1) if body else None
+        for old in list(self.branches)[:-1]:
+            for p in old.parameters():
+                p.requires_grad = False
+
+    def train(self, mode=True):
+        super().train(mode)
+        for old in list(self.branches)[:-1]:
+            old.eval()
+        return self
+
+    def forward(self, x):
+        h = self.trunk(x)
+        parts = [b(h) for b in self.branches] if len(self.branches) else [h]
+        features = [F.adaptive_avg_pool2d(p, 1).flatten(1) for p in parts]
+        logits = self.fc(torch.cat(features, 1) if len(features) > 1 else features[0])
+        aux = self.aux_fc(features[-1]) if self.aux_fc is not None else None
+        return logits, aux

@@ -233,12 +233,31 @@ extension PrimitiveDescriptor {
                                dst: MemoryDescriptor, attributes: Attributes? = nil,
                                engine: Engine) throws(DNNLError) -> PrimitiveDescriptor
   {
+    try binary(dnnl_binary_add, "add", src0: src0, src1: src1, dst: dst, attributes: attributes,
+               engine: engine)
+  }
+
+  /// dst = src0 · src1, `src1` broadcast along its axes of size 1 (a per-channel scale is
+  /// `[1, C, 1, 1]`).
+  public static func binaryMultiply(src0: MemoryDescriptor, src1: MemoryDescriptor,
+                                    dst: MemoryDescriptor, engine: Engine)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
+    try binary(dnnl_binary_mul, "multiply", src0: src0, src1: src1, dst: dst, attributes: nil,
+               engine: engine)
+  }
+
+  private static func binary(_ kind: dnnl_alg_kind_t, _ name: String, src0: MemoryDescriptor,
+                             src1: MemoryDescriptor, dst: MemoryDescriptor,
+                             attributes: Attributes?, engine: Engine)
+    throws(DNNLError) -> PrimitiveDescriptor
+  {
     var desc = dnnl_binary_desc_t()
     var (a, b, d) = (src0.raw, src1.raw, dst.raw)
-    try check(dnnl_binary_desc_init(&desc, dnnl_binary_add, &a, &b, &d),
-              "dnnl_binary_desc_init", "add, src0 \(src0), src1 \(src1)")
+    try check(dnnl_binary_desc_init(&desc, kind, &a, &b, &d),
+              "dnnl_binary_desc_init", "\(name), src0 \(src0), src1 \(src1)")
     return try create(&desc, attributes: attributes, engine: engine, hint: nil,
-                      "dnnl_primitive_desc_create", "binary add, src0 \(src0)")
+                      "dnnl_primitive_desc_create", "binary \(name), src0 \(src0)")
   }
 
   /// Concatenation along `axis`; `dst` may be `.zero` to let oneDNN choose its layout.

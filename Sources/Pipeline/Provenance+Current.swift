@@ -19,8 +19,8 @@ extension Provenance {
       strataVersion: StrataVersion.string, gitCommit: sourceCommit,
       commandLine: commandLine, spec: specText, seed: Int64(seed),
       libraries: ["oneDNN": "\(dnnl.major).\(dnnl.minor).\(dnnl.patch) (\(dnnl.cpuRuntime), "
-                    + convolutions(convolution, winogradAvailable: LibraryVersion.hasAVX512Core)
-                    + ")",
+                    + convolutions(convolution, winogradAvailable: LibraryVersion.hasAVX512Core,
+                                   thresholds: .current) + ")",
                   "HDF5": HDF5Library.version],
       threads: Int32(threads))
   }
@@ -35,10 +35,16 @@ extension Provenance {
   }
 
   /// The convolution setting as recorded, with what it came to where oneDNN has no Winograd
-  /// kernels (no AVX-512): every setting then runs direct, and a reader should know.
-  static func convolutions(_ policy: ConvolutionPolicy, winogradAvailable: Bool) -> String {
-    "convolutions \(policy.rawValue)"
-      + (winogradAvailable || policy == .direct ? "" : " (no Winograd kernels here: all direct)")
+  /// kernels (no AVX-512): every setting then runs direct, and a reader should know. `auto`
+  /// names its CPU's row of thresholds when it chooses otherwise than the reference row.
+  static func convolutions(_ policy: ConvolutionPolicy, winogradAvailable: Bool,
+                           thresholds: WinogradThresholds = .reference) -> String
+  {
+    guard winogradAvailable || policy == .direct else {
+      return "convolutions \(policy.rawValue) (no Winograd kernels here: all direct)"
+    }
+    return "convolutions \(policy.rawValue)"
+      + (policy == .auto && !thresholds.choosesAs(.reference) ? " (\(thresholds))" : "")
   }
 
   /// The commit of the source tree this binary was built from, read once per process at run

@@ -24,14 +24,23 @@ public struct RunReport: Sendable {
     let verifyPath = directory + "/verify.h5"
     verification = FileManager.default.fileExists(atPath: verifyPath)
       ? try VerifyFile.read(verifyPath) : nil
-    // The architecture as trained, from the run record; files written before the record
-    // existed show no block table rather than a guess.
+    // The architecture as trained, from the run record. A file written before the record
+    // existed (such as a committed analysis) still names its spec in the provenance: its block
+    // table is drawn from that when it loads, and left out, not guessed, when it does not.
     let probes = self.probes
     let architecture = try probes.run.map { try $0.network(file: probes.path) }
+      ?? (try? ProbeRun(probes))?.architecture
     registry = architecture.map { BlockRegistry($0) }
-    // A split.json of another run would name a block this architecture lacks (as verify checks).
-    if let architecture, let recommended = split?.recommendedSplit {
-      _ = try architecture.split(named: recommended, file: splitPath, keyPath: "recommended_split")
+    // A split.json of another run would name a block this architecture lacks (as verify checks);
+    // a probe file without a run record still names the blocks it measured.
+    if let recommended = split?.recommendedSplit {
+      if let architecture {
+        _ = try architecture.split(named: recommended, file: splitPath, keyPath: "recommended_split")
+      } else if recommended != "none", !probes.blocks.dropLast().contains(recommended) {
+        throw RecordingError(path: splitPath, message: "recommended_split \"\(recommended)\" is "
+          + "not a block before the head of the probe file's network ("
+          + probes.blocks.joined(separator: ", ") + ")")
+      }
     }
   }
 

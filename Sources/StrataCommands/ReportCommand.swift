@@ -37,7 +37,12 @@ public struct ReportCommand: ParsableCommand {
     let directory = outputDirectory ?? runDirectory
     try OutputFolder.check(directory)
     let files = try ReportStage.run(directory: runDirectory, output: directory)
-    print("wrote \(directory)/report.html, report.md, \(files.filter { $0.hasSuffix(".svg") }.count) "
-      + "charts and \(files.filter { $0.hasSuffix(".csv") }.count) tables")
+    print(Self.summary(directory, files))
+  }
+
+  /// The line that names what a report stage wrote (also `strata run`'s).
+  static func summary(_ directory: String, _ files: [String]) -> String {
+    "wrote \(directory)/report.html, report.md, \(files.filter { $0.hasSuffix(".svg") }.count) "
+      + "charts and \(files.filter { $0.hasSuffix(".csv") }.count) tables"
   }
 }

@@ -117,7 +117,9 @@ public struct RunCommand: ParsableCommand {
           VerifyCommand.describe(planning, console: console)
         case .verify(let record):
           print(VerifyTable(record).rendered, terminator: "")
-        case .probe, .report:
+        case .report(let files):
+          print(ReportCommand.summary(directory, files))
+        case .probe:
           break
         }
       })

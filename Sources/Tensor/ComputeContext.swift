@@ -14,13 +14,19 @@ public final class ComputeContext: Sendable {
   /// OpenMP's thread count for this process (results are bitwise reproducible only at the same
   /// count), read once here so every file records the count the engine ran with.
   public let threads: Int
+  /// Where `auto` switches to Winograd: this CPU's row of `WinogradThresholds.table`.
+  public let winogradThresholds: WinogradThresholds
 
   /// `convolutionPolicy` nil: `STRATA_CONVOLUTION` from the environment, else `auto`.
-  public init(convolutionPolicy: ConvolutionPolicy? = nil) throws(DNNLError) {
+  /// `winogradThresholds` other than this CPU's row are for measuring a new row.
+  public init(convolutionPolicy: ConvolutionPolicy? = nil,
+              winogradThresholds: WinogradThresholds = .current) throws(DNNLError)
+  {
     engine = try Engine()
     stream = try Stream(engine: engine)
     self.convolutionPolicy = convolutionPolicy ?? Self.environmentConvolution
     threads = Self.environmentThreads
+    self.winogradThresholds = winogradThresholds
   }
 
   /// `OMP_NUM_THREADS`, else one thread per processor (OpenMP's default).

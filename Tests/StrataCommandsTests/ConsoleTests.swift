@@ -114,9 +114,9 @@ import Testing
     #expect(result.status == 0, "\(result.errors)")
     #expect(!result.errors.contains("\r"), "\(result.errors)")
     let lines = result.errors.split(separator: "\n").map(String.init)
-    #expect(lines.filter { $0.hasPrefix("train, three settings in turn ") }
+    #expect(lines.filter { $0.hasPrefix("train, four settings in turn ") }
       .map { $0.components(separatedBy: " steps")[0] }
-      == (1...4).map { "train, three settings in turn \($0)/4" }, "\(lines)")
+      == (1...4).map { "train, four settings in turn \($0)/4" }, "\(lines)")
   }
 
   /// Piped into one file, a command's stdout lines come whole and before the log lines

@@ -37,7 +37,8 @@ import Tensor
   @Test func theChoiceIsRecordedWithTheOneDNNVersion() throws {
     let provenance = Provenance.current(specText: "{}", seed: 1, context: try ComputeContext.shared())
     let setting = try ComputeContext.convolutionFromEnvironment() ?? .auto
-    let expected = Provenance.convolutions(setting, winogradAvailable: LibraryVersion.hasAVX512Core)
+    let expected = Provenance.convolutions(setting, winogradAvailable: LibraryVersion.hasAVX512Core,
+                                           thresholds: .current)
     #expect(provenance.libraries["oneDNN"]?.hasSuffix(", \(expected))") == true,
             "\(provenance.libraries)")
   }

@@ -53,9 +53,12 @@ public final class BatchNorm: Layer {
                                                  momentum: momentum)
       markStatisticsModified()
     } else {
+      // Frozen γ, β (MEMO's old branches): the backward needs dx alone, which needs no x.
       (y, saved) = try op.forwardInference(x, scale: weight.value, shift: bias.value,
                                            runningMean: runningMean,
-                                           runningVariance: runningVariance, context: context)
+                                           runningVariance: runningVariance,
+                                           keepsInput: weight.isTrainable || bias.isTrainable,
+                                           context: context)
     }
     self.saved = recording ? saved : nil
     return y

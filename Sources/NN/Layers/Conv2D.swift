@@ -13,7 +13,10 @@ public final class Conv2D: Layer {
   let addBias = ChannelBias()
   let op: Convolution
   let context: ComputeContext
-  private var input: Tensor?
+  /// What the recorded forward left for backward: the input's shape, and the input itself only
+  /// when the weights train (backward data needs the weights alone, so a frozen convolution,
+  /// such as one in MEMO's old branches, keeps no activation).
+  private var recorded: (shape: [Int], input: Tensor?)?
   /// The weights in the layouts the primitives want, valid while `weight.version` is unchanged:
   /// evaluation reorders them once, training once per step and direction.
   private var layoutCopies: [MemoryDescriptor: (version: Int, tensor: Tensor)] = [:]
@@ -33,7 +36,7 @@ public final class Conv2D: Layer {
   }
 
   public func forward(_ x: Tensor, recording: Bool) throws -> Tensor {
-    input = recording ? x : nil
+    recorded = recording ? (x.shape, weight.isTrainable ? x : nil) : nil
     let layout = try op.forwardWeightsLayout(x.shape, training: recording, context: context)
     let y = try op.forward(x, weight: try weights(in: layout), training: recording,
                            context: context)
@@ -42,17 +45,20 @@ public final class Conv2D: Layer {
   }
 
   public func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
-    guard let x = input else { preconditionFailure("Conv2D.backward without a recorded forward") }
-    input = nil
+    guard let (shape, x) = recorded else {
+      preconditionFailure("Conv2D.backward without a recorded forward")
+    }
+    recorded = nil
     if let bias, bias.isTrainable {
       try bias.accumulate(try addBias.backward(dy, context: context), context: context)
     }
     if weight.isTrainable {
+      guard let x else { preconditionFailure("Conv2D weights unfrozen between forward and backward") }
       try weight.accumulate(try op.backwardWeights(x, dy: dy, context: context), context: context)
     }
     guard inputGradient else { return nil }
-    let layout = try op.backwardDataWeightsLayout(x.shape, context: context)
-    return try op.backwardData(inputShape: x.shape, dy: dy, weight: try weights(in: layout),
+    let layout = try op.backwardDataWeightsLayout(shape, context: context)
+    return try op.backwardData(inputShape: shape, dy: dy, weight: try weights(in: layout),
                                context: context)
   }
 

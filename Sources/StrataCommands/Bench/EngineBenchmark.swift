@@ -4,13 +4,20 @@ import NN
 import Probes
 import Tensor
 
-/// Times ResNet training steps and eval forwards on synthetic data: the engine alone, without
-/// data loading. Medians over `steps` after `warmup`.
+/// Times training steps and eval forwards of the network the learners train, an
+/// `ExpandableNetwork`, on synthetic data: the engine alone, without data loading. Medians over
+/// `steps` after `warmup`.
+///
+/// One branch at split `none` is the plain ResNet; `branches` T > 1 at a split is MEMO after T
+/// tasks: the trunk trains, the newest branch trains, the T − 1 older ones are frozen and in
+/// eval mode but pass the gradient through to the trunk, and the loss adds the auxiliary head's.
 struct EngineBenchmark {
   var architecture: ResNetArchitecture
   var batch: Int
   var steps: Int
   var warmup: Int
+  var branches = 1
+  var split = SplitPoint.none
   /// Record block-wise gradient norms after the backward of every other step (the probe run's
   /// per-step cost), so both kinds of step share the same moments of a noisy machine.
   var alternatesGradientNorms = false
@@ -70,10 +77,12 @@ struct EngineBenchmark {
 
   /// One network on synthetic data, stepped by the caller.
   final class Session {
-    let net: ResNet
+    let net: ExpandableNetwork
     let sgd: SGD
     let input: Tensor
     let labels: [Int32]
+    /// The auxiliary head's labels: the newest task's classes 1…k, older classes 0.
+    let auxiliaryLabels: [Int32]
     let classes: Range<Int>
     let context: ComputeContext
     var norms: GradientNormProbe
@@ -81,14 +90,17 @@ struct EngineBenchmark {
     init(_ benchmark: EngineBenchmark, context: ComputeContext) throws {
       let architecture = benchmark.architecture
       self.context = context
-      net = try ResNet(architecture, context: context)
-      Initialization.initialize(net, seed: 1993)
-      sgd = SGD(groups: [ParameterGroup(net.parameters, weightDecay: 5e-4)], learningRate: 0.1)
+      net = try benchmark.makeNetwork(context: context)
+      // The learners' optimizer: trainable parameters only (the old branches are frozen).
+      sgd = SGD(groups: [ParameterGroup(net.parameters.filter(\.isTrainable), weightDecay: 5e-4)],
+                learningRate: 0.1)
       let size = architecture.inputSize, channels = architecture.inputChannels
       var generator = SeededGenerator(seed: 7)
       let count = benchmark.batch * channels * size * size
       let pixels = (0..<count).map { _ in Float(generator.normal()) }
       labels = (0..<benchmark.batch).map { Int32($0 % architecture.classes) }
+      let known = Int32(architecture.classes - net.taskSizes.last!)
+      auxiliaryLabels = labels.map { $0 >= known ? $0 - known + 1 : 0 }
       classes = 0..<architecture.classes
       input = try Tensor(shape: [benchmark.batch, channels, size, size], scalars: pixels,
                          context: context)
@@ -99,11 +111,19 @@ struct EngineBenchmark {
     func trainStep(_ step: Int, recordingNorms: Bool) throws -> Double {
       net.setTraining(true)
       let start = DispatchTime.now().uptimeNanoseconds
-      let logits = try net(input, recording: true)
-      let (loss, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
-        logits: logits, labels: labels, classes: classes, context: context)
+      let output = try net(input, recording: true)
+      var (loss, dLogits) = try SoftmaxCrossEntropy.forwardBackward(
+        logits: output.logits, labels: labels, classes: classes, context: context)
+      var dAuxiliary: Tensor?
+      if let auxiliary = output.auxiliaryLogits {
+        let (auxiliaryLoss, d) = try SoftmaxCrossEntropy.forwardBackward(
+          logits: auxiliary, labels: auxiliaryLabels, classes: 0..<auxiliary.shape[1],
+          context: context)
+        loss += auxiliaryLoss
+        dAuxiliary = d
+      }
       try net.checkLoss(loss, step: step, input: input)
-      try net.backward(dLogits)
+      try net.backward(dLogits, auxiliary: dAuxiliary)
       if recordingNorms { norms.record(net) }
       sgd.step()
       sgd.zeroGradients()
@@ -119,8 +139,21 @@ struct EngineBenchmark {
     }
   }
 
+  /// The network after `branches` tasks that split the classes evenly (the first task takes the
+  /// remainder), each older branch frozen and in eval mode, as `addTask` leaves them.
+  func makeNetwork(context: ComputeContext) throws -> ExpandableNetwork {
+    precondition(branches == 1 || split != .none, "several branches need a split")
+    let net = try ExpandableNetwork(architecture, split: split, seed: 1993, context: context)
+    let increment = architecture.classes / branches
+    try net.addTask(classes: architecture.classes - increment * (branches - 1))
+    for _ in 1..<branches { try net.addTask(classes: increment) }
+    return net
+  }
+
   /// Training FLOPs per image: 2 per multiply-accumulate, three passes (forward, backward data,
   /// backward weights) for every layer except that the first one needs no backward data.
+  /// (Of the plain network: with several branches this counts one branch, so the share of the
+  /// ceiling is printed for one branch only.)
   func trainingFLOPsPerImage() throws -> Double {
     let net = try ResNet(architecture, context: try ComputeContext.shared())
     let costs = net.blockCosts(input: [1, architecture.inputChannels, architecture.inputSize,

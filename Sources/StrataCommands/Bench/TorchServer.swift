@@ -13,13 +13,15 @@ final class TorchServer {
   /// Memory formats PyTorch is measured in; the benchmark keeps the faster one.
   static let formats = ["channels-last", "contiguous"]
 
-  init(python: String, threads: Int, batch: Int, format: String) throws {
+  init(python: String, threads: Int, batch: Int, format: String, depth: Int = 32,
+       branches: Int = 1, split: String = "none") throws {
     self.format = format
     signal(SIGPIPE, SIG_IGN)  // a reference that died is an error below, not the end of strata
     let script = try benchmarkScript("torch_train_bench.py")
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script, "--serve", "--threads", "\(threads)", "--batch", "\(batch)",
-                         "--channels-last", format == "channels-last" ? "1" : "0"]
+                         "--channels-last", format == "channels-last" ? "1" : "0",
+                         "--depth", "\(depth)", "--branches", "\(branches)", "--split", split]
     var environment = ProcessInfo.processInfo.environment
     environment["OMP_NUM_THREADS"] = "\(threads)"
     process.environment = environment

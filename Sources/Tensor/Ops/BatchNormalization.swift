@@ -6,13 +6,16 @@ import DNNL
 /// Training mode normalizes with the batch mean and biased variance and returns them; updating
 /// running statistics is the caller's (PyTorch's rule, unbiased variance: see
 /// `updateRunningStatistics`). Inference mode uses the running statistics. Both have a backward:
-/// frozen, eval-mode blocks above trainable ones still pass gradients through.
+/// frozen, eval-mode blocks above trainable ones still pass gradients through. There dx is
+/// dy·γ/√(σ² + ε) per channel (after the ReLU's mask), which needs neither x nor a batch-norm
+/// backward: an inference forward that need not give dγ, dβ keeps no input (`keepsInput`).
 public final class BatchNormalization: @unchecked Sendable {
   public let channels: Int
   public let epsilon: Float
   public let fusesReLU: Bool
 
   private let relu = ReLU()
+  private let channelScale = ChannelScale()
 
   public init(channels: Int, epsilon: Float = 1e-5, fusesReLU: Bool = false) {
     self.channels = channels
@@ -22,7 +25,10 @@ public final class BatchNormalization: @unchecked Sendable {
 
   /// What the backward pass of a forward needs.
   public struct Saved {
-    public let x: Tensor
+    /// The input; nil after an inference forward told it need not keep it.
+    public let x: Tensor?
+    /// The input's layout and shape.
+    public let data: MemoryDescriptor
     public let mean: Tensor
     public let variance: Tensor
     public let workspace: Tensor?
@@ -79,12 +85,15 @@ public final class BatchNormalization: @unchecked Sendable {
       args.append((.workspace, workspace!.memory))
     }
     try primitive.execute(context.stream, args)
-    return (y, Saved(x: x, mean: mean, variance: variance, workspace: workspace, training: true))
+    return (y, Saved(x: x, data: x.descriptor, mean: mean, variance: variance,
+                     workspace: workspace, training: true))
   }
 
-  /// Inference forward with running statistics (eval mode).
+  /// Inference forward with running statistics (eval mode). `keepsInput` false: the backward
+  /// will not be asked for dγ, dβ (frozen parameters), so x need not stay alive for it.
   public func forwardInference(_ x: Tensor, scale: Tensor, shift: Tensor, runningMean: Tensor,
-                               runningVariance: Tensor, context: ComputeContext)
+                               runningVariance: Tensor, keepsInput: Bool = true,
+                               context: ComputeContext)
     throws(DNNLError) -> (y: Tensor, saved: Saved)
   {
     precondition(x.shape[1] == channels, "batch norm of \(channels) channels got \(x.shape)")
@@ -96,8 +105,8 @@ public final class BatchNormalization: @unchecked Sendable {
                                            (.variance, runningVariance.memory)])
     // An inference forward with fused ReLU keeps no workspace: backward recovers the mask by
     // recomputing, so keep y for that case.
-    return (y, Saved(x: x, mean: runningMean, variance: runningVariance,
-                     workspace: fusesReLU ? y : nil, training: false))
+    return (y, Saved(x: keepsInput ? x : nil, data: x.descriptor, mean: runningMean,
+                     variance: runningVariance, workspace: fusesReLU ? y : nil, training: false))
   }
 
   /// dL/dx and, when `parameterGradients`, dL/dγ and dL/dβ. (`shift` is unused by the math, but
@@ -116,7 +125,16 @@ public final class BatchNormalization: @unchecked Sendable {
       // saved output first, then differentiate the plain normalization.
       diff = try relu.backward(dy, output: saved.workspace!, context: context)
     }
-    let plan = try plan(saved.x.descriptor, training: saved.training, context: context)
+    if !saved.training && !parameterGradients {
+      // Running statistics are constants: dx = dy·γ/√(σ² + ε), one per-channel multiply.
+      let dx = try channelScale.forward(diff, scale: inferenceScale(scale, saved: saved),
+                                        context: context)
+      return (dx, nil, nil)
+    }
+    guard let x = saved.x else {
+      preconditionFailure("batch norm parameter gradients after a forward that kept no input")
+    }
+    let plan = try plan(x.descriptor, training: saved.training, context: context)
     if plan.backward[kind] == nil {
       let forwardFlags = saved.training ? flags : flags.union(.useGlobalStatistics)
       let backwardFlags = (saved.training || !fusesReLU)
@@ -126,11 +144,11 @@ public final class BatchNormalization: @unchecked Sendable {
       var hint = plan.forward.descriptor
       if !saved.training {
         hint = try PrimitiveDescriptor.batchNormalizationForward(
-          .forwardTraining, data: saved.x.descriptor, epsilon: epsilon,
+          .forwardTraining, data: x.descriptor, epsilon: epsilon,
           flags: backwardFlags, engine: context.engine)
       }
       let pd = try PrimitiveDescriptor.batchNormalizationBackward(
-        kind, diffData: saved.x.descriptor, data: saved.x.descriptor, epsilon: epsilon,
+        kind, diffData: x.descriptor, data: x.descriptor, epsilon: epsilon,
         flags: backwardFlags, hint: hint, engine: context.engine)
       plan.backward[kind] = try Primitive(pd)
     }
@@ -138,7 +156,7 @@ public final class BatchNormalization: @unchecked Sendable {
     let pd = primitive.descriptor
     diff = try diff.reordered(to: pd.descriptor(for: .diffDst), context: context)
     let dx = try Tensor(pd.descriptor(for: .diffSrc), context: context)
-    var args: [(Argument, Memory)] = [(.src, saved.x.memory), (.diffDst, diff.memory),
+    var args: [(Argument, Memory)] = [(.src, x.memory), (.diffDst, diff.memory),
                                       (.mean, saved.mean.memory),
                                       (.variance, saved.variance.memory),
                                       (.scale, scale.memory), (.shift, shift.memory),
@@ -153,12 +171,20 @@ public final class BatchNormalization: @unchecked Sendable {
     return parameterGradients ? (dx, dScale, dShift) : (dx, nil, nil)
   }
 
+  /// γ/√(σ² + ε) per channel from the running statistics of an inference forward, in Float64.
+  private func inferenceScale(_ scale: Tensor, saved: Saved) throws(DNNLError) -> [Float] {
+    let gamma = scale.memory.floats, variance = saved.variance.memory.floats
+    return (0..<channels).map { c in
+      Float(Double(gamma[c]) / (Double(variance[c]) + Double(epsilon)).squareRoot())
+    }
+  }
+
   /// PyTorch's running-statistics update: r ← (1 − m)·r + m·b, with the batch variance made
   /// unbiased (× n/(n − 1), n = N·H·W) for the running variance.
   public static func updateRunningStatistics(
     runningMean: Tensor, runningVariance: Tensor, saved: Saved, momentum: Float
   ) {
-    let shape = saved.x.shape
+    let shape = saved.data.dims
     let n = Float(shape.count == 4 ? shape[0] * shape[2] * shape[3] : shape[0])
     let correction = n > 1 ? n / (n - 1) : 1
     let rm = runningMean.memory.floats, rv = runningVariance.memory.floats

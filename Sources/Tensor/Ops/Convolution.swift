@@ -49,7 +49,8 @@ public final class Convolution: @unchecked Sendable {
     -> [ConvolutionAlgorithm]
   {
     let first = context.convolutionPolicy.algorithm(
-      pass, kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels)
+      pass, kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels,
+      thresholds: context.winogradThresholds)
     return first == .direct ? [.direct] : [first, .direct]
   }
 

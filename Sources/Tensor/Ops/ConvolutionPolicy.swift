@@ -20,8 +20,8 @@ public enum ConvolutionPass: String, Sendable, CaseIterable {
 /// README, Performance): Winograd was 1.2–1.8× as fast as direct with 32 and 64 channels in
 /// every pass, 2.6–9× slower on the 3-channel stem, and with 16 channels faster only in
 /// backward weights (1.3–1.6×; forward up to 1.35× and backward data 1.2–1.5× slower). `auto`
-/// follows those measurements; other CPUs may differ (`strata bench engine
-/// --compare-convolutions`).
+/// follows those measurements, through a table of thresholds per CPU vendor
+/// (`WinogradThresholds`; `strata bench engine --compare-convolutions` measures a row).
 public enum ConvolutionPolicy: String, Sendable, CaseIterable {
   /// Winograd where it measured faster; the default.
   case auto
@@ -31,22 +31,20 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
   /// Direct everywhere.
   case direct
 
-  /// The fewest channels (the smaller of in and out) with which `auto` picks Winograd.
-  static func autoMinimumChannels(_ pass: ConvolutionPass) -> Int {
-    pass == .backwardWeights ? 16 : 32
-  }
-
-  /// The algorithm `pass` of a `kernel`×`kernel` convolution asks for first. Winograd falls
-  /// back to direct where oneDNN has no kernel for it (any CPU without AVX-512).
+  /// The algorithm `pass` of a `kernel`×`kernel` convolution asks for first; `auto` follows
+  /// `thresholds` (this CPU's row by default). Winograd falls back to direct where oneDNN has no
+  /// kernel for it (any CPU without AVX-512).
   public func algorithm(_ pass: ConvolutionPass, kernel: Int, stride: Int, inChannels: Int,
-                        outChannels: Int) -> ConvolutionAlgorithm
+                        outChannels: Int, thresholds: WinogradThresholds = .current)
+    -> ConvolutionAlgorithm
   {
     guard kernel == 3, stride == 1 else { return .direct }
     switch self {
     case .direct: return .direct
     case .winograd: return pass == .foldedInference ? .direct : .winograd
     case .auto:
-      return min(inChannels, outChannels) >= Self.autoMinimumChannels(pass) ? .winograd : .direct
+      return min(inChannels, outChannels) >= thresholds.minimumChannels(pass)
+        ? .winograd : .direct
     }
   }
 }

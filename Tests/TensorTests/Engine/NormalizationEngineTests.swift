@@ -108,4 +108,71 @@ import Testing
                                      context: context)
     try EngineCheck.expectClose(dx, grads.dx, tolerance: 1e-5, "eval dx")
   }
+
+  /// Eval mode in every case the layers use: dx alone from a forward that kept no input (a
+  /// frozen batch norm: the per-channel multiply), dx with dγ and dβ (oneDNN's global-statistics
+  /// backward), in blocked and plain layouts and on features.
+  @Test(arguments: layouts.indices, [false, true])
+  func inferenceBackwardMatchesReferenceWithAndWithoutInput(_ index: Int, fusesReLU: Bool) throws {
+    let (shape, layout) = Self.layouts[index]
+    let c = shape[1]
+    var random = SeededRandom(seed: UInt64(41 + index))
+    let x = random.tensor(shape, -2, 2), dy = random.tensor(shape)
+    let gamma = random.values(c, 0.5, 1.5), beta = random.values(c, -0.5, 0.5)
+    let mean = random.values(c, -0.5, 0.5), variance = random.values(c, 0.5, 2)
+    var yRef = Reference.batchNormInference(x, gamma: gamma, beta: beta, runningMean: mean,
+                                            runningVariance: variance, epsilon: 1e-5)
+    var dyBN = dy
+    if fusesReLU {
+      dyBN = Reference.reluBackward(yRef, dy: dy)
+      yRef = Reference.relu(yRef)
+    }
+    let grads = Reference.batchNormInferenceBackward(x, gamma: gamma, runningMean: mean,
+                                                     runningVariance: variance, dy: dyBN,
+                                                     epsilon: 1e-5)
+    let context = EngineCheck.context
+    let bn = BatchNormalization(channels: c, fusesReLU: fusesReLU)
+    let scale = try EngineCheck.vector(gamma), shift = try EngineCheck.vector(beta)
+    for keepsInput in [false, true] {
+      let (y, saved) = try bn.forwardInference(
+        try EngineCheck.tensor(x, layout: layout), scale: scale, shift: shift,
+        runningMean: try EngineCheck.vector(mean),
+        runningVariance: try EngineCheck.vector(variance), keepsInput: keepsInput,
+        context: context)
+      #expect((saved.x != nil) == keepsInput)
+      try EngineCheck.expectClose(y, yRef, tolerance: 1e-5, "eval y")
+      let dataOnly = try bn.backward(try EngineCheck.tensor(dy, layout: layout), saved: saved,
+                                     scale: scale, shift: shift, parameterGradients: false,
+                                     context: context)
+      try EngineCheck.expectClose(dataOnly.dx, grads.dx, tolerance: 1e-5, "eval dx")
+      #expect(dataOnly.dScale == nil && dataOnly.dShift == nil)
+      guard keepsInput else { continue }
+      let full = try bn.backward(try EngineCheck.tensor(dy, layout: layout), saved: saved,
+                                 scale: scale, shift: shift, parameterGradients: true,
+                                 context: context)
+      try EngineCheck.expectClose(full.dx, grads.dx, tolerance: 1e-5, "eval dx (full)")
+      try EngineCheck.expectClose(try EngineCheck.ref(full.dScale!).data, grads.dGamma,
+                                  tolerance: 1e-4, "eval dγ")
+      try EngineCheck.expectClose(try EngineCheck.ref(full.dShift!).data, grads.dBeta,
+                                  tolerance: 1e-4, "eval dβ")
+    }
+  }
+
+  /// The per-channel multiply on its own, against the reference product, in every layout.
+  @Test(arguments: layouts.indices)
+  func channelScaleMatchesReference(_ index: Int) throws {
+    let (shape, layout) = Self.layouts[index]
+    var random = SeededRandom(seed: UInt64(61 + index))
+    let x = random.tensor(shape, -2, 2)
+    let factors = random.values(shape[1], -1.5, 1.5).map { Double(Float($0)) }
+    var expected = x
+    let spatial = shape.count == 4 ? shape[2] * shape[3] : 1
+    for i in expected.data.indices {
+      expected.data[i] = Double(Float(x.data[i])) * factors[(i / spatial) % shape[1]]
+    }
+    let y = try ChannelScale().forward(try EngineCheck.tensor(x, layout: layout),
+                                       scale: factors.map(Float.init),
+                                       context: EngineCheck.context)
+    try EngineCheck.expectClose(y, expected, tolerance: 1e-6, "x·s")
+  }
 }

@@ -1,0 +1,88 @@
+import DNNL
+import Foundation
+
+/// The fewest channels (the smaller of in and out) with which `ConvolutionPolicy.auto` asks for
+/// Winograd, per pass, for one kind of CPU.
+///
+/// Where Winograd F(4×4, 3×3) pays depends on the CPU's caches and AVX-512 units, so `auto`
+/// looks its thresholds up by vendor (`table`). A row is measured with `strata bench engine
+/// --compare-convolutions` piped into `benchmarks/convolution_passes.py`, which prints the row
+/// that run supports. The choice is recorded with the setting in every file's provenance
+/// whenever it is not the `reference` row.
+public struct WinogradThresholds: Sendable, Equatable, CustomStringConvertible {
+  /// The CPU kind the row was measured on, e.g. `intel-avx512`.
+  public let name: String
+  public let forward: Int
+  public let backwardData: Int
+  public let backwardWeights: Int
+  public let foldedInference: Int
+
+  public init(name: String, forward: Int, backwardData: Int, backwardWeights: Int,
+              foldedInference: Int)
+  {
+    self.name = name
+    self.forward = forward
+    self.backwardData = backwardData
+    self.backwardWeights = backwardWeights
+    self.foldedInference = foldedInference
+  }
+
+  public func minimumChannels(_ pass: ConvolutionPass) -> Int {
+    switch pass {
+    case .forward: forward
+    case .backwardData: backwardData
+    case .backwardWeights: backwardWeights
+    case .foldedInference: foldedInference
+    }
+  }
+
+  /// The row `auto` was first measured with (2 vCPUs of an Intel Xeon with AVX-512, ResNet-32
+  /// at batch 128; README, Performance): Winograd 1.2–1.8× as fast as direct from 32 channels
+  /// in every pass, 2.6–9× slower on the 3-channel stem, and with 16 channels faster only in
+  /// backward weights.
+  public static let reference = WinogradThresholds(
+    name: "intel-avx512", forward: 32, backwardData: 32, backwardWeights: 16, foldedInference: 32)
+
+  /// AMD EPYC (Zen 4) with AVX-512. Not yet measured apart from Intel's: the reference values,
+  /// until a quiet `--compare-convolutions` run on such a CPU says otherwise.
+  public static let amd = WinogradThresholds(
+    name: "amd-avx512", forward: 32, backwardData: 32, backwardWeights: 16, foldedInference: 32)
+
+  /// Rows by CPU vendor (`/proc/cpuinfo`'s `vendor_id`); other vendors take `reference`.
+  public static let table: [String: WinogradThresholds] = [
+    "GenuineIntel": reference,
+    "AuthenticAMD": amd,
+  ]
+
+  /// Winograd in every pass of every 3×3 stride-1 layer, folded inference included: what
+  /// `--compare-convolutions` measures against direct to find a new row.
+  public static let everywhere = WinogradThresholds(
+    name: "everywhere", forward: 0, backwardData: 0, backwardWeights: 0, foldedInference: 0)
+
+  /// The row for this machine's CPU.
+  public static let current: WinogradThresholds = forVendor(cpuVendor())
+
+  public static func forVendor(_ vendor: String?) -> WinogradThresholds {
+    vendor.flatMap { table[$0] } ?? reference
+  }
+
+  /// `vendor_id` of the first processor in `/proc/cpuinfo`; nil where there is none (not Linux).
+  static func cpuVendor(_ path: String = "/proc/cpuinfo") -> String? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("vendor_id") {
+      return line.split(separator: ":", maxSplits: 1).last?
+        .trimmingCharacters(in: .whitespaces)
+    }
+    return nil
+  }
+
+  /// Whether `auto` picks the same algorithms with both rows (the names aside).
+  public func choosesAs(_ other: WinogradThresholds) -> Bool {
+    ConvolutionPass.allCases.allSatisfy { minimumChannels($0) == other.minimumChannels($0) }
+  }
+
+  public var description: String {
+    "\(name): Winograd from \(forward) channels in forward, \(backwardData) in backward data, "
+      + "\(backwardWeights) in backward weights, \(foldedInference) in folded inference"
+  }
+}
