@@ -104,6 +104,6 @@ extension SplitReport {
     let body = blocks.filter { $0.role != "head" }.count
     let split = decision.split.flatMap { s in blocks.firstIndex { $0.block == s } }
     for b in blocks.indices { blocks[b].role = Self.role(b, body: body, split: split) }
-    notes.insert(Self.legacyNote, at: 0)
+    self.decision?.notes.append(Self.legacyNote)
   }
 }
