@@ -74,8 +74,8 @@ struct SplitTable {
       + "\(d.primaryMetric) over \(d.seeds.count) seed(s) \(d.seeds.map(String.init).joined(separator: ",")) "
       + "× \(d.tasks.count) task(s), \(d.profiles) profiles)\n"
     text += "  best step: \(d.bestStep ?? "none") (\(d.bestStepRises ? "rising" : "falling")), "
-      + "effect \(number(d.effect)) \(d.primaryMetric)"
-      + (d.effectInNoiseUnits.map { " = \(grouped($0, decimals: 1)) noise units" } ?? "") + "\n"
+      + "effect \(general(d.effect)) \(d.primaryMetric)"
+      + (d.effectInNoiseUnits.map { " = \(general($0)) noise units" } ?? "") + "\n"
     text += "  metrics used: \(d.metricsUsed.joined(separator: ", "))"
       + (d.metricsDisagreeing.isEmpty ? "" : "; disagreeing: \(d.metricsDisagreeing.joined(separator: ", "))")
       + "\n"
@@ -89,6 +89,11 @@ struct SplitTable {
     text += "agreement with \(d.primaryMetric) (over the body blocks)\n" + table.rendered
     for note in d.notes { text += "  note: \(note)\n" }
     return text
+  }
+
+  /// Any finite magnitude (a probe file may hold values of any size): 4 significant digits.
+  private func general(_ x: Double?) -> String {
+    x.map { String(format: "%.4g", $0) } ?? "NaN"
   }
 
   private func number(_ x: Double?) -> String {
