@@ -38,6 +38,8 @@ extension SplitReport {
     /// Body blocks, in forward order, and the mean primary profile over every seed and task.
     public var blocks: [String]
     public var meanProfile: [Double]
+    /// Per seed, the mean primary profile over its tasks (null for a seed without a finite one).
+    public var seedMeans: [[Double?]]?
     public var agreements: [Agreement]
     public var notes: [String]
   }
@@ -75,6 +77,7 @@ extension SplitReport.Decision {
     methodDescription = Self.methodDescription
     blocks = d.primary.blocks
     meanProfile = d.meanProfile
+    seedMeans = d.primary.seedMeans.map { $0?.map(finite) ?? d.primary.blocks.map { _ in nil } }
     agreements = evidence.agreements.map {
       Agreement(metric: $0.metric, perSeed: $0.perSeed.map(finite),
                 meanCorrelation: finite($0.meanCorrelation), agrees: $0.agrees)

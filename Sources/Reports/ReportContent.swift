@@ -22,6 +22,7 @@ struct ReportContent {
     title = "Strata layer-sensitivity report: \(report.split?.architecture ?? "run") "
       + "(\(URL(fileURLWithPath: report.directory).lastPathComponent))"
     sections.append(Self.summary(report))
+    if let decision = report.split?.decision { sections.append(Self.splitDecision(decision)) }
     sections.append(Self.blocks(report))
     sections.append(Self.profiles(report))
     sections.append(Self.heatmaps(p))

@@ -82,8 +82,8 @@ struct SplitTable {
     var table = TextTable(["diagnostic", "Spearman ρ per seed", "mean ρ", "agrees"],
                           leftAligned: [0, 1])
     for a in d.agreements {
-      table.add([a.metric, a.perSeed.map { number($0) }.joined(separator: " "),
-                 number(a.meanCorrelation),
+      let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
+      table.add([a.metric, a.perSeed.map(rho).joined(separator: " "), rho(a.meanCorrelation),
                  a.agrees ? "yes" : "no (< \(grouped(d.agreementThreshold, decimals: 2)))"])
     }
     text += "agreement with \(d.primaryMetric) (over the body blocks)\n" + table.rendered
