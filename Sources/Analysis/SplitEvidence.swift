@@ -6,11 +6,14 @@ public struct SplitEvidence: Sendable {
   public let decision: SplitDecision
   /// One per diagnostic, in the order given.
   public let agreements: [MetricAgreement]
+  /// The diagnostics' profiles, in the order given.
+  public let diagnostics: [DepthProfiles]
 
   public init(primary: DepthProfiles, diagnostics: [DepthProfiles],
               settings: SplitDecision.Settings = .init())
   {
     decision = SplitDecision(primary, settings: settings)
+    self.diagnostics = diagnostics
     agreements = diagnostics.map { MetricAgreement(primary: primary, diagnostic: $0) }
   }
 

@@ -122,6 +122,9 @@ public struct SplitReport: Codable, Sendable, Equatable {
   public var notes: [String]
   /// The probe run's provenance (its spec, seed, versions).
   public var probeProvenance: Source
+  /// The split rule's decision (`SplitEvidence`), which `recommendedSplit` follows; absent in
+  /// split.json files written before it existed.
+  public var decision: Decision?
 }
 
 extension SplitReport {

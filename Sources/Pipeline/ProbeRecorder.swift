@@ -131,6 +131,7 @@ public final class ProbeRecorder: TrainingObserver {
     let means = epochNorms.means
     probes.gradientNorm.append(means.map(\.norm))
     probes.gradientNormNormalized.append(means.map(\.normalized))
+    probes.gradientNormRelative.append(epochNorms.relativeMeans)
     probes.epochShift.append(current.start.shift(to: BlockSnapshot(current.blocks)).map(\.relative))
     epochNorms.reset()
     epoch += 1
@@ -156,6 +157,10 @@ public final class ProbeRecorder: TrainingObserver {
     let after = try ProbedBlocks(learner.network, headLimit: previous.head, context: context)
     let before = ProbedBlocks(previous.network)
     probes.shift = previous.snapshot.shift(to: BlockSnapshot(after))
+    let components = BlockShiftComponents.perBlock(before: ProbedBlocks(previous.network),
+                                                   after: after)
+    probes.filterAngleShift = components.map { $0?.filterAngle ?? .nan }
+    probes.affineShift = components.map { $0?.affineRelative ?? .nan }
     after.setTraining(false)
     before.setTraining(false)
     let (old, new) = learner.plan.stream.probeIndices(task: task, probe: probeSet)

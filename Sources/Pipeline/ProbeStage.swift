@@ -22,13 +22,19 @@ public enum ProbeStage {
     public var dataRoot: String?
     /// Replace existing output files.
     public var overwrite = false
+    /// Run seeds (each decides the class order, the initialization and the batch order, as
+    /// PyCIL's seed). Empty: the spec's seed, a file without a `seed` axis. Otherwise one probe
+    /// run per seed into `seedFile(output:seed:)`, a complete one kept, then all merged into
+    /// `output` with a `seed` axis (`ProbeFile.merge`).
+    public var seeds: [Int] = []
 
     public init() {}
   }
 
   /// What a finished probe stage hands back.
   public struct Outcome: Sendable {
-    public var result: RunResult
+    /// The last run trained (nil when every seed was complete already).
+    public var result: RunResult?
     public var record: RunRecord
     /// The activation file, when blocks were exported.
     public var activations: String?
@@ -36,10 +42,10 @@ public enum ProbeStage {
 
   /// Reads and checks the spec and loads its data: everything that can fail before training.
   /// Only one-backbone methods (finetune, replay) are probed.
-  public static func prepare(spec: String, dataRoot: String?) throws
+  public static func prepare(spec: String, dataRoot: String?, seed: Int? = nil) throws
     -> (plan: RunPlan, data: IncrementalDataset, specText: String)
   {
-    try RunPlan.load(spec: spec, dataRoot: dataRoot) { runSpec in
+    try RunPlan.load(spec: spec, dataRoot: dataRoot, seed: seed) { runSpec in
       guard runSpec.modelName == .finetune || runSpec.modelName == .replay else {
         throw RunSpecError(file: spec, key: "model_name", message: "strata probe trains one "
           + "backbone with finetune or replay, not \(runSpec.modelName.rawValue) (probes attach "
@@ -54,7 +60,59 @@ public enum ProbeStage {
                          observers: [TrainingObserver] = [], log: StageLog = .silent,
                          progress: @escaping (RunEvent) -> Void = { _ in }) throws -> Outcome
   {
-    let (plan, data, specText) = try prepare(spec: spec, dataRoot: settings.dataRoot)
+    guard !settings.seeds.isEmpty else {
+      return try runSeed(nil, spec: spec, output: output, settings: settings,
+                         observers: observers, log: log, progress: progress)
+    }
+    precondition(Set(settings.seeds).count == settings.seeds.count, "seeds must differ")
+    if !settings.overwrite && FileManager.default.fileExists(atPath: output) {
+      throw StageRefusal("\(output): already exists; not replacing earlier results "
+                           + "(choose another output or force the overwrite)")
+    }
+    var outcome: Outcome?
+    for seed in settings.seeds {
+      let file = seedFile(output: output, seed: seed)
+      if isComplete(file) {
+        log.info("seed \(seed): complete in \(file), kept")
+        continue
+      }
+      try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+        withIntermediateDirectories: true)
+      var one = settings
+      one.overwrite = true  // an unfinished seed starts again
+      one.activationsOutput = settings.exportBlocks.isEmpty ? nil
+        : ProbeRecorder.defaultActivationsPath(file)
+      log.info("seed \(seed) of \(settings.seeds.map(String.init).joined(separator: ","))")
+      outcome = try runSeed(seed, spec: spec, output: file, settings: one, observers: observers,
+                            log: log, progress: progress)
+    }
+    try ProbeFile.merge(settings.seeds.map { ($0, seedFile(output: output, seed: $0)) },
+                        into: output, overwrite: true)
+    let record = try ProbeFile.open(output).read().run
+    guard let record else {
+      throw StageRefusal("\(output): merged without a run record")
+    }
+    return Outcome(result: outcome?.result, record: record, activations: nil)
+  }
+
+  /// Where the probe run of one seed of a `--seeds` run goes: `<output>.seeds/seed-<S>.h5`.
+  public static func seedFile(output: String, seed: Int) -> String {
+    output + ".seeds/seed-\(seed).h5"
+  }
+
+  /// Whether a probe file holds every task after the first (its `task_seen` axis has them all).
+  public static func isComplete(_ path: String) -> Bool {
+    guard let record = try? ProbeFile.open(path).read() else { return false }
+    return record.tasks.count == record.runTasks - 1
+  }
+
+  /// One probe run: the spec's seed, or `seed` in its place.
+  static func runSeed(_ seed: Int?, spec: String, output: String, settings: Settings,
+                      observers: [TrainingObserver], log: StageLog,
+                      progress: @escaping (RunEvent) -> Void) throws -> Outcome
+  {
+    let (plan, data, specText) = try prepare(spec: spec, dataRoot: settings.dataRoot, seed: seed)
     for warning in plan.warnings { log.warning("\(spec): \(warning)") }
     let context = try ComputeContext.shared()
     let record = try RunRecord(plan: plan, data: data, specFile: spec, context: context)

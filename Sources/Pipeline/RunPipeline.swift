@@ -27,6 +27,9 @@ public struct RunPipeline {
     /// Verification budgets and seeds; empty: the run's defaults.
     public var budgets: [MemoryLedger.Budget] = []
     public var seeds: [Int] = []
+    /// Seeds of the probe run (one probes.h5 with a `seed` axis); nil: the spec's seed and the
+    /// next two (`defaultProbeSeeds`).
+    public var probeSeeds: [Int]?
 
     public init(spec: String, directory: String) {
       self.spec = spec
@@ -58,6 +61,15 @@ public struct RunPipeline {
     case .report:
       return manager.fileExists(atPath: directory + "/report.html")
     }
+  }
+
+  /// Probe seeds of `strata run` unless told otherwise.
+  public static let defaultProbeSeedCount = 3
+
+  /// The spec's seed and the next ones, `defaultProbeSeedCount` in all.
+  public static func defaultProbeSeeds(spec: String) throws -> [Int] {
+    let seed = try RunSpec.load(spec).seed
+    return (0..<defaultProbeSeedCount).map { seed + $0 }
   }
 
   /// Writes run.json unless an earlier start did.
@@ -122,8 +134,13 @@ public struct RunPipeline {
     switch stage {
     case .probe:
       var probe = ProbeStage.Settings()
-      // A probe run cut short starts its stage again.
+      // A probe run cut short starts again from its first unfinished seed.
       probe.overwrite = true
+      probe.seeds = try settings.probeSeeds ?? Self.defaultProbeSeeds(spec: runSpec)
+      log.info("probe seeds: " + probe.seeds.map(String.init).joined(separator: ",")
+        + (probe.seeds.count < Self.defaultProbeSeedCount
+           ? " (fewer than the default \(Self.defaultProbeSeedCount): the split decision has less "
+             + "power to tell a step from flat, see docs/split-decision.md)" : ""))
       progress.finished(.probe(try ProbeStage.run(
         spec: runSpec, output: probes, settings: probe, observers: progress.observers, log: log,
         progress: progress.events)))

@@ -59,14 +59,18 @@ public struct VerificationPlanning: Sendable {
     let ledger = MemoryLedger(architecture, image: run.image)
     let names = request.splits
     var recommended: String?
+    // Where the candidates centre: the recommendation, else (no clear split) the best step.
+    var center: String?
     if names.contains("auto") {
       let report = try SplitReport.readJSON(request.splitFile)
       // No recommendation: DER and one backbone are still compared, and the verdict says so.
       recommended = report.recommendedSplit
+      center = recommended ?? report.decision?.bestStep
       // A split.json of another architecture would name a block this one lacks.
-      if let recommended {
-        _ = try architecture.split(named: recommended, file: request.splitFile,
-                                   keyPath: "recommended_split")
+      if let center {
+        _ = try architecture.split(named: center, file: request.splitFile,
+                                   keyPath: recommended == nil ? "decision.best_step"
+                                                               : "recommended_split")
       }
     }
     guard let fallback = runSpec.defaultBudget(classCount: run.classCount) else {
@@ -75,7 +79,7 @@ public struct VerificationPlanning: Sendable {
     let requested = request.budgets.isEmpty ? [fallback] : request.budgets
     let first = ledger.bytes(of: requested[0], tasks: run.tasks)
     let plan = VerificationPlan(ledger: ledger, tasks: run.tasks,
-                                recommended: recommended.map(SplitPoint.init), budget: .bytes(first))
+                                recommended: center.map(SplitPoint.init), budget: .bytes(first))
     var candidates: [VerificationSweep.Candidate] = []
     if names.contains("auto") {
       candidates = plan.candidates.map {

@@ -16,8 +16,13 @@ public struct ProbeRecord: Sendable {
   public var gradientNorm: [[[Double]]]
   public var gradientNormNormalized: [[[Double]]]
   public var epochShift: [[[Double]]]
+  /// ‖∇θ_b L‖/‖θ_b‖ per epoch, [task][epoch][block]; NaN in files recorded before it existed.
+  public var gradientNormRelative: [[[Double]]]
   /// [task][block].
   public var shift: [[Double]]
+  /// Per-filter angle change (rad) and BN affine shift, [task][block]; NaN in older files.
+  public var filterAngleShift: [[Double]]
+  public var affineShift: [[Double]]
   public var cosineDistance: [[Double]]
   public var statisticsShift: [[Double]]
   public var ckaOld: [[Double]]
@@ -35,6 +40,9 @@ public struct ProbeRecord: Sendable {
   public var provenance: Provenance
   /// The run record (`/run`); nil in files written before it existed.
   public var run: RunRecord?
+  /// The run seed of this record: the file's `seed` coordinate, else the run record's first
+  /// seed, else the provenance's.
+  public var seed: Int
 }
 
 /// The rewind or the retrain probe of a probe file (`ProbeSchema.SplitProbe`).
@@ -60,11 +68,17 @@ extension ProbeFile {
 
   /// Reads every variable. A file that is not HDF5, lacks a variable of the schema or has one of
   /// the wrong shape is an error naming the file and the variable.
+  /// A file with a `seed` axis reads as its first seed (`readSeeds()` reads every seed).
   public func read() throws -> ProbeRecord {
-    try readingHDF5(path) { try readRecord() }
+    try readingHDF5(path) { try readRecord(seed: nil) }
   }
 
-  private func readRecord() throws -> ProbeRecord {
+  /// Seed `seedIndex` of a file with a `seed` axis holding `seeds`.
+  func read(seedIndex: Int, of seeds: [Int]) throws -> ProbeRecord {
+    try readingHDF5(path) { try readRecord(seed: (seedIndex, seeds)) }
+  }
+
+  private func readRecord(seed requested: (index: Int, seeds: [Int])?) throws -> ProbeRecord {
     let file: HDF5File
     do {
       file = try HDF5File.open(path)
@@ -88,21 +102,33 @@ extension ProbeFile {
     let epochs = try root.coordinateLength("epoch", file: path)
     let seen = try root.coordinateLength("task_seen", file: path)
     let splits = hasSplits ? try root.openDataset("split").read(String.self) : nil
+    var seed = requested
+    if seed == nil, try root.contains("seed") {
+      seed = (0, try root.openDataset("seed").read(Int64.self).map(Int.init))
+    }
     let sizes = ["task": tasks.count, "epoch": epochs, "block": blocks.count, "task_seen": seen,
-                 "split": splits?.count ?? 0]
+                 "split": splits?.count ?? 0, "block_a": blocks.count, "block_b": blocks.count]
 
     func values<T: HDF5Element>(_ name: String, _ type: T.Type) throws -> (values: [T], row: Int) {
-      let dimensions = (ProbeSchema.variables + ProbeSchema.rewindVariables
-                        + ProbeSchema.retrainVariables)
+      var dimensions = (ProbeSchema.variables + ProbeSchema.correctedVariables
+                        + ProbeSchema.rewindVariables + ProbeSchema.retrainVariables)
         .first { $0.name == name }?.dimensions ?? ["task", "block"]
-      let shape = dimensions.map { sizes[$0]! }
+      var shape = dimensions.map { sizes[$0]! }
+      if let seed {
+        dimensions.insert("seed", at: 0)
+        shape.insert(seed.seeds.count, at: 0)
+      }
       let dataset = try root.openDataset(name)
       let stored = try dataset.shape()
       guard stored == shape else {
         throw RecordingError(path: path, message: "variable '\(name)' has shape \(stored), "
                              + "expected \(shape) (\(dimensions.joined(separator: ", ")))")
       }
-      return (try dataset.read(T.self), shape.dropFirst().reduce(1, *))
+      let all = try dataset.read(T.self)
+      guard let seed else { return (all, shape.dropFirst().reduce(1, *)) }
+      let size = shape.dropFirst().reduce(1, *)
+      return (Array(all[seed.index * size..<(seed.index + 1) * size]),
+              shape.dropFirst(2).reduce(1, *))
     }
     func matrix(_ name: String) throws -> [[Double]] {
       let (flat, row) = try values(name, Double.self)
@@ -110,6 +136,14 @@ extension ProbeFile {
     }
     func cube(_ name: String) throws -> [[[Double]]] {
       try matrix(name).map { chunks($0, blocks.count) }
+    }
+    /// A variable later versions added: NaN of the right shape when the file lacks it.
+    func optional(_ name: String, epochs perTask: Int?) throws -> [[[Double]]] {
+      if try root.contains(name) {
+        return perTask == nil ? try matrix(name).map { [$0] } : try cube(name)
+      }
+      let row = [Double](repeating: .nan, count: blocks.count)
+      return tasks.map { _ in Array(repeating: row, count: perTask ?? 1) }
     }
     func notes(_ name: String) throws -> [[String]] {
       let (flat, row) = try values(name, String.self)
@@ -134,17 +168,22 @@ extension ProbeFile {
           + "'rewind_old_accuracy' nor 'retrain_old_accuracy'")
       }
     }
+    let provenance = try Provenance(reading: file.attributes, path: path)
+    let run = try RunRecord(reading: root, path: path)
     return ProbeRecord(
       path: path, blocks: blocks, tasks: tasks, epochs: epochs, runTasks: seen,
       gradientNorm: try cube("grad_norm"), gradientNormNormalized: try cube("grad_norm_normalized"),
-      epochShift: try cube("param_shift_epoch"), shift: try matrix("param_shift"),
+      epochShift: try cube("param_shift_epoch"),
+      gradientNormRelative: try optional("grad_norm_relative", epochs: epochs), shift: try matrix("param_shift"),
+      filterAngleShift: try optional("filter_angle_shift", epochs: nil).map { $0[0] },
+      affineShift: try optional("bn_affine_shift", epochs: nil).map { $0[0] },
       cosineDistance: try matrix("param_cosine_distance"),
       statisticsShift: try matrix("bn_stat_shift"), ckaOld: try matrix("cka_old"),
       ckaNew: try matrix("cka_new"), ckaOldNote: try notes("cka_old_note"),
       ckaNewNote: try notes("cka_new_note"), accuracy: try matrix("accuracy"), rewind: recorded[.rewind],
       retrain: recorded[.retrain],
-      provenance: try Provenance(reading: file.attributes, path: path),
-      run: try RunRecord(reading: root, path: path))
+      provenance: provenance,
+      run: run, seed: seed.map { $0.seeds[$0.index] } ?? run?.seeds.first ?? Int(provenance.seed))
   }
 }
 

@@ -39,7 +39,7 @@ public struct ProbeFile: Sendable {
       try root.describe("epoch", "epoch within the task", "1", "1-based")
       try root.describe("block", "block name", "", "stem, stage1.block1, ..., head (forward order)")
       try root.describe("task_seen", "evaluated task", "1", "0-based task whose classes are scored")
-      for variable in ProbeSchema.variables {
+      for variable in ProbeSchema.variables + ProbeSchema.correctedVariables {
         try root.createVariable(variable.name, of: Double.self, dimensions: variable.dimensions)
         try root.describe(variable.name, variable.longName, variable.units, variable.description)
       }
@@ -161,6 +161,18 @@ public struct ProbeFile: Sendable {
       try root.openDataset("param_shift").append(probes.shift.map(\.relative))
       try root.openDataset("param_cosine_distance").append(probes.shift.map(\.cosineDistance))
       try root.openDataset("bn_stat_shift").append(probes.shift.map(\.statisticsRelative))
+      if try root.contains("grad_norm_relative") {
+        let missing = [Double](repeating: .nan, count: blocks)
+        try root.openDataset("grad_norm_relative").append(try rows(probes.gradientNormRelative))
+        for (name, values) in [("filter_angle_shift", probes.filterAngleShift),
+                               ("bn_affine_shift", probes.affineShift)] {
+          guard values.isEmpty || values.count == blocks else {
+            throw RecordingError(path: path, message: "task \(probes.task): \(values.count) "
+                                 + "values of \(name) for the file's \(blocks) blocks")
+          }
+          try root.openDataset(name).append(values.isEmpty ? missing : values)
+        }
+      }
       try root.openDataset("cka_old").append(probes.ckaOld.map(\.value))
       try root.openDataset("cka_new").append(probes.ckaNew.map(\.value))
       try root.openDataset("cka_old_note").append(probes.ckaOld.map { $0.reason ?? "" })

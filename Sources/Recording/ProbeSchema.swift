@@ -55,6 +55,28 @@ public enum ProbeSchema {
                + "j > t"),
   ]
 
+  /// The corrected diagnostics (issue 20), written by Strata since they exist; a file without
+  /// them reads as NaN. Parameter-space metrics: diagnostics beside 1 - cka_old, never primary.
+  public static let correctedVariables: [Variable] = [
+    Variable(name: "grad_norm_relative", dimensions: ["task", "epoch", "block"],
+             longName: "block gradient norm relative to the parameter norm", units: "1",
+             description: "||grad theta_b L|| / ||theta_b|| over the block's trainable "
+               + "parameters, averaged over the epoch's iterations (unlike "
+               + "grad_norm_normalized, it does not scale as 1/sqrt(fan-in) under batch norm)"),
+    Variable(name: "filter_angle_shift", dimensions: ["task", "block"],
+             longName: "per-filter angle change of convolutions followed by batch norm",
+             units: "rad",
+             description: "mean over the block's convolution filters that feed a batch norm of "
+               + "the angle between the filter at the end of task t-1 and at the end of task t "
+               + "(batch norm divides out the filter's norm, so only its direction changes the "
+               + "block's function); NaN for the head and blocks without such filters"),
+    Variable(name: "bn_affine_shift", dimensions: ["task", "block"],
+             longName: "batch-norm affine parameter shift", units: "1",
+             description: "||(gamma, beta)(t) - (gamma, beta)(t-1)|| / ||(gamma, beta)(t-1)|| "
+               + "over the block's batch norms, between the ends of tasks t-1 and t; NaN for the "
+               + "head and blocks without batch norm"),
+  ]
+
   static let headShift = "for head (the classifier, which grows by a row per new class) over "
     + "the weights and biases that existed at the end of task t-1, i.e. the old classes' rows"
   static let headCKA = "for head on the logits of the classes seen before task t (the outputs "

@@ -33,6 +33,8 @@ public struct SplitRecord: Sendable {
   public var values: [String: Values]
   public var attributes: [String: Attribute]
   public var provenance: Provenance
+  /// The split decision's profiles and fit (`/split/decision`), when the analysis made one.
+  public var profiles: SplitProfilesRecord?
 
   public init(blocks: [String], candidates: [String], metrics: [String], tasks: [Int],
               metricPairs: [String], values: [String: Values], attributes: [String: Attribute],
@@ -94,6 +96,7 @@ public enum SplitFile {
         case .text(let s): try group.attributes.write(name, s)
         }
       }
+      try record.profiles?.write(into: group)
       try record.provenance.write(to: file.attributes)
     }
   }

@@ -29,6 +29,12 @@ public struct TaskProbes: Sendable {
   /// previous task's network (`BlockRetrain`), when recorded (else empty).
   public var retrainOld: [Double] = []
   public var retrainNew: [Double] = []
+  /// ‖∇θ_b L‖₂ / ‖θ_b‖₂ averaged per epoch, [epoch][block] (empty: not measured, NaN in the file).
+  public var gradientNormRelative: [[Double]] = []
+  /// Mean per-filter angle change of the block's convolutions followed by BN, and the relative
+  /// shift of its BN affine parameters, end of task t−1 to end of task t, per block (empty: NaN).
+  public var filterAngleShift: [Double] = []
+  public var affineShift: [Double] = []
   /// CKA between every block before (rows) and every block after (columns), on old-class and
   /// new-class probe images, when recorded (else empty).
   public var ckaMatrixOld: [[CKAResult]] = []

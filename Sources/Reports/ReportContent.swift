@@ -25,6 +25,7 @@ struct ReportContent {
     title = "Strata layer-sensitivity report: \(report.split?.architecture ?? "run") "
       + "(\(URL(fileURLWithPath: report.directory).lastPathComponent))"
     sections.append(Self.conclusion(report))
+    if let decision = report.split?.decision { sections.append(Self.splitDecision(decision)) }
     sections.append(Self.blocks(report))
     sections.append(Self.profiles(report))
     sections.append(Self.heatmaps(p))
@@ -50,7 +51,20 @@ struct ReportContent {
   /// What the run found, first: the split (or that there is no clear one) and the verdict.
   static func conclusion(_ report: RunReport) -> Section {
     var s = Section(title: "Conclusion")
-    if let split = report.split {
+    if let split = report.split, let d = split.decision {
+      // The decision of split.json (issue 20): a p-value against flat and smooth profiles.
+      let seeds = d.seeds.count == 1 ? "1 seed" : "\(d.seeds.count) seeds"
+      let test = String(format: "p = %.3g", d.pValue) + ", \(seeds) × \(d.tasks.count) tasks, "
+        + "on \(d.primaryMetric)"
+      if let recommended = split.recommendedSplit {
+        s.text.append("Recommended split: \(recommended) (\(test)): blocks before "
+          + "\(recommended) shared, from \(recommended) on one copy per task.")
+      } else {
+        s.text.append("No clear split (\(test)): the best step"
+          + (d.bestStep.map { " (at \($0))" } ?? "") + " cannot be told from a flat or smoothly "
+          + "rising profile at the \(Int((100 * d.level).rounded()))% level.")
+      }
+    } else if let split = report.split {
       if let recommended = split.recommendedSplit {
         s.text.append("Recommended split: \(recommended) (confidence: \(split.confidence)): "
           + "blocks before \(recommended) shared, from \(recommended) on one copy per task.")

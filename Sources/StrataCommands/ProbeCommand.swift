@@ -109,6 +109,13 @@ public struct ProbeCommand: ParsableCommand {
   @Option(help: "The activation file (default: the output's name with .activations.h5).")
   public var activationsOutput: String?
 
+  @Option(help: ArgumentHelp("Run seeds, comma-separated: one probe run per seed (each changes "
+                             + "the class order, the initialization and the batch order), all in "
+                             + "one probe file with a seed axis. The runs go to OUTPUT.seeds/ "
+                             + "first; a complete seed there is kept, so a killed run redoes only "
+                             + "the unfinished seed.", valueName: "S,…"))
+  public var seeds: String?
+
   @Flag(help: "Replace existing output files.")
   public var force = false
 
@@ -141,6 +148,23 @@ public struct ProbeCommand: ParsableCommand {
       throw ValidationError("--cka-batch \(ckaBatch): the unbiased HSIC estimator needs at least 4")
     }
     guard probePerClass >= 1 else { throw ValidationError("--probe-per-class must be at least 1") }
+    if let seeds {
+      let values = seedList(seeds)
+      guard !values.isEmpty, values.allSatisfy({ $0 != nil && (0...Int(UInt32.max)).contains($0!) }),
+            Set(values).count == values.count
+      else {
+        throw ValidationError("--seeds \(seeds): give different integers from 0 to 4294967295, "
+                              + "comma-separated")
+      }
+      guard !perIteration else {
+        throw ValidationError("--seeds with --per-iteration: per-iteration norms are not merged "
+                              + "over seeds; record them one seed at a time")
+      }
+    }
+  }
+
+  func seedList(_ text: String) -> [Int?] {
+    text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
   }
 
   /// Reads and checks the spec and loads its data: everything that can fail before training.
@@ -174,6 +198,7 @@ public struct ProbeCommand: ParsableCommand {
     settings.activationsOutput = activationsOutput
     settings.dataRoot = dataRoot
     settings.overwrite = force
+    settings.seeds = seeds.map { seedList($0).compactMap { $0 } } ?? []
     settings.exportBlocks = exportActivations.map {
       $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     } ?? []
@@ -190,9 +215,11 @@ public struct ProbeCommand: ParsableCommand {
         break
       }
     }
-    let result = outcome.result
-    print(String(format: "average incremental accuracy %.2f%%, last %.2f%% (CNN)",
-                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy))
+    if let result = outcome.result {
+      print(String(format: "average incremental accuracy %.2f%%, last %.2f%% (CNN)%@",
+                   100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
+                   settings.seeds.count > 1 ? " (last seed run)" : ""))
+    }
     print("wrote \(output)" + (outcome.activations.map { " and \($0)" } ?? ""))
   }
 }

@@ -50,6 +50,11 @@ public struct RunCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Verification seeds, comma-separated.", valueName: "S,…"))
   public var seeds: String?
 
+  @Option(help: ArgumentHelp("Probe seeds, comma-separated (default: the spec's seed and the "
+                             + "next two; each seed changes the class order, the initialization "
+                             + "and the batch order).", valueName: "S,…"))
+  public var probeSeeds: String?
+
   @Flag(help: "Print one line per task, not every epoch.")
   public var quiet = false
 
@@ -70,6 +75,13 @@ public struct RunCommand: ParsableCommand {
     for text in list(seeds) where Int(text) == nil {
       throw ValidationError("--seeds: \(text) is not an integer")
     }
+    for text in list(probeSeeds) where Int(text).map({ !(0...Int(UInt32.max)).contains($0) }) ?? true {
+      throw ValidationError("--probe-seeds: \(text) is not an integer from 0 to 4294967295")
+    }
+    if probeSeeds != nil && (list(probeSeeds).isEmpty
+                             || Set(list(probeSeeds)).count != list(probeSeeds).count) {
+      throw ValidationError("--probe-seeds: give one or more different seeds")
+    }
   }
 
   /// The pipeline these options ask for.
@@ -80,6 +92,7 @@ public struct RunCommand: ParsableCommand {
       : .local(jobs: jobs ?? 2)
     settings.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     settings.seeds = list(seeds).compactMap { Int($0) }
+    settings.probeSeeds = probeSeeds.map { list($0).compactMap { Int($0) } }
     return RunPipeline(settings)
   }
 

@@ -11,6 +11,7 @@ struct SplitTable {
     let r = report, plan = r.verificationPlan
     var text = "\(r.probeFile): \(r.architecture), tasks \(r.tasks.map(String.init).joined(separator: ", ")) "
       + "of \(plan.tasks); CKA on \(r.method.ckaProbeSet)-class probe images\n\n"
+    if let d = r.decision { text += decision(d) + "\n" }
 
     var blocks = TextTable(["block", "parameters"] + r.method.metrics + ["score", "role"],
                            leftAligned: [0, r.method.metrics.count + 3])
@@ -18,8 +19,8 @@ struct SplitTable {
       blocks.add([b.block, grouped(b.parameters)] + b.metrics.map { number($0.normalized) }
                  + [number(b.score), b.role == "head" ? "head (not a split)" : b.role])
     }
-    text += "block scores (each metric min–max normalized per task over the body blocks, "
-      + "mean over tasks)\n" + blocks.rendered + "\n"
+    text += "legacy score, first seed only, not used for the decision (each metric min–max "
+      + "normalized per task over the body blocks, mean over tasks)\n" + blocks.rendered + "\n"
 
     var candidates = TextTable(["split", "cost", "explained", "contrast", "metrics", "bootstrap",
                                 "shared G", "specialized S", "S in exemplars", "exemplars",
@@ -64,6 +65,35 @@ struct SplitTable {
       text += "\nnotes:\n" + r.notes.map { "  \($0)\n" }.joined()
     }
     return text
+  }
+
+  /// The decision first: split or not, p-value, seeds, the metric; then the agreement table.
+  private func decision(_ d: SplitReport.Decision) -> String {
+    var text = "decision: " + (d.split.map { "split at \($0)" } ?? "no clear split")
+      + " (p = \(number(d.pValue)); p_flat \(number(d.pFlat)), p_trend \(number(d.pTrend)); "
+      + "\(d.primaryMetric) over \(d.seeds.count) seed(s) \(d.seeds.map(String.init).joined(separator: ",")) "
+      + "× \(d.tasks.count) task(s), \(d.profiles) profiles)\n"
+    text += "  best step: \(d.bestStep ?? "none") (\(d.bestStepRises ? "rising" : "falling")), "
+      + "effect \(general(d.effect)) \(d.primaryMetric)"
+      + (d.effectInNoiseUnits.map { " = \(general($0)) noise units" } ?? "") + "\n"
+    text += "  metrics used: \(d.metricsUsed.joined(separator: ", "))"
+      + (d.metricsDisagreeing.isEmpty ? "" : "; disagreeing: \(d.metricsDisagreeing.joined(separator: ", "))")
+      + "\n"
+    var table = TextTable(["diagnostic", "Spearman ρ per seed", "mean ρ", "agrees"],
+                          leftAligned: [0, 1])
+    for a in d.agreements {
+      let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
+      table.add([a.metric, a.perSeed.map(rho).joined(separator: " "), rho(a.meanCorrelation),
+                 a.agrees ? "yes" : "no (< \(grouped(d.agreementThreshold, decimals: 2)))"])
+    }
+    text += "agreement with \(d.primaryMetric) (over the body blocks)\n" + table.rendered
+    for note in d.notes { text += "  note: \(note)\n" }
+    return text
+  }
+
+  /// Any finite magnitude (a probe file may hold values of any size): 4 significant digits.
+  private func general(_ x: Double?) -> String {
+    x.map { String(format: "%.4g", $0) } ?? "NaN"
   }
 
   private func number(_ x: Double?) -> String {

@@ -12,9 +12,14 @@ import Testing
       let split = directory + "/split.json"
       let text = try String(contentsOfFile: split, encoding: .utf8)
       #expect(text.contains("\"stage2.block1\""))
-      // A split.json of another architecture: its blocks and candidates are consistent.
-      try text.replacingOccurrences(of: "\"stage2.block1\"", with: "\"stage9.block1\"")
-        .write(toFile: split, atomically: true, encoding: .utf8)
+      // A split.json of another architecture: its blocks and candidates are consistent, and it
+      // recommends one of them (tiny28's own profile gives no clear split).
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(
+        text.replacingOccurrences(of: "\"stage2.block1\"", with: "\"stage9.block1\"").utf8))
+        as? [String: Any])
+      json["recommended_split"] = "stage9.block1"
+      try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted])
+        .write(to: URL(fileURLWithPath: split))
       let report = directory + "/report.md"
       try FileManager.default.removeItem(atPath: report)
       do {

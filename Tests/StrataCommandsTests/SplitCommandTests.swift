@@ -51,7 +51,10 @@ import Testing
       let command = try Self.command([probes, "--output-dir", out, "--bootstrap", "200"])
       let (report, _) = try command.analyze()
       let text = SplitTable(report).rendered
-      #expect(text.contains("recommended split: stage3.block1 (confidence: high)"))
+      // The decision (SplitEvidence) now names the split; a clean step of 0.45 over 3 tasks.
+      #expect(report.decision?.split == "stage3.block1")
+      #expect(text.contains("decision: split at stage3.block1 (p = 0.00"))
+      #expect(text.contains("recommended split: stage3.block1 (confidence: step at stage3.block1 (p = "))
       #expect(text.contains("metrics alone: grad_norm_normalized → stage3.block1, param_shift → "
         + "stage3.block1, 1-cka_old → stage3.block1"))
       #expect(text.contains("head (not a split)"))

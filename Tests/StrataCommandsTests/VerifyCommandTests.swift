@@ -79,7 +79,9 @@ import Testing
       let verify = try #require(try Strata.parseAsRoot(
         ["verify", spec, "--output-dir", directory, "--jobs", "2"]) as? VerifyCommand)
       let (sweep, recommended, _) = try verify.plan()
-      #expect(recommended == "stage2.block1")
+      // tiny28 has 3 body blocks: the split rule reports no clear split there (a step needs at
+      // least 4); the candidates are still the best step's (stage2.block1) neighbourhood.
+      #expect(recommended == nil)
       #expect(sweep.candidates.map(\.split) == ["stem", "stage1.block1", "stage2.block1", "none"])
       #expect(sweep.candidates.map(\.learner) == [.der, .memo, .memo, .memo])
       try verify.run()
@@ -104,8 +106,8 @@ import Testing
       let means = record.candidates.map { c in record.runs.first { $0.candidate == c }!
         .summary.cnn.averageIncrementalAccuracy }
       #expect(record.verdict.best == record.candidates[means.indices.max { means[$0] < means[$1] }!])
-      let gap = means.max()! - means[2]
-      #expect(record.verdict.status == (gap <= 0.01 ? "verified" : "not verified"))
+      // No recommendation to judge (the verdict against the best mean is issue 21's).
+      #expect(record.verdict.status == "no recommendation")
 
       // Again without --resume: refused, nothing touched.
       let before = try Self.modified(output)

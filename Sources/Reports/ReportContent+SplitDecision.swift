@@ -1,0 +1,50 @@
+import Analysis
+import Foundation
+
+extension ReportContent {
+  /// The split section's head: the decision first (split or "no clear split", p-value, seeds,
+  /// the metric it rests on), then the agreement table, then the primary profile's mean over
+  /// seeds with its 95% interval (chart and table). The diagnostics follow in later sections.
+  static func splitDecision(_ d: SplitReport.Decision) -> Section {
+    var s = Section(title: "Split decision")
+    let seeds = d.seeds.map(String.init).joined(separator: ", ")
+    s.text.append((d.split.map { "Split at \($0)" } ?? "No clear split")
+      + String(format: " (p = %.3g; not flat p = %.3g, not a smooth trend p = %.3g). ",
+               d.pValue, d.pFlat, d.pTrend)
+      + "Rests on \(d.primaryMetric) over \(d.seeds.count) seed(s) (\(seeds)) × "
+      + "\(d.tasks.count) task(s), \(d.profiles) profiles; level \(d.level).")
+    s.text.append("Best step: \(d.bestStep ?? "none") (\(d.bestStepRises ? "rising" : "falling")), "
+      + "effect " + (d.effect.map { String(format: "%.4g", $0) } ?? "NaN") + " \(d.primaryMetric)"
+      + (d.effectInNoiseUnits.map { String(format: " (%.3g noise units)", $0) } ?? "") + ".")
+    s.text.append("Metrics used: \(d.metricsUsed.joined(separator: ", "))"
+      + (d.metricsDisagreeing.isEmpty ? "." : "; disagreeing (shown, never averaged): "
+         + d.metricsDisagreeing.joined(separator: ", ") + "."))
+    s.text += d.notes
+    let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
+    s.tables.append(("split_agreement", Table(
+      columns: ["diagnostic"] + d.seeds.map { "rho seed \($0)" } + ["mean rho", "agrees"],
+      rows: d.agreements.map { a in
+        [a.metric] + a.perSeed.map(rho) + [rho(a.meanCorrelation), a.agrees ? "yes" : "no"]
+      })))
+    let seedMeans = (d.seedMeans ?? []).map { $0.map { $0 ?? .nan } }
+    let intervals = d.blocks.indices.map { b in
+      MeanInterval(seedMeans.map { $0[b] }.filter(\.isFinite))
+    }
+    s.tables.append(("split_primary_profile", Table(
+      columns: ["block", "mean over seeds", "95% low", "95% high", "seeds"],
+      rows: d.blocks.indices.map { b in
+        let i = intervals[b]
+        return [d.blocks[b], String(format: "%.4g", i.mean), String(format: "%.4g", i.low),
+                String(format: "%.4g", i.high), "\(i.count)"]
+      })))
+    let chart = BlockProfileChart(
+      title: "\(d.primaryMetric): mean over seeds, 95% interval", yLabel: d.primaryMetric,
+      blocks: d.blocks,
+      series: [.init(name: "mean", values: intervals.map(\.mean)),
+               .init(name: "95% low", values: intervals.map(\.low)),
+               .init(name: "95% high", values: intervals.map(\.high))],
+      split: d.split)
+    s.charts.append(("split_primary_profile", chart.svg))
+    return s
+  }
+}
