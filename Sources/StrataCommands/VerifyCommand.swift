@@ -74,9 +74,18 @@ public struct VerifyCommand: ParsableCommand {
                                                               valueName: "DIR"))
   public var outputDirectory: String = "verify"
 
-  @Option(help: ArgumentHelp("Candidate runs at a time (default 1; with --executor slurm, "
-                             + "array tasks running at once, default Slurm's limits)."))
+  @Option(help: ArgumentHelp("Candidate runs at a time (default 2, sharing the cores, as strata "
+                             + "run; with --executor slurm, array tasks running at once, default "
+                             + "Slurm's limits)."))
   public var jobs: Int?
+
+  @Flag(help: "No candidate list or per-run progress; warnings, the verdicts and the table only.")
+  public var quiet = false
+
+  @Flag(name: .customLong("no-task0-sharing"),
+        help: ArgumentHelp("Every run trains its own task 0 (as independent runs), instead of "
+          + "one task-0 training per seed that every MEMO and DER run of that seed continues from."))
+  public var noTaskZeroSharing = false
 
   @Flag(help: "Continue an earlier verification in DIR: rerun only missing or failed runs.")
   public var resume = false
@@ -137,20 +146,18 @@ public struct VerifyCommand: ParsableCommand {
     request.splits = list(splits)
     request.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     request.seeds = list(seeds).compactMap { Int($0) }
+    request.sharesTaskZero = !noTaskZeroSharing
     return try VerificationPlanning(request)
   }
 
-  /// The candidates of a plan, one line each.
+  /// The candidates of a plan, one line each, and the grid: exemplars per candidate and budget
+  /// ("does not fit" where the model alone exceeds it), runs and task-0 trainings.
   static func describe(_ planning: VerificationPlanning, console: Console) {
-    let sweep = planning.sweep
-    console.info("verifying \(planning.recommended ?? "no recommended split") with "
-      + "\(sweep.candidates.count) candidates × \(sweep.budgets.count) budgets × "
-      + "\(sweep.seeds.count) seeds")
-    for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
+    for line in VerificationGridTable(planning).lines { console.info(line) }
   }
 
   public func run() throws {
-    let console = Console()
+    let console = Console(level: quiet ? .warning : .info)
     if !dryRun { try OutputFolder.claim(outputDirectory) }
     let planning = try planning()
     let sweep = planning.sweep
@@ -178,11 +185,12 @@ public struct VerifyCommand: ParsableCommand {
       } else {
         for task in try sweep.prepareTasks() { print("strata " + task.arguments.joined(separator: " ")) }
       }
+      if quiet { for line in VerificationGridTable(planning).lines { print(line) } }
       return
     }
     let executor: VerifyStage.Executor = slurm.executor == .slurm
       ? .slurm(slurm.settings, limit: jobs, reportDirectory: reportDirectory)
-      : .local(jobs: jobs ?? 1)
+      : .local(jobs: jobs ?? VerifyStage.defaultJobs)
     guard case .merged(let record) = try VerifyStage.run(merge, executor: executor,
                                                          log: console.stageLog)
     else { throw ExitCode(1) }
