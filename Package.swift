@@ -95,6 +95,7 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Analysis", "Recording", "CIL",
                                                  "NN", "Probes"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "Pipeline",
-                                                       "StrataTestSupport"]),
+                                                       "StrataTestSupport"],
+                exclude: ["Oracles"]),
   ]
 )

@@ -5,7 +5,7 @@ python3-h5netcdf, python3-matplotlib):
 
     /usr/bin/python3 notebooks-export/plot_verify.py runs/quickstart/verify.h5 --out figures/
 
-Writes verify-memory.png (average incremental accuracy against total memory in MB, one
+Writes verify-memory.png (average incremental accuracy against total memory in MiB, one
 colour per candidate, every seed a point; MEMO's Figure 1 style) and verify-tasks.png
 (accuracy on all seen classes after each task, mean over seeds, at the first budget).
 """
@@ -23,14 +23,16 @@ def memory_plot(ds, out):
     last_task = ds["task"].values[-1]
     for candidate in ds["candidate"].values:
         sel = ds.sel(candidate=candidate)
-        megabytes = sel["total_bytes"].sel(task=last_task) / 2**20
+        total = sel["total_bytes"].sel(task=last_task)
+        # -1 where the candidate does not fit the budget (no run there, see `fits`).
+        megabytes = total.where(total >= 0) / 2**20
         accuracy = sel["average_incremental_accuracy"]
         ax.plot(megabytes.values.ravel(), 100 * accuracy.values.ravel(), "o",
                 label=f"{candidate} ({str(sel['role'].values)})")
         if ds.sizes["budget"] > 1:
             ax.plot(megabytes.mean("seed").values, 100 * accuracy.mean("seed").values, "-",
                     color=ax.lines[-1].get_color(), alpha=0.6)
-    ax.set_xlabel("total memory (MB): model + exemplars")
+    ax.set_xlabel("total memory (MiB): model + exemplars")
     ax.set_ylabel("average incremental accuracy (%)")
     verdict = ds.attrs.get("verdict", "")
     ax.set_title(f"{verdict}: {ds.attrs.get('recommended', '')} (best {ds.attrs.get('best', '')})",

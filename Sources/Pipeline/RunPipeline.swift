@@ -142,7 +142,8 @@ public struct RunPipeline {
       progress.finished(.planned(planning))
       let merge = VerificationMerge(sweep: planning.sweep, judged: planning.judged,
                                     metric: "average", tolerance: Verdict.defaultTolerance,
-                                    commandLine: CommandLine.arguments.joined(separator: " "))
+                                    commandLine: CommandLine.arguments.joined(separator: " "),
+                                    recommended: planning.recommended)
       guard case .merged(let record) = try VerifyStage.run(merge, executor: settings.executor,
                                                            log: log)
       else { return false }

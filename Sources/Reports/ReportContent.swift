@@ -262,8 +262,9 @@ struct ReportContent {
     var s = Section(title: "Verification at equal memory")
     s.text.append("Verdict: \(v.verdict.status.uppercased()). \(v.verdict.reason). "
       + "Metric: \(v.verdict.metric); tolerance \(percent(v.verdict.tolerance)) points.")
+    VerificationGridContent(v).add(to: &s)
     let memory = XYChart(
-      title: "Accuracy against total memory (model + exemplars)", xLabel: "memory (MB)",
+      title: "Accuracy against total memory (model + exemplars)", xLabel: "memory (MiB)",
       yLabel: "average incremental accuracy", series: v.candidates.map { c in
         .init(name: c, points: v.runs.filter { $0.candidate == c }.map { run in
           .init(x: Double(run.summary.totalBytes.last ?? 0) / 1_048_576,

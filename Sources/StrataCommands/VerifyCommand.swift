@@ -21,20 +21,26 @@ public struct VerifyCommand: ParsableCommand {
       is "no recommendation". Every candidate gets the same total budget of model bytes \
       (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
       parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
-      Every candidate is trained with every seed of --seeds (the seed also sets the class \
-      order, as in PyCIL).
+      Every candidate is trained at every budget of --budget it fits and with every seed of \
+      --seeds (the seed also sets the class order, as in PyCIL; seeds are paired: at one seed \
+      every candidate sees the same data order and initialization). A candidate whose model \
+      alone exceeds a budget is marked as not fitting it (fits = 0) and skipped; a budget \
+      that no candidate fits is an error naming the smallest that would.
 
       Each candidate × budget × seed is one `strata train` process writing its own file \
-      under DIR/runs/ (--jobs at a time; the cores are shared between them), so a sweep can \
-      be resumed (--resume reruns only what is missing or failed) and spread over machines. \
-      Every run of a sweep uses the thread count of its first start (cores / --jobs), so a \
-      resumed run reproduces the one it replaces bit for bit. \
-      The files are merged into DIR/verify.h5 with the accuracy matrices, average \
-      incremental and last accuracy, forgetting, model bytes and exemplars of every run, \
-      and the verdict: "verified" when the recommended split's mean accuracy at the first \
-      budget is within --tolerance of the best candidate's, otherwise "not verified" with \
-      the better split named. With several --budget values verify.h5 also holds the area \
-      under accuracy against memory (MB) of each candidate.
+      under DIR/runs/ (--jobs at a time, default 2; the cores are shared between them), so a \
+      sweep can be resumed (--resume reruns only what is missing or failed) and spread over \
+      machines. MEMO and DER runs train task 0 once per seed: the first run of a seed writes \
+      DIR/runs/task0-<digest>.h5 and the others continue from it (--no-task0-sharing: each \
+      trains its own). Every run of a sweep uses the thread count of its first start \
+      (cores / --jobs), so a resumed run reproduces the one it replaces bit for bit. \
+      The files are merged into DIR/verify.h5: every run's accuracies and ledger, and per \
+      budget the paired difference of every candidate to the reference (the recommended \
+      split, else the best mean) with its 95% t interval over seeds and a verdict (best, \
+      tied, worse than a named split; one seed cannot separate); per candidate the area \
+      under accuracy against memory (AUC-A and AUC-L, MB) with its interval; the root \
+      attribute task0_trainings. --dry-run prints the grid (exemplars per candidate and \
+      budget, runs, task-0 trainings) and the commands.
 
       With --executor slurm the runs not yet complete are one Slurm job array (DIR must be on \
       a filesystem the nodes share), and a merge job writes verify.h5 once they all \
@@ -172,7 +178,8 @@ public struct VerifyCommand: ParsableCommand {
     Self.describe(planning, console: console)
     let merge = VerificationMerge(
       sweep: sweep, judged: planning.judged,
-      metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "))
+      metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "),
+      recommended: planning.recommended)
     if dryRun {
       if slurm.executor == .slurm {
         _ = try sweep.prepareTasks()

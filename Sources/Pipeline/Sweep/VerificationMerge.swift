@@ -16,10 +16,15 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
   public var tolerance: Double
   /// The `strata verify` command line, kept as the merged file's provenance.
   public var commandLine: String
+  /// The split split.json recommends (the per-budget verdicts' reference); nil when none is
+  /// recommended or the candidates were named: then the reference is the best mean, and the
+  /// verdicts say so.
+  public var recommended: String?
 
   public init(sweep: VerificationSweep, judged: String?, metric: String, tolerance: Double,
-              commandLine: String)
+              commandLine: String, recommended: String? = nil)
   {
+    self.recommended = recommended
     self.sweep = sweep
     self.judged = judged
     self.metric = metric
@@ -87,12 +92,12 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     }
     let compared = VerificationStatistics(
       grid: grid { metric == .lastAccuracy ? $0.cnn.lastAccuracy : $0.cnn.averageIncrementalAccuracy },
-      fits: fits, recommended: judged, totalBytes: totalBytes)
+      fits: fits, recommended: recommended, totalBytes: totalBytes)
     let average = metric == .averageIncrementalAccuracy ? compared
       : VerificationStatistics(grid: grid { $0.cnn.averageIncrementalAccuracy }, fits: fits,
-                               recommended: judged, totalBytes: totalBytes)
+                               recommended: recommended, totalBytes: totalBytes)
     let last = VerificationStatistics(grid: grid { $0.cnn.lastAccuracy }, fits: fits,
-                                      recommended: judged, totalBytes: totalBytes)
+                                      recommended: recommended, totalBytes: totalBytes)
     return VerificationStatisticsArrays(
       fits: fits, verdicts: compared.verdictText, metric: metric.rawValue,
       pairedDifference: compared.pairedDifference, pairedDifferenceLow: compared.pairedDifferenceLow,

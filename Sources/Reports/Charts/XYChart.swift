@@ -6,10 +6,15 @@ public struct XYChart: Sendable {
     public var y: Double
     /// Tooltip text beyond the coordinates.
     public var label: String
-    public init(x: Double, y: Double, label: String = "") {
+    /// An error bar from `yLow` to `yHigh` (a confidence interval), drawn when both are finite.
+    public var yLow: Double
+    public var yHigh: Double
+    public init(x: Double, y: Double, label: String = "", yLow: Double = .nan, yHigh: Double = .nan) {
       self.x = x
       self.y = y
       self.label = label
+      self.yLow = yLow
+      self.yHigh = yHigh
     }
   }
 
@@ -44,7 +49,8 @@ public struct XYChart: Sendable {
     let frame = ChartFrame()
     let all = series.flatMap(\.points)
     let x = LinearScale(values: all.map(\.x), range: frame.plotX.lowerBound + 10...frame.plotX.upperBound - 10)
-    let y = LinearScale(values: all.map(\.y), including: yIncluding, range: frame.plotY,
+    let bars = all.flatMap { [$0.yLow, $0.yHigh] }.filter(\.isFinite)
+    let y = LinearScale(values: all.map(\.y) + bars, including: yIncluding, range: frame.plotY,
                         flipped: true)
     return frame.svg(title: title) { s in
       frame.drawYAxis(y, label: yLabel, into: &s)
@@ -56,6 +62,11 @@ public struct XYChart: Sendable {
           let d = finite.enumerated().map { "\($0 == 0 ? "M" : "L")\(SVG.format(x($1.x))) \(SVG.format(y($1.y)))" }
           s.element("path", ["d": d.joined(separator: " "), "fill": "none", "stroke": color,
                              "stroke-width": 2])
+        }
+        for p in finite where p.yLow.isFinite && p.yHigh.isFinite {
+          s.element("path", ["d": "M\(SVG.format(x(p.x))) \(SVG.format(y(p.yLow))) "
+                               + "L\(SVG.format(x(p.x))) \(SVG.format(y(p.yHigh)))",
+                             "stroke": color, "stroke-width": 1.5])
         }
         for p in finite {
           s.group("circle", ["cx": x(p.x), "cy": y(p.y), "r": 4, "fill": color]) {
