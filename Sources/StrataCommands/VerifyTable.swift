@@ -41,16 +41,23 @@ struct VerifyTable {
       var table = TextTable(["split", "AUC-A MB (95% CI)", "AUC-L MB (95% CI)"])
       for (c, candidate) in record.candidates.enumerated() {
         table.add([candidate,
-                   Self.interval(stats.aucMean[c], stats.aucLow[c], stats.aucHigh[c], scale: 1),
-                   Self.interval(stats.aucLastMean[c], stats.aucLastLow[c], stats.aucLastHigh[c],
-                                 scale: 1)])
+                   Self.area(stats.aucMean[c], stats.aucLow[c], stats.aucHigh[c]),
+                   Self.area(stats.aucLastMean[c], stats.aucLastLow[c], stats.aucLastHigh[c])])
       }
       text += "area under accuracy against memory (MB = 2^20 bytes; compare candidates with the "
         + "same budgets only)\n" + table.rendered + "\n"
     }
     if let trainings = record.taskZeroTrainings { text += "task-0 trainings: \(trainings)\n" }
     let v = record.verdict
-    return text + "\(v.status.uppercased()) (first budget): \(v.reason)\n"
+    return text + "summary: \(v.status.uppercased()): \(v.reason)\n"
+  }
+
+  /// "0.1234 [0.1, 0.15]" to 4 significant digits (areas of tiny test models are small).
+  static func area(_ mean: Double, _ low: Double, _ high: Double) -> String {
+    guard mean.isFinite else { return "–" }
+    let m = String(format: "%.4g", mean)
+    guard low.isFinite, high.isFinite else { return m }
+    return m + String(format: " [%.4g, %.4g]", low, high)
   }
 
   /// "1.23 [0.50, 1.96]", "1.23" without an interval, "–" without a value.

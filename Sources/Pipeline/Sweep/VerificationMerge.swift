@@ -46,8 +46,12 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     }
     let runs = try sweep.collect()
     let candidateNames = sweep.candidates.map(\.split)
+    // The summary verdict (root attributes, for older readers): at the first budget the judged
+    // split fits; the per-budget verdicts are in `statistics`.
+    let summaryBudget = sweep.budgets.first { b in runs.contains { $0.candidate == judged && $0.budget == b } }
+      ?? sweep.budgets[0]
     let verdict = Verdict.judge(runs, candidates: candidateNames, recommended: judged,
-                                budget: sweep.budgets[0], metric: verdictMetric,
+                                budget: summaryBudget, metric: verdictMetric,
                                 tolerance: tolerance)
     // The runs' settings, not this process's: the merge trains nothing.
     let provenance = Provenance.current(
