@@ -14,7 +14,7 @@ import Testing
     let spec = Self.repository.appendingPathComponent("analyses/quickstart-fashion-mnist.json").path
     let defaults = try VerificationDefaults.read(spec)
     #expect(defaults.seeds == [1993, 1994])
-    #expect(defaults.budgets == [.bytes(2_000_000), .der(exemplars: 200)])
+    #expect(defaults.budgets == [.bytes(3_000_000), .der(exemplars: 200)])
     #expect(try RunSpec.load(spec).warnings.isEmpty)
   }
 
