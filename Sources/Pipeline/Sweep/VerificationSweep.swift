@@ -78,14 +78,15 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   /// Whether candidate `c` (index) fits budget `b` (index).
   public func fits(candidate c: Int, budget b: Int) -> Bool { (fits?[c][b] ?? 1) == 1 }
 
-  /// The runs to train: every candidate at every budget it fits and every seed, seed-major so
-  /// that the first runs of a sweep train the task 0 of different seeds side by side.
+  /// The runs to train: every candidate at every budget it fits and every seed, candidate-major
+  /// with the seed innermost, so that the first runs of a sweep (one per seed) train the task 0
+  /// of different seeds side by side while the others wait for theirs.
   public var points: [Point] {
-    seeds.flatMap { seed in
-      candidates.indices.flatMap { c in
-        budgets.indices.filter { fits(candidate: c, budget: $0) }.map {
-          Point(candidate: candidates[c].split, learner: candidates[c].learner,
-                budget: budgets[$0], seed: seed)
+    candidates.indices.flatMap { c in
+      budgets.indices.filter { fits(candidate: c, budget: $0) }.flatMap { b in
+        seeds.map {
+          Point(candidate: candidates[c].split, learner: candidates[c].learner, budget: budgets[b],
+                seed: $0)
         }
       }
     }
