@@ -106,6 +106,7 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Analysis", "Recording", "CIL",
                                                  "NN", "Probes"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "Pipeline",
-                                                       "StrataTestSupport"]),
+                                                       "StrataTestSupport"],
+                exclude: ["Oracles"]),
   ]
 )

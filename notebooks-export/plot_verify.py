@@ -133,6 +133,11 @@ def figures(verify, out):
         raise SystemExit(f"{verify}: no such file (set STRATA_RUN to a run folder)")
     os.makedirs(out, exist_ok=True)
     with xr.open_dataset(verify, engine="h5netcdf") as ds:
+        # Byte and exemplar counts are -1 where a candidate does not fit a budget (no run there,
+        # see `fits`); the accuracies are NaN there already.
+        for name in ("model_bytes", "exemplars", "total_bytes"):
+            if name in ds:
+                ds[name] = ds[name].where(ds[name] >= 0)
         return [memory_plot(ds, out), task_curves(ds, out)]
 
 

@@ -72,6 +72,8 @@ public struct RunSpec: Sendable, Equatable {
     "epochs", "lrate", "milestones", "weight_decay", "lrate_decay", "batch_size", "scheduler",
     "train_base", "train_shared", "alpha_aux", "T", "train_per_class",
     "test_per_class", "image_size", "family",
+    // Read by the verify stage of `strata run` (`VerificationDefaults`), not by a run.
+    "verify_seeds", "verify_budgets",
   ]
 
   /// PyCIL keys without an effect here (devices, logging, resuming PyCIL's own checkpoints).

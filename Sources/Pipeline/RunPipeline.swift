@@ -23,7 +23,7 @@ public struct RunPipeline {
     public var spec: String
     public var directory: String
     /// How the verification's runs execute (`.local(jobs: 2)` by default).
-    public var executor: VerifyStage.Executor = .local(jobs: 2)
+    public var executor: VerifyStage.Executor = .local(jobs: VerifyStage.defaultJobs)
     /// Verification budgets and seeds; empty: the run's defaults.
     public var budgets: [MemoryLedger.Budget] = []
     public var seeds: [Int] = []
@@ -151,13 +151,16 @@ public struct RunPipeline {
       var request = VerificationPlanning.Request(spec: runSpec, probes: probes,
                                                  splitFile: directory + "/split.json",
                                                  directory: directory)
-      request.budgets = settings.budgets
-      request.seeds = settings.seeds
+      // The command line's, else the spec's verify_budgets / verify_seeds.
+      let defaults = try VerificationDefaults.read(runSpec)
+      request.budgets = settings.budgets.isEmpty ? defaults.budgets : settings.budgets
+      request.seeds = settings.seeds.isEmpty ? defaults.seeds : settings.seeds
       let planning = try VerificationPlanning(request)
       progress.finished(.planned(planning))
       let merge = VerificationMerge(sweep: planning.sweep, judged: planning.judged,
                                     metric: "average", tolerance: Verdict.defaultTolerance,
-                                    commandLine: CommandLine.arguments.joined(separator: " "))
+                                    commandLine: CommandLine.arguments.joined(separator: " "),
+                                    recommended: planning.recommended)
       guard case .merged(let record) = try VerifyStage.run(merge, executor: settings.executor,
                                                            log: log)
       else { return false }

@@ -26,6 +26,9 @@ public struct VerificationPlanning: Sendable {
     public var seeds: [Int] = []
     /// Folder of runs/ and verify.h5.
     public var directory: String
+    /// MEMO and DER runs continue from one task-0 training per seed (false: each trains its
+    /// own, as independent runs; for measuring what sharing saves).
+    public var sharesTaskZero = true
 
     public init(spec: String, probes: String?, splitFile: String, directory: String) {
       self.spec = spec
@@ -42,6 +45,8 @@ public struct VerificationPlanning: Sendable {
   public var judged: String?
   /// The budgets as asked (or the default), the first being the verdict's.
   public var budgets: [MemoryLedger.Budget]
+  /// The grid: what fits where, with how many exemplars.
+  public var grid: VerificationGrid
 
   /// The run's facts for planning: its run record when `probes` has one, else the spec's plan
   /// and its data (what the probe stage would record).
@@ -94,10 +99,21 @@ public struct VerificationPlanning: Sendable {
     }
     let order = architecture.legalSplits.map(\.description)
     candidates.sort { order.firstIndex(of: $0.split)! < order.firstIndex(of: $1.split)! }
-    let bytes = requested.map { ledger.bytes(of: $0, tasks: run.tasks) }
+    let seeds = request.seeds.isEmpty ? [runSpec.seed] : request.seeds
+    do {
+      grid = try VerificationGrid(
+        ledger: ledger, tasks: run.tasks,
+        candidates: try candidates.map {
+          .init(split: try architecture.split(named: $0.split, file: request.spec, keyPath: "--splits"),
+                learner: $0.learner, roles: [$0.role])
+        },
+        budgets: requested, seeds: seeds)
+    } catch let error as VerificationGridError {
+      throw SweepError(path: request.spec, message: error.description)
+    }
     sweep = VerificationSweep(specFile: request.spec, directory: request.directory,
-                              candidates: candidates, budgets: bytes,
-                              seeds: request.seeds.isEmpty ? [runSpec.seed] : request.seeds)
+                              candidates: candidates, budgets: grid.budgetBytes, seeds: seeds,
+                              fits: grid.fitsTable, sharesTaskZero: request.sharesTaskZero)
     self.recommended = recommended
     judged = names.contains("auto") ? recommended : names.first
     budgets = requested

@@ -5,6 +5,10 @@ import Recording
 /// The verify stage: the planned sweep's runs (each a `strata train` writing its record under
 /// `runs/`), locally or on Slurm, then the merge into `verify.h5` with the verdict.
 public enum VerifyStage {
+  /// Runs at a time by default, for `strata verify` and `strata run` alike: two processes
+  /// sharing the cores keep them busy through each run's serial parts.
+  public static let defaultJobs = 2
+
   /// How the runs execute.
   public enum Executor: Sendable {
     /// Child processes here, `jobs` at a time.

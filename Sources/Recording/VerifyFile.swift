@@ -57,6 +57,12 @@ public struct VerificationRecord: Sendable {
   /// The run record of the run verified (`/run`; class order and names are those of the first
   /// seed's run); nil in files written before it existed.
   public var run: RunRecord?
+  /// The grid's statistics (fits, per-budget verdicts, paired differences, AUC); nil in files
+  /// written before they existed.
+  public var statistics: VerificationStatisticsArrays?
+  /// How many task-0 trainings the sweep's runs continued from (root attribute
+  /// `task0_trainings`); nil when not recorded.
+  public var taskZeroTrainings: Int?
 
   public init(candidates: [String], roles: [String], budgets: [Int], seeds: [Int], runs: [Run],
               verdict: Verdict, provenance: Provenance, run: RunRecord? = nil)
@@ -94,26 +100,36 @@ public struct VerificationRecord: Sendable {
 /// Written to `<path>.partial`, then renamed over `path`.
 public enum VerifyFile {
   public static func write(_ record: VerificationRecord, to path: String) throws {
-    var grid: [VerificationRecord.Run] = []
+    // Candidate-major slots; nil where the candidate does not fit the budget (`fits` = 0).
+    var slots: [VerificationRecord.Run?] = []
     var missing: [String] = []
-    for candidate in record.candidates {
-      for budget in record.budgets {
+    for (c, candidate) in record.candidates.enumerated() {
+      for (b, budget) in record.budgets.enumerated() {
+        let fits = record.statistics.map { $0.fits[c][b] == 1 } ?? true
         for seed in record.seeds {
-          if let run = record.run(candidate, budget: budget, seed: seed) {
-            grid.append(run)
-          } else {
-            missing.append("\(candidate) at \(budget) bytes, seed \(seed)")
-          }
+          let run = record.run(candidate, budget: budget, seed: seed)
+          if fits && run == nil { missing.append("\(candidate) at \(budget) bytes, seed \(seed)") }
+          slots.append(fits ? run : nil)
         }
       }
     }
     guard missing.isEmpty else {
       throw RecordingError(path: path, message: "runs missing: " + missing.joined(separator: "; "))
     }
-    let tasks = grid.first?.summary.cnn.taskCount ?? 0
+    let grid = slots.compactMap { $0 }
+    guard !grid.isEmpty else { throw RecordingError(path: path, message: "no run to record") }
+    let tasks = grid[0].summary.cnn.taskCount
     if let odd = grid.first(where: { $0.summary.cnn.taskCount != tasks }) {
       throw RecordingError(path: path, message: "\(odd.summary.path) has "
         + "\(odd.summary.cnn.taskCount) tasks, the others \(tasks)")
+    }
+    let nan = { (count: Int) in Array(repeating: Double.nan, count: count) }
+    func doubles(_ per: Int, _ values: (TrainingSummary) -> [Double]) -> [Double] {
+      slots.flatMap { $0.map { values($0.summary) } ?? nan(per) }
+    }
+    func integers(_ values: (TrainingSummary) -> [Int]) -> [Int64] {
+      slots.flatMap { $0.map { values($0.summary).map(Int64.init) }
+        ?? Array(repeating: -1, count: tasks) }
     }
 
     try writeAtomically(path) { file in
@@ -132,7 +148,9 @@ public enum VerifyFile {
                         "0-based task index as in every Strata file (task 0 is the first task)")
       try root.describe("task_seen", "task evaluated", "1", "0-based task whose classes are scored")
       try root.createVariable("method", dimensions: ["candidate"],
-                              values: record.candidates.map { c in grid.first { $0.candidate == c }!.summary.method })
+                              values: record.candidates.map { c in
+                                grid.first { $0.candidate == c }?.summary.method ?? (c == "stem" ? "der" : "memo")
+                              })
       try root.describe("method", "learner", "", "the learner that trained the candidate (memo, der)")
       try root.createVariable("role", dimensions: ["candidate"], values: record.roles)
       try root.describe("role", "why the candidate is compared", "",
@@ -146,48 +164,35 @@ public enum VerifyFile {
         try root.describe(name, long, units, description)
       }
       try variable("accuracy_cnn", ["task", "task_seen"],
-                   grid.flatMap { $0.summary.cnn.values.flatMap { $0 } },
+                   doubles(tasks * tasks) { $0.cnn.values.flatMap { $0 } },
                    "classifier (CNN) top-1 accuracy per task", "1",
                    "after task t on the test images of task j's classes; NaN for j > t")
-      try variable("accuracy_cnn_total", ["task"], grid.flatMap(\.summary.cnn.total),
+      try variable("accuracy_cnn_total", ["task"], doubles(tasks) { $0.cnn.total },
                    "classifier (CNN) top-1 accuracy on all seen classes", "1",
                    "after task t on every class seen so far")
       try variable("accuracy_nme", ["task", "task_seen"],
-                   grid.flatMap { $0.summary.nme?.values.flatMap { $0 }
-                     ?? Array(repeating: .nan, count: tasks * tasks) },
+                   doubles(tasks * tasks) { $0.nme?.values.flatMap { $0 } ?? nan(tasks * tasks) },
                    "nearest-mean (NME) top-1 accuracy per task", "1",
                    "as accuracy_cnn with the nearest class mean; NaN for a method without exemplars")
       try variable("accuracy_nme_total", ["task"],
-                   grid.flatMap { $0.summary.nme?.total ?? Array(repeating: .nan, count: tasks) },
+                   doubles(tasks) { $0.nme?.total ?? nan(tasks) },
                    "nearest-mean (NME) top-1 accuracy on all seen classes", "1",
-                   "NaN for a method without exemplars")
-      try variable("average_incremental_accuracy", [], grid.map(\.summary.cnn.averageIncrementalAccuracy),
+                   "NaN for a method without exemplars or a candidate that does not fit")
+      try variable("average_incremental_accuracy", [], doubles(1) { [$0.cnn.averageIncrementalAccuracy] },
                    "average incremental accuracy (CNN)", "1", "mean over tasks of accuracy_cnn_total")
-      try variable("last_accuracy", [], grid.map(\.summary.cnn.lastAccuracy),
+      try variable("last_accuracy", [], doubles(1) { [$0.cnn.lastAccuracy] },
                    "last accuracy (CNN)", "1", "accuracy_cnn_total after the last task")
-      try variable("forgetting", [], grid.map(\.summary.cnn.forgetting), "average forgetting (CNN)",
+      try variable("forgetting", [], doubles(1) { [$0.cnn.forgetting] }, "average forgetting (CNN)",
                    "1", "mean over old tasks of the best earlier accuracy minus the last")
       for (name, values, units, long) in [
-        ("model_bytes", grid.flatMap(\.summary.modelBytes), "bytes", "model bytes after the task"),
-        ("exemplars", grid.flatMap(\.summary.exemplars), "1", "exemplars after the task"),
-        ("total_bytes", grid.flatMap(\.summary.totalBytes), "bytes", "model plus exemplar bytes after the task"),
+        ("model_bytes", integers(\.modelBytes), "bytes", "model bytes after the task"),
+        ("exemplars", integers(\.exemplars), "1", "exemplars after the task"),
+        ("total_bytes", integers(\.totalBytes), "bytes", "model plus exemplar bytes after the task"),
       ] {
-        try root.createVariable(name, dimensions: point + ["task"], values: values.map(Int64.init))
-        try root.describe(name, long, units, long)
+        try root.createVariable(name, dimensions: point + ["task"], values: values)
+        try root.describe(name, long, units, long + "; -1 where the candidate does not fit the budget")
       }
-      if let areas = record.areas {
-        let shape = record.candidates.count * record.seeds.count
-        for (name, values, what) in [("auc_average", areas.average, "average incremental"),
-                                     ("auc_last", areas.last, "last")] {
-          guard values.count == shape else {
-            throw RecordingError(path: path, message: "\(name) has \(values.count) values, "
-              + "expected \(shape) (candidate × seed)")
-          }
-          try root.createVariable(name, dimensions: ["candidate", "seed"], values: values)
-          try root.describe(name, "area under accuracy against memory", "MB",
-                            "trapezoid over the budgets of \(what) accuracy (fraction) against total memory in MB (2^20 bytes)")
-        }
-      }
+      if let statistics = record.statistics { try writeStatistics(statistics, into: root) }
       let attributes = root.attributes
       let v = record.verdict
       try attributes.write("verdict", v.status)
@@ -198,6 +203,9 @@ public enum VerifyFile {
       try attributes.write("verdict_reason", v.reason)
       try attributes.write("architecture", grid[0].summary.architecture)
       try attributes.write("dataset", grid[0].summary.dataset)
+      if let trainings = record.taskZeroTrainings {
+        try attributes.write("task0_trainings", Int32(trainings))
+      }
       try record.provenance.write(to: attributes)
       try record.run?.write(into: root)
     }
@@ -265,11 +273,18 @@ extension VerifyFile {
       }
       return m
     }
+    let statistics = try readStatistics(root, candidates: candidates.count, budgets: budgets.count,
+                                        seeds: seeds.count, path: path)
     var runs: [VerificationRecord.Run] = []
     var i = 0
     for (c, candidate) in candidates.enumerated() {
-      for budget in budgets {
+      for (b, budget) in budgets.enumerated() {
         for seed in seeds {
+          // No run where the candidate does not fit (its slots hold NaN and -1).
+          if let statistics, statistics.fits[c][b] != 1 {
+            i += 1
+            continue
+          }
           let slice = i * tasks..<(i + 1) * tasks
           let hasNME = nmeTotal[slice].contains { !$0.isNaN }
           let summary = TrainingSummary(
@@ -288,9 +303,14 @@ extension VerifyFile {
       status: try attributes.read("verdict"), recommended: try attributes.read("recommended"),
       best: try attributes.read("best"), metric: try attributes.read("metric"),
       tolerance: try attributes.read("tolerance"), reason: try attributes.read("verdict_reason"))
-    return VerificationRecord(candidates: candidates, roles: roles,
-                              budgets: budgets, seeds: seeds, runs: runs, verdict: verdict,
-                              provenance: try Provenance(reading: attributes, path: path),
-                              run: try RunRecord(reading: root, path: path))
+    var record = VerificationRecord(candidates: candidates, roles: roles,
+                                    budgets: budgets, seeds: seeds, runs: runs, verdict: verdict,
+                                    provenance: try Provenance(reading: attributes, path: path),
+                                    run: try RunRecord(reading: root, path: path))
+    record.statistics = statistics
+    if try attributes.contains("task0_trainings") {
+      record.taskZeroTrainings = Int(try attributes.read("task0_trainings", as: Int32.self))
+    }
+    return record
   }
 }

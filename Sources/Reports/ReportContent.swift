@@ -322,6 +322,7 @@ struct ReportContent {
     var s = Section(title: "Verification at equal memory")
     s.text.append("Verdict: \(v.verdict.status.uppercased()). \(v.verdict.reason). "
       + "Metric: \(v.verdict.metric); tolerance \(percent(v.verdict.tolerance)) points.")
+    VerificationGridContent(v).add(to: &s)
     s.charts.append(("accuracy_memory", accuracyAgainstMemory(v)))
     for (k, budget) in v.budgets.enumerated() {
       s.charts.append((k == 0 ? "accuracy_tasks" : "accuracy_tasks_\(budget)",

@@ -89,7 +89,7 @@ public struct RunCommand: ParsableCommand {
     var settings = RunPipeline.Settings(spec: spec, directory: directory)
     settings.executor = slurm.executor == .slurm
       ? .slurm(slurm.settings, limit: jobs, reportDirectory: directory)
-      : .local(jobs: jobs ?? 2)
+      : .local(jobs: jobs ?? VerifyStage.defaultJobs)
     settings.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     settings.seeds = list(seeds).compactMap { Int($0) }
     settings.probeSeeds = probeSeeds.map { list($0).compactMap { Int($0) } }

@@ -61,6 +61,12 @@ public struct TrainCommand: ParsableCommand {
   @Flag(help: "Start over, replacing an existing output and its checkpoints.")
   public var overwrite = false
 
+  @Option(name: .customLong("task0-dir"), help: ArgumentHelp(
+    "MEMO and DER: continue from the task-0 training in DIR/task0-<digest>.h5, training and "
+      + "writing it first when it is not there (verification sweeps train task 0 once per seed).",
+    valueName: "dir"))
+  public var taskZeroDirectory: String?
+
   @OptionGroup public var logging: OutputOptions
 
   public init() {}
@@ -164,7 +170,17 @@ public struct TrainCommand: ParsableCommand {
           + "run (set \(ComputeContext.convolutionVariable)=\(written))")
       }
     } else {
-      run = try ClassIncrementalRun(plan: plan, data: data, context: context)
+      if let taskZeroDirectory, ClassIncrementalRun.taskZeroSharing.contains(plan.spec.modelName) {
+        let shared = try TaskZeroSharing.run(plan: plan, data: data, context: context,
+                                             directory: taskZeroDirectory, commandLine: commandLine)
+        run = shared.run
+        switch shared.source {
+        case .trained(let path): console.info("trained task 0 and wrote \(path)")
+        case .reused(let path): console.info("task 0 from \(path)")
+        }
+      } else {
+        run = try ClassIncrementalRun(plan: plan, data: data, context: context)
+      }
       try FileManager.default.createDirectory(atPath: checkpointDirectory,
                                               withIntermediateDirectories: true)
       // Only with --overwrite are there any (checkFiles): an earlier run's must not mix in.

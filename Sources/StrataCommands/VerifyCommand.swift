@@ -21,20 +21,26 @@ public struct VerifyCommand: ParsableCommand {
       is "no recommendation". Every candidate gets the same total budget of model bytes \
       (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
       parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
-      Every candidate is trained with every seed of --seeds (the seed also sets the class \
-      order, as in PyCIL).
+      Every candidate is trained at every budget of --budget it fits and with every seed of \
+      --seeds (the seed also sets the class order, as in PyCIL; seeds are paired: at one seed \
+      every candidate sees the same data order and initialization). A candidate whose model \
+      alone exceeds a budget is marked as not fitting it (fits = 0) and skipped; a budget \
+      that no candidate fits is an error naming the smallest that would.
 
       Each candidate × budget × seed is one `strata train` process writing its own file \
-      under DIR/runs/ (--jobs at a time; the cores are shared between them), so a sweep can \
-      be resumed (--resume reruns only what is missing or failed) and spread over machines. \
-      Every run of a sweep uses the thread count of its first start (cores / --jobs), so a \
-      resumed run reproduces the one it replaces bit for bit. \
-      The files are merged into DIR/verify.h5 with the accuracy matrices, average \
-      incremental and last accuracy, forgetting, model bytes and exemplars of every run, \
-      and the verdict: "verified" when the recommended split's mean accuracy at the first \
-      budget is within --tolerance of the best candidate's, otherwise "not verified" with \
-      the better split named. With several --budget values verify.h5 also holds the area \
-      under accuracy against memory (MB) of each candidate.
+      under DIR/runs/ (--jobs at a time, default 2; the cores are shared between them), so a \
+      sweep can be resumed (--resume reruns only what is missing or failed) and spread over \
+      machines. MEMO and DER runs train task 0 once per seed: the first run of a seed writes \
+      DIR/runs/task0-<digest>.h5 and the others continue from it (--no-task0-sharing: each \
+      trains its own). Every run of a sweep uses the thread count of its first start \
+      (cores / --jobs), so a resumed run reproduces the one it replaces bit for bit. \
+      The files are merged into DIR/verify.h5: every run's accuracies and ledger, and per \
+      budget the paired difference of every candidate to the reference (the recommended \
+      split, else the best mean) with its 95% t interval over seeds and a verdict (best, \
+      tied, worse than a named split; one seed cannot separate); per candidate the area \
+      under accuracy against memory (AUC-A and AUC-L, MB) with its interval; the root \
+      attribute task0_trainings. --dry-run prints the grid (exemplars per candidate and \
+      budget, runs, task-0 trainings) and the commands.
 
       With --executor slurm the runs not yet complete are one Slurm job array (DIR must be on \
       a filesystem the nodes share), and a merge job writes verify.h5 once they all \
@@ -74,9 +80,18 @@ public struct VerifyCommand: ParsableCommand {
                                                               valueName: "DIR"))
   public var outputDirectory: String = "verify"
 
-  @Option(help: ArgumentHelp("Candidate runs at a time (default 1; with --executor slurm, "
-                             + "array tasks running at once, default Slurm's limits)."))
+  @Option(help: ArgumentHelp("Candidate runs at a time (default 2, sharing the cores, as strata "
+                             + "run; with --executor slurm, array tasks running at once, default "
+                             + "Slurm's limits)."))
   public var jobs: Int?
+
+  @Flag(help: "No candidate list or per-run progress; warnings, the verdicts and the table only.")
+  public var quiet = false
+
+  @Flag(name: .customLong("no-task0-sharing"),
+        help: ArgumentHelp("Every run trains its own task 0 (as independent runs), instead of "
+          + "one task-0 training per seed that every MEMO and DER run of that seed continues from."))
+  public var noTaskZeroSharing = false
 
   @Flag(help: "Continue an earlier verification in DIR: rerun only missing or failed runs.")
   public var resume = false
@@ -137,20 +152,18 @@ public struct VerifyCommand: ParsableCommand {
     request.splits = list(splits)
     request.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
     request.seeds = list(seeds).compactMap { Int($0) }
+    request.sharesTaskZero = !noTaskZeroSharing
     return try VerificationPlanning(request)
   }
 
-  /// The candidates of a plan, one line each.
+  /// The candidates of a plan, one line each, and the grid: exemplars per candidate and budget
+  /// ("does not fit" where the model alone exceeds it), runs and task-0 trainings.
   static func describe(_ planning: VerificationPlanning, console: Console) {
-    let sweep = planning.sweep
-    console.info("verifying \(planning.recommended ?? "no recommended split") with "
-      + "\(sweep.candidates.count) candidates × \(sweep.budgets.count) budgets × "
-      + "\(sweep.seeds.count) seeds")
-    for c in sweep.candidates { console.info("  \(c.split) (\(c.learner.rawValue); \(c.role))") }
+    for line in VerificationGridTable(planning).lines { console.info(line) }
   }
 
   public func run() throws {
-    let console = Console()
+    let console = Console(level: quiet ? .warning : .info)
     if !dryRun { try OutputFolder.claim(outputDirectory) }
     let planning = try planning()
     let sweep = planning.sweep
@@ -165,7 +178,8 @@ public struct VerifyCommand: ParsableCommand {
     Self.describe(planning, console: console)
     let merge = VerificationMerge(
       sweep: sweep, judged: planning.judged,
-      metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "))
+      metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "),
+      recommended: planning.recommended)
     if dryRun {
       if slurm.executor == .slurm {
         _ = try sweep.prepareTasks()
@@ -178,11 +192,12 @@ public struct VerifyCommand: ParsableCommand {
       } else {
         for task in try sweep.prepareTasks() { print("strata " + task.arguments.joined(separator: " ")) }
       }
+      if quiet { for line in VerificationGridTable(planning).lines { print(line) } }
       return
     }
     let executor: VerifyStage.Executor = slurm.executor == .slurm
       ? .slurm(slurm.settings, limit: jobs, reportDirectory: reportDirectory)
-      : .local(jobs: jobs ?? 1)
+      : .local(jobs: jobs ?? VerifyStage.defaultJobs)
     guard case .merged(let record) = try VerifyStage.run(merge, executor: executor,
                                                          log: console.stageLog)
     else { throw ExitCode(1) }

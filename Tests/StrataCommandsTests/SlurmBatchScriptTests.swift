@@ -113,8 +113,13 @@ import Testing
           specFile: "spec.json", directory: "out",
           candidates: [.init(split: "stem", learner: .der, role: "DER"),
                        .init(split: "stage3.block1", learner: .memo, role: "recommended")],
-          budgets: [24_684_160], seeds: [1993, 1994]),
-        judged: "stage3.block1", metric: "last", tolerance: 0.02, commandLine: "strata verify spec.json")
+          budgets: [24_684_160], seeds: [1993, 1994], fits: [[0], [1]]),
+        judged: "stage3.block1", metric: "last", tolerance: 0.02, commandLine: "strata verify spec.json",
+        recommended: "stage3.block1")
+      // DER does not fit: only the MEMO split's two seeds are runs, each sharing its task 0.
+      #expect(merge.sweep.points.map(\.name) == ["stage3.block1__b24684160__s1993",
+                                                 "stage3.block1__b24684160__s1994"])
+      #expect(merge.sweep.task(merge.sweep.points[0]).arguments.suffix(2) == ["--task0-dir", "out/runs"])
       let absolute = SlurmExecutor.absolute(merge)
       let cwd = FileManager.default.currentDirectoryPath
       #expect(absolute.sweep.specFile == cwd + "/spec.json" && absolute.sweep.directory == cwd + "/out")

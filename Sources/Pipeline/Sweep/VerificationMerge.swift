@@ -16,10 +16,15 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
   public var tolerance: Double
   /// The `strata verify` command line, kept as the merged file's provenance.
   public var commandLine: String
+  /// The split split.json recommends (the per-budget verdicts' reference); nil when none is
+  /// recommended or the candidates were named: then the reference is the best mean, and the
+  /// verdicts say so.
+  public var recommended: String?
 
   public init(sweep: VerificationSweep, judged: String?, metric: String, tolerance: Double,
-              commandLine: String)
+              commandLine: String, recommended: String? = nil)
   {
+    self.recommended = recommended
     self.sweep = sweep
     self.judged = judged
     self.metric = metric
@@ -41,8 +46,12 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     }
     let runs = try sweep.collect()
     let candidateNames = sweep.candidates.map(\.split)
+    // The summary verdict (root attributes, for older readers): at the first budget the judged
+    // split fits; the per-budget verdicts are in `statistics`.
+    let summaryBudget = sweep.budgets.first { b in runs.contains { $0.candidate == judged && $0.budget == b } }
+      ?? sweep.budgets[0]
     let verdict = Verdict.judge(runs, candidates: candidateNames, recommended: judged,
-                                budget: sweep.budgets[0], metric: verdictMetric,
+                                budget: summaryBudget, metric: verdictMetric,
                                 tolerance: tolerance)
     // The runs' settings, not this process's: the merge trains nothing.
     let provenance = Provenance.current(
@@ -56,9 +65,50 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     var record = VerificationRecord(candidates: candidateNames, roles: sweep.candidates.map(\.role),
                                     budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
                                     verdict: verdict, provenance: provenance, run: run)
-    record.areas = VerificationAreas.compute(record)
+    record.statistics = statistics(runs, metric: verdictMetric)
+    // Shared: the task-0 files the runs continued from; independent: every run trained its own.
+    record.taskZeroTrainings = (sweep.sharesTaskZero ?? false)
+      ? sweep.taskZeroFiles().count : sweep.points.count
     try VerifyFile.write(record, to: output)
     return record
+  }
+
+  /// The grid's statistics for verify.h5: `metric` for the paired differences and verdicts,
+  /// average incremental and last accuracy for AUC-A and AUC-L (memory: what each run held).
+  func statistics(_ runs: [VerificationRecord.Run], metric: Verdict.Metric)
+    -> VerificationStatisticsArrays
+  {
+    let names = sweep.candidates.map(\.split)
+    func grid(_ value: @escaping (TrainingSummary) -> Double) -> AccuracyGrid {
+      AccuracyGrid(candidates: names, budgets: sweep.budgets, seeds: sweep.seeds) { c, b, s in
+        runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }.map { value($0.summary) }
+      }
+    }
+    let totalBytes = names.map { c in
+      sweep.budgets.map { b in
+        sweep.seeds.map { s in
+          runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }?.summary.totalBytes.last ?? b
+        }
+      }
+    }
+    let fits = sweep.candidates.indices.map { c in
+      sweep.budgets.indices.map { sweep.fits(candidate: c, budget: $0) ? Int32(1) : 0 }
+    }
+    let compared = VerificationStatistics(
+      grid: grid { metric == .lastAccuracy ? $0.cnn.lastAccuracy : $0.cnn.averageIncrementalAccuracy },
+      fits: fits, recommended: recommended, totalBytes: totalBytes)
+    let average = metric == .averageIncrementalAccuracy ? compared
+      : VerificationStatistics(grid: grid { $0.cnn.averageIncrementalAccuracy }, fits: fits,
+                               recommended: recommended, totalBytes: totalBytes)
+    let last = VerificationStatistics(grid: grid { $0.cnn.lastAccuracy }, fits: fits,
+                                      recommended: recommended, totalBytes: totalBytes)
+    return VerificationStatisticsArrays(
+      fits: fits, verdicts: compared.verdictText, metric: metric.rawValue,
+      pairedDifference: compared.pairedDifference, pairedDifferenceLow: compared.pairedDifferenceLow,
+      pairedDifferenceHigh: compared.pairedDifferenceHigh, auc: average.auc,
+      aucMean: average.aucMean, aucLow: average.aucLow, aucHigh: average.aucHigh,
+      aucLast: last.auc, aucLastMean: last.aucMean, aucLastLow: last.aucLow,
+      aucLastHigh: last.aucHigh)
   }
 
   /// Stores the settings for a merge that runs elsewhere (a Slurm job).

@@ -56,23 +56,48 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   public var candidates: [Candidate]
   public var budgets: [Int]
   public var seeds: [Int]
+  /// `fits[candidate][budget]`, 1 where the candidate's model fits the budget (`VerificationGrid`);
+  /// nil in settings written before it existed: every candidate fits.
+  public var fits: [[Int32]]?
+  /// Whether MEMO and DER runs continue from one task-0 training per seed (`task0-<digest>.h5`
+  /// under `runs/`) instead of each training its own task 0.
+  public var sharesTaskZero: Bool?
 
   public init(specFile: String, directory: String, candidates: [Candidate], budgets: [Int],
-              seeds: [Int])
+              seeds: [Int], fits: [[Int32]]? = nil, sharesTaskZero: Bool = true)
   {
     self.specFile = specFile
     self.directory = directory
     self.candidates = candidates
     self.budgets = budgets
     self.seeds = seeds
+    self.fits = fits
+    self.sharesTaskZero = sharesTaskZero
   }
 
+  /// Whether candidate `c` (index) fits budget `b` (index).
+  public func fits(candidate c: Int, budget b: Int) -> Bool { (fits?[c][b] ?? 1) == 1 }
+
+  /// The runs to train: every candidate at every budget it fits and every seed, candidate-major
+  /// with the seed innermost, so that the first runs of a sweep (one per seed) train the task 0
+  /// of different seeds side by side while the others wait for theirs.
   public var points: [Point] {
-    candidates.flatMap { c in
-      budgets.flatMap { b in
-        seeds.map { Point(candidate: c.split, learner: c.learner, budget: b, seed: $0) }
+    candidates.indices.flatMap { c in
+      budgets.indices.filter { fits(candidate: c, budget: $0) }.flatMap { b in
+        seeds.map {
+          Point(candidate: candidates[c].split, learner: candidates[c].learner, budget: budgets[b],
+                seed: $0)
+        }
       }
     }
+  }
+
+  /// The task-0 trainings the sweep's runs continued from: the complete `task0-*.h5` under
+  /// `runs/` (one per seed when every run shares it).
+  public func taskZeroFiles() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
+    return names.filter { $0.hasPrefix("task0-") && $0.hasSuffix(".h5") }.sorted()
+      .map { runsDirectory + "/" + $0 }
   }
 
   public var runsDirectory: String { directory + "/runs" }
@@ -177,9 +202,12 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     let checkpoints = "\(runsDirectory)/\(point.name).checkpoints"
     let restart = FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.h5")
       ? "--resume" : "--overwrite"
+    // MEMO and DER continue from their seed's task 0, trained by whichever run gets there first.
+    let shared = (sharesTaskZero ?? false) && [.memo, .der].contains(point.learner)
     return SweepTask(name: point.name,
                      arguments: ["train", spec(point), "--output", output(point), "--checkpoint-dir",
-                                 checkpoints, restart, "--quiet"],
+                                 checkpoints, restart, "--quiet"]
+                       + (shared ? ["--task0-dir", runsDirectory] : []),
                      output: output(point))
   }
 
@@ -188,7 +216,7 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     (try? TrainingRecord.read(task.output)) != nil
   }
 
-  /// The records of every point; a missing or unreadable one is an error naming it.
+  /// The records of every point that fits; a missing or unreadable one is an error naming it.
   public func collect() throws -> [VerificationRecord.Run] {
     try points.map { point in
       VerificationRecord.Run(candidate: point.candidate, budget: point.budget, seed: point.seed,

@@ -18,7 +18,14 @@ aia = ds["average_incremental_accuracy"]
 print(json.dumps({
     "shapes": shapes,
     "verdict": verdict,
-    "dims": {name: list(ds[name].dims) for name in ["accuracy_cnn", "total_bytes", "auc_average"]},
+    "dims": {name: list(ds[name].dims) for name in ["accuracy_cnn", "total_bytes", "auc", "fits",
+                                                    "verdict", "paired_difference", "auc_mean",
+                                                    "auc_last_ci_high"]},
+    "units": {name: str(ds[name].attrs.get("units")) for name in ["auc", "paired_difference", "fits"]},
+    "fits_b": [int(v) for v in ds["fits"].sel(candidate="b").values],
+    "verdict_last": str(ds["verdict"].isel(budget=-1).values),
+    "auc_a_seed2": float(ds["auc"].sel(candidate="a", seed=2)),
+    "task0_trainings": int(ds.attrs.get("task0_trainings", -1)),
     "candidates": [str(c) for c in ds["candidate"].values],
     "budgets": [int(b) for b in ds["budget"].values],
     # Label-based lookup: the mean over seeds of one candidate at the first budget.

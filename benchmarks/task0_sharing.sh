@@ -1,0 +1,49 @@
+#!/bin/sh
+# What training task 0 once per seed saves (issue 21): the same verification sweep on a
+# B50-shaped protocol (Fashion-MNIST, the first task half the classes, then one task of 5), once
+# with task 0 shared (one task-0 training per seed, every MEMO and DER run continuing from it)
+# and once with every run training its own task 0 (--no-task0-sharing), back to back. Prints
+# both wall-clock times, their ratio (goal <= 0.65) and whether the two verify.h5 hold the same
+# accuracies (they should, bit for bit: same thread count and convolution setting).
+#
+# Run on an otherwise idle machine, from the repository root, after
+#   swift build -c release --product strata
+# Usage: benchmarks/task0_sharing.sh [OUT_DIR] [JOBS]   (default runs/task0-sharing, 2)
+set -eu
+out=${1:-runs/task0-sharing}
+jobs=${2:-2}
+strata=${STRATA:-.build/release/strata}
+spec=analyses/b50-resnet14-fashion-mnist.json
+grid="--splits stem,stage2.block1,stage3.block1,none --budget 3000000,DER:200 --seeds 1,2,3"
+
+if [ -e "$out" ]; then
+  echo "$out exists; remove it or name another folder" >&2
+  exit 1
+fi
+mkdir -p "$out"
+"$strata" verify "$spec" $grid --output-dir "$out/shared" --dry-run > "$out/dry-run.txt"
+
+seconds() { date +%s.%N; }
+t0=$(seconds)
+"$strata" verify "$spec" $grid --jobs "$jobs" --quiet --output-dir "$out/shared" > "$out/shared.txt"
+t1=$(seconds)
+"$strata" verify "$spec" $grid --jobs "$jobs" --quiet --no-task0-sharing \
+  --output-dir "$out/independent" > "$out/independent.txt"
+t2=$(seconds)
+
+/usr/bin/python3 - "$t0" "$t1" "$t2" "$out" <<'PY'
+import sys
+import h5py
+import numpy as np
+t0, t1, t2 = map(float, sys.argv[1:4])
+out = sys.argv[4]
+shared, independent = t1 - t0, t2 - t1
+with h5py.File(f"{out}/shared/verify.h5") as a, h5py.File(f"{out}/independent/verify.h5") as b:
+    same = all(np.array_equal(a[n][()], b[n][()], equal_nan=True)
+               for n in ["accuracy_cnn", "accuracy_nme", "exemplars", "total_bytes"])
+    trainings = (int(a.attrs["task0_trainings"]), int(b.attrs["task0_trainings"]))
+print(f"shared task 0:      {shared:8.1f} s  ({trainings[0]} task-0 trainings)")
+print(f"independent runs:   {independent:8.1f} s  ({trainings[1]} task-0 trainings)")
+print(f"ratio shared / independent: {shared / independent:.3f}  (goal <= 0.65)")
+print("accuracies identical bit for bit:", "yes" if same else "NO")
+PY
