@@ -36,9 +36,9 @@ struct BenchEngine: ParsableCommand {
       how much of it activations and gradients took (live at once, and held from the system \
       with the buffers kept for reuse).
 
-      Examples: OMP_NUM_THREADS=2 swift run -c release strata bench engine
-                OMP_NUM_THREADS=2 .build/release/strata bench engine --branches 5 \
-      --split stage3.block1
+      Examples:
+        OMP_NUM_THREADS=2 swift run -c release strata bench engine
+        OMP_NUM_THREADS=2 strata bench engine --branches 5 --split stage3.block1
       """)
 
   @Option(help: "Images per batch.") var batch = 128
