@@ -30,11 +30,7 @@ import Testing
   }()
 
   static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("strata-train-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    try BarsFixture.withDirectory(body)
   }
 
   static func settings(_ output: String, resume: Bool = false, overwrite: Bool = false,

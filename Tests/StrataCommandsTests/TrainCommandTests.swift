@@ -13,11 +13,7 @@ import Testing
 /// `strata train`: bad specs fail before training; a run's record is a netCDF-style HDF5 file.
 @Suite struct TrainCommandTests {
   static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("strata-train-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    try BarsFixture.withDirectory(body)
   }
 
   static func command(_ arguments: [String]) throws -> TrainCommand {

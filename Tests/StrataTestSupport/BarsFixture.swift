@@ -1,6 +1,7 @@
 import CIL
 import Common
 import Data
+import Foundation
 import NN
 
 /// The train stage's fixture: generated 8×8 grey images of 4 classes (class c lights row c)
@@ -32,5 +33,14 @@ public enum BarsFixture {
       shortcut: .zeroPadding, inputChannels: 1, inputSize: 8, classes: 4)
     return try RunPlan(spec, architecture: architecture, classCount: 4,
                        image: ImageShape(channels: 1, height: 8, width: 8), file: "spec.json")
+  }
+
+  /// `body` in a fresh temporary folder, removed after it.
+  public static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-train-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try body(directory)
   }
 }
