@@ -104,7 +104,7 @@ let package = Package(
                 exclude: ["Oracles", "Golden"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Recording", "CIL"], exclude: ["Oracles"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Analysis", "Recording", "CIL",
-                                                 "NN", "Probes"]),
+                                                 "NN", "Probes", "StrataTestSupport"]),
     .testTarget(name: "StrataCommandsTests", dependencies: ["StrataCommands", "Pipeline",
                                                        "StrataTestSupport"],
                 exclude: ["Oracles"]),

@@ -56,9 +56,10 @@ public enum TaskZeroSharing {
             source)
   }
 
-  /// `body` while holding an exclusive `flock` on `lockFile` (created if needed).
+  /// `body` while holding an exclusive `flock` on `lockFile` (created if needed). Close-on-exec:
+  /// a child started meanwhile would otherwise share the lock and hold it past `body`.
   static func locked<T>(_ lockFile: String, _ body: () throws -> T) throws -> T {
-    let fd = open(lockFile, O_CREAT | O_RDWR, 0o644)
+    let fd = open(lockFile, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       throw SweepError(path: lockFile, message: "cannot open the task-0 lock: errno \(errno)")
     }

@@ -39,6 +39,24 @@ public enum VerifyStage {
     }
   }
 
+  /// `--dry-run`: what `run` would start, as text to print, training nothing: the Slurm batch
+  /// scripts with their `sbatch` lines, or the local executor's `strata train` commands. Writes
+  /// the candidates' derived specs under `runs/` (the commands name them).
+  public static func dryRun(_ merge: VerificationMerge, executor: Executor, log: StageLog) throws
+    -> String
+  {
+    let tasks = try merge.sweep.prepareTasks()
+    switch executor {
+    case .slurm(let settings, let limit, let reportDirectory):
+      let slurm = SlurmExecutor(executable: try StrataExecutable.path(), options: settings,
+                                limit: limit, reportDirectory: reportDirectory, log: log)
+      return try slurm.batchScripts(merge)
+        ?? "# every run is complete: nothing to submit; the merge runs here\n"
+    case .local:
+      return tasks.map { "strata " + $0.arguments.joined(separator: " ") + "\n" }.joined()
+    }
+  }
+
   /// Runs what is missing of the sweep and merges. `merge` carries the verdict's settings.
   public static func run(_ merge: VerificationMerge, executor: Executor, log: StageLog) throws
     -> Outcome
@@ -49,10 +67,9 @@ public enum VerifyStage {
     case .slurm(let settings, let limit, let reportDirectory):
       let slurm = SlurmExecutor(executable: try StrataExecutable.path(), options: settings,
                                 limit: limit, reportDirectory: reportDirectory, log: log)
-      switch try slurm.run(merge, dryRun: false) {
+      switch try slurm.run(merge) {
       case .failed: return .failed
       case .merged: return .merged(try VerifyFile.read(merge.output))
-      case .printed: preconditionFailure("not a dry run")
       case .nothingToRun: log.info("every run is complete; merging here")
       }
     case .local(let jobs):

@@ -51,9 +51,6 @@ public struct VerificationRecord: Sendable {
   public var runs: [Run]
   public var verdict: Verdict
   public var provenance: Provenance
-  /// Area under accuracy against memory (MB) per candidate and seed, computed before writing
-  /// (Analysis's `VerificationAreas`); nil with fewer than two budgets.
-  public var areas: Areas?
   /// The run record of the run verified (`/run`; class order and names are those of the first
   /// seed's run); nil in files written before it existed.
   public var run: RunRecord?
@@ -75,18 +72,6 @@ public struct VerificationRecord: Sendable {
     self.runs = runs
     self.verdict = verdict
     self.provenance = provenance
-  }
-
-  /// Areas under accuracy against memory, [candidate][seed] flattened row-major.
-  public struct Areas: Sendable, Equatable {
-    /// Of average incremental accuracy.
-    public var average: [Double]
-    /// Of last accuracy.
-    public var last: [Double]
-    public init(average: [Double], last: [Double]) {
-      self.average = average
-      self.last = last
-    }
   }
 
   /// The run of one grid point, if present.

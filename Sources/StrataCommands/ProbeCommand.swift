@@ -172,12 +172,16 @@ public struct ProbeCommand: ParsableCommand {
     try ProbeStage.prepare(spec: spec, dataRoot: dataRoot)
   }
 
-  /// The blocks named by --export-activations (all of them for `all`), as the stage reads them.
-  func exportBlocks(_ plan: RunPlan) -> [String] {
-    let names = exportActivations.map {
+  /// The names given to --export-activations.
+  var exportNames: [String] {
+    exportActivations.map {
       $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     } ?? []
-    return ProbeStage.exportedBlocks(names, of: plan)
+  }
+
+  /// The blocks named by --export-activations (all of them for `all`), as the stage reads them.
+  func exportBlocks(_ plan: RunPlan) -> [String] {
+    ProbeStage.exportedBlocks(exportNames, of: plan)
   }
 
   public func run() throws {
@@ -199,9 +203,7 @@ public struct ProbeCommand: ParsableCommand {
     settings.dataRoot = dataRoot
     settings.overwrite = force
     settings.seeds = seeds.map { seedList($0).compactMap { $0 } } ?? []
-    settings.exportBlocks = exportActivations.map {
-      $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    } ?? []
+    settings.exportBlocks = exportNames
     let outcome = try ProbeStage.run(
       spec: spec, output: output, settings: settings,
       observers: [EpochProgress(console: console)], log: console.stageLog

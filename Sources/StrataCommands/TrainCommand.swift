@@ -4,8 +4,6 @@ import CIL
 import Recording
 import Data
 import Foundation
-import NN
-import Tensor
 
 /// `strata train SPEC`: one class-incremental learner, its accuracy matrix and ledger to HDF5.
 public struct TrainCommand: ParsableCommand {
@@ -76,135 +74,31 @@ public struct TrainCommand: ParsableCommand {
     try RunPlan.load(spec: spec, dataRoot: dataRoot)
   }
 
-  /// `--checkpoint-dir`, or `run.h5` → `run.checkpoints` next to the output.
-  var checkpointDirectory: String {
-    if let checkpointDir { return checkpointDir }
-    let url = URL(fileURLWithPath: output)
-    let stem = url.pathExtension.isEmpty ? url.lastPathComponent
-      : url.deletingPathExtension().lastPathComponent
-    return url.deletingLastPathComponent().appendingPathComponent(stem + ".checkpoints").path
-  }
-
-  /// The latest checkpoint, replaced after every epoch.
-  var latestCheckpoint: String { checkpointDirectory + "/checkpoint.h5" }
-
-  /// Refuses, before any work, to replace earlier results unless told to, or to resume
-  /// without a checkpoint.
-  func checkFiles() throws {
-    let files = FileManager.default
-    if resume && overwrite {
-      throw ValidationError("--resume continues a run and --overwrite starts it over: pick one")
-    }
-    if resume {
-      guard files.fileExists(atPath: latestCheckpoint) else {
-        throw FileRefusal("\(latestCheckpoint): no checkpoint to resume from; run without "
-                          + "--resume to start")
-      }
-      return
-    }
-    guard !overwrite else { return }
-    for path in [output] + checkpointFiles() where files.fileExists(atPath: path) {
-      throw FileRefusal("\(path) exists; --resume continues that run from "
-                        + "\(latestCheckpoint), --overwrite starts over and replaces it")
-    }
-  }
-
-  /// The checkpoints a run wrote into the checkpoint folder: checkpoint.h5 and task<t>.h5.
-  func checkpointFiles() -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory)) ?? []
-    return names.filter { name in
-      name == "checkpoint.h5" || (name.hasPrefix("task") && name.hasSuffix(".h5")
-        && Int(name.dropFirst(4).dropLast(3)) != nil)
-    }.sorted().map { checkpointDirectory + "/" + $0 }
+  /// The stage's files from the options.
+  var settings: TrainStage.Settings {
+    var settings = TrainStage.Settings(output: output, checkpointDirectory: checkpointDir)
+    settings.resume = resume
+    settings.overwrite = overwrite
+    settings.taskZeroDirectory = taskZeroDirectory
+    return settings
   }
 
   public func run() throws {
     let console = logging.console()
     ParentWatch.start()
     try OutputPaths.check(outputs: [output], inputs: [spec] + (dataRoot.map { [$0] } ?? []))
-    try checkFiles()
+    let settings = settings
+    try settings.checkFiles()
     try OutputFolder.check(OutputFolder.of(output))
     try OutputLock.acquire(output)
-    try OutputFolder.claim(checkpointDirectory)
+    try OutputFolder.claim(settings.checkpointDirectory)
     let (plan, data, specText) = try prepare()
     for warning in plan.warnings { console.warning("\(spec): \(warning)") }
-    let result = try train(plan: plan, data: data, specText: specText)
-    print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
-                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
-                 100 * result.cnn.forgetting))
-    print("wrote \(output)")
-  }
-
-  /// Other threads sum in another order; the differences grow through training (issue 24).
-  static func threadWarning(written: Int32, current: Int32) -> String {
-    "the checkpoint was written with \(written) threads, this process has \(current): the "
-      + "resumed run will not be bit-identical to an uninterrupted one, and the difference grows "
-      + "through training beyond rounding (one resumed seed moved average accuracy by a point); "
-      + "set OMP_NUM_THREADS=\(written) to continue exactly"
-  }
-
-  /// Trains (or resumes) the run with checkpoints, then writes the record. `configure` sees the
-  /// run before it starts, its checkpointer attached (tests add an observer that stops it).
-  func train(plan: RunPlan, data: IncrementalDataset, specText: String,
-             configure: (ClassIncrementalRun) -> Void = { _ in }) throws -> RunResult
-  {
-    let console = logging.console()
-    let context = try ComputeContext.shared()
-    let commandLine = CommandLine.arguments.joined(separator: " ")
-    let run: ClassIncrementalRun
-    if resume {
-      let resumed = try RunCheckpointFile.resume(from: latestCheckpoint, plan: plan, data: data,
-                                                 context: context)
-      run = resumed.run
-      let p = resumed.position
-      console.info("resuming from \(latestCheckpoint): task \(p.task), "
-        + (p.taskComplete ? "finished" : "\(p.epochsCompleted) epochs done"))
-      if resumed.header.threads != Int32(context.threads) {
-        console.warning(Self.threadWarning(written: resumed.header.threads,
-                                           current: Int32(context.threads)))
-      }
-      let convolution = context.convolutionPolicy.rawValue
-      if let written = resumed.header.convolution, written != convolution {
-        console.warning("the checkpoint was written with \(written) convolutions, this process "
-          + "runs \(convolution): the results will differ from an uninterrupted "
-          + "run (set \(ComputeContext.convolutionVariable)=\(written))")
-      }
-    } else {
-      if let taskZeroDirectory, ClassIncrementalRun.taskZeroSharing.contains(plan.spec.modelName) {
-        let shared = try TaskZeroSharing.run(plan: plan, data: data, context: context,
-                                             directory: taskZeroDirectory, commandLine: commandLine)
-        run = shared.run
-        switch shared.source {
-        case .trained(let path): console.info("trained task 0 and wrote \(path)")
-        case .reused(let path): console.info("task 0 from \(path)")
-        }
-      } else {
-        run = try ClassIncrementalRun(plan: plan, data: data, context: context)
-      }
-      try FileManager.default.createDirectory(atPath: checkpointDirectory,
-                                              withIntermediateDirectories: true)
-      // Only with --overwrite are there any (checkFiles): an earlier run's must not mix in.
-      for path in checkpointFiles() { try FileManager.default.removeItem(atPath: path) }
-    }
-    let directory = checkpointDirectory, latest = latestCheckpoint
-    let record = try RunRecord(plan: plan, data: data, specFile: spec, context: context)
-    let provenance = Provenance.current(specText: specText, seed: plan.spec.seed, context: context,
-                                        commandLine: commandLine)
-    let convolution = context.convolutionPolicy
-    Checkpointer { checkpoint in
-      try RunCheckpointFile.write(checkpoint, plan: plan, provenance: provenance,
-                                  convolution: convolution, run: record, to: latest)
-      if checkpoint.position.taskComplete {
-        try RunCheckpointFile.write(checkpoint, plan: plan, provenance: provenance,
-                                    convolution: convolution, run: record,
-                                    to: "\(directory)/task\(checkpoint.position.task).h5")
-      }
-    }.attach(to: run)
-    run.learner.observers.append(EpochProgress(console: console))
-    configure(run)
-    console.info("\(plan.spec.modelName.rawValue) on \(data.name): \(plan.architecture.name), split "
-      + "\(plan.split), \(plan.stream.count) tasks \(plan.stream.increments), memory \(plan.memory)")
-    let result = try run.run { event in
+    let result = try TrainStage.run(
+      plan: plan, data: data, specFile: spec, specText: specText, settings: settings,
+      commandLine: CommandLine.arguments.joined(separator: " "), log: console.stageLog,
+      observers: [EpochProgress(console: console)]
+    ) { event in
       switch event {
       case .epoch(let e) where !logging.quiet:
         console.epoch(e)
@@ -217,11 +111,11 @@ public struct TrainCommand: ParsableCommand {
         break
       }
     }
-    try TrainingRecord.write(result, plan: plan, provenance: provenance, run: record, to: output)
-    return result
+    print(String(format: "average incremental accuracy %.2f%%, last %.2f%%, forgetting %.2f%% (CNN)",
+                 100 * result.cnn.averageIncrementalAccuracy, 100 * result.cnn.lastAccuracy,
+                 100 * result.cnn.forgetting))
+    print("wrote \(output)")
   }
-
-
 }
 
 /// A refusal about files on disk: not a usage error, so no usage text follows it.

@@ -12,9 +12,7 @@ struct VerificationGridTable {
 
   var lines: [String] {
     let sweep = planning.sweep, grid = planning.grid
-    let shared = sweep.points.filter { [.memo, .der].contains($0.learner) }
-    let trainings = (sweep.sharesTaskZero ?? false)
-      ? Set(shared.map(\.seed)).count + sweep.points.count - shared.count : sweep.points.count
+    let trainings = sweep.plannedTaskZeroTrainings
     var lines = ["verifying \(planning.recommended ?? "no recommended split") with "
       + "\(sweep.candidates.count) candidates × \(sweep.budgets.count) budgets × "
       + "\(sweep.seeds.count) seeds (\(sweep.seeds.map(String.init).joined(separator: ", "))): "

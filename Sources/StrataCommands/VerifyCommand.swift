@@ -180,24 +180,14 @@ public struct VerifyCommand: ParsableCommand {
       sweep: sweep, judged: planning.judged,
       metric: metric, tolerance: tolerance, commandLine: CommandLine.arguments.joined(separator: " "),
       recommended: planning.recommended)
-    if dryRun {
-      if slurm.executor == .slurm {
-        _ = try sweep.prepareTasks()
-        let executor = SlurmExecutor(executable: try StrataExecutable.path(), options: slurm.settings,
-                                     limit: jobs, reportDirectory: reportDirectory,
-                                     log: console.stageLog)
-        if try executor.run(merge, dryRun: true) == .nothingToRun {
-          print("# every run is complete: nothing to submit; the merge runs here")
-        }
-      } else {
-        for task in try sweep.prepareTasks() { print("strata " + task.arguments.joined(separator: " ")) }
-      }
-      if quiet { for line in VerificationGridTable(planning).lines { print(line) } }
-      return
-    }
     let executor: VerifyStage.Executor = slurm.executor == .slurm
       ? .slurm(slurm.settings, limit: jobs, reportDirectory: reportDirectory)
       : .local(jobs: jobs ?? VerifyStage.defaultJobs)
+    if dryRun {
+      print(try VerifyStage.dryRun(merge, executor: executor, log: console.stageLog), terminator: "")
+      if quiet { for line in VerificationGridTable(planning).lines { print(line) } }
+      return
+    }
     guard case .merged(let record) = try VerifyStage.run(merge, executor: executor,
                                                          log: console.stageLog)
     else { throw ExitCode(1) }

@@ -6,7 +6,7 @@ import Testing
 @testable import StrataCommands
 
 /// Every data set Strata reads, through `strata run` to report.html on tiny generated files:
-/// Fashion-MNIST (IDX files in data_root), CIFAR-10 and CIFAR-100 (binary and python
+/// Fashion-MNIST (IDX files in data_root, also by its alias fmnist), CIFAR-10 and CIFAR-100 (binary and python
 /// versions), an image folder (PNG and JPEG) and the imagenet100 layout. The run record in
 /// probes.h5 names the data set's image and classes, which the later stages read.
 @Suite(.serialized) struct DatasetRunTests {
@@ -107,6 +107,10 @@ import Testing
 
   static let cases: [Case] = [
     Case(name: "fashion-mnist (IDX)", dataset: "fashion-mnist", classes: 10, image: (28, 1),
+         extra: #""init_cls": 5, "increment": 5, "memory_size": 10"#,
+         write: { try writeIDX($0) }),
+    // The alias took the path of a data set without a built-in table once (issue 19).
+    Case(name: "fmnist alias (IDX)", dataset: "fmnist", classes: 10, image: (28, 1),
          extra: #""init_cls": 5, "increment": 5, "memory_size": 10"#,
          write: { try writeIDX($0) }),
     Case(name: "cifar10 binary", dataset: "cifar10", classes: 10, image: (32, 3),

@@ -67,6 +67,17 @@ import Testing
     return result
   }
 
+  /// In the runs' logs of a sweep folder: how many runs trained task 0 and how many continued
+  /// from a task 0 another run had trained.
+  static func taskZeroLines(_ runs: String) throws -> [Int] {
+    let logs = try FileManager.default.contentsOfDirectory(atPath: runs)
+      .filter { $0.hasSuffix(".h5.log") }
+      .map { (try? String(contentsOfFile: runs + "/" + $0, encoding: .utf8)) ?? "" }
+    return ["trained task 0 and wrote ", "task 0 from "].map { line in
+      logs.map { $0.components(separatedBy: line).count - 1 }.reduce(0, +)
+    }
+  }
+
   /// Starts a cluster in a temporary folder, runs `body` with the folder and the environment
   /// its clients need, and stops the daemons. Fails when STRATA_REQUIRE_SLURM=1 and no cluster
   /// can run.
@@ -106,6 +117,7 @@ import Testing
       let sweepArguments = ["verify", spec, "--splits", "stage2.block1,none", "--seeds", "1993,1994"]
       let local = try strata(sweepArguments + ["--output-dir", directory + "/local", "--jobs", "2"])
       try #require(local.status == 0, "local sweep: \(local.errors)")
+      #expect(try Self.taskZeroLines(directory + "/local/runs") == [2, 2], "local: task 0 once per seed")
 
       // Through Slurm, with run 1 failing on purpose.
       let out = directory + "/slurm"
@@ -142,6 +154,12 @@ import Testing
       let kept = try names.enumerated().filter { $0.offset != 1 }.map { entry in
         (entry.element, try RunCommandTests.modified("\(out)/runs/\(entry.element).h5"))
       }
+      // The failed run's seed has its task 0 already (the other candidate of the seed trained
+      // it): the resubmitted run continues from it and trains nothing again.
+      let forks = try FileManager.default.contentsOfDirectory(atPath: out + "/runs")
+        .filter { $0.hasPrefix("task0-") && $0.hasSuffix(".h5") }.sorted()
+      #expect(forks.count == 2, "\(forks)")
+      let forkDates = try forks.map { try RunCommandTests.modified("\(out)/runs/\($0)") }
       let resumed = try strata(slurmArguments + ["--resume"])
       #expect(resumed.status == 0, "\(resumed.errors)")
       let second = try #require(try SlurmExecutor.readSubmission(out + "/runs/slurm"))
@@ -156,6 +174,8 @@ import Testing
         .filter { $0.hasPrefix(second.array + "_") }
       #expect(outputs == ["\(second.array)_1.out"], "one array task in the resubmission")
       #expect(String(decoding: resumed.output, as: UTF8.self).contains("wrote \(out)/verify.h5"))
+      #expect(try forks.map { try RunCommandTests.modified("\(out)/runs/\($0)") } == forkDates)
+      #expect(try Self.taskZeroLines(out + "/runs") == [2, 2], "Slurm: task 0 once per seed")
 
       // The merged file equals the local one, dataset for dataset, bit for bit.
       let slurmData = try Self.datasets(out + "/verify.h5")
@@ -166,6 +186,8 @@ import Testing
       let slurmRecord = try VerifyFile.read(out + "/verify.h5")
       #expect(slurmRecord.verdict == (try VerifyFile.read(directory + "/local/verify.h5")).verdict)
       #expect(slurmRecord.provenance.commandLine.contains("--executor slurm"))
+      #expect(slurmRecord.taskZeroTrainings == 2)
+      #expect(try VerifyFile.read(directory + "/local/verify.h5").taskZeroTrainings == 2)
 
       // Everything complete: nothing to submit, and the merge runs here.
       try FileManager.default.removeItem(atPath: out + "/verify.h5")

@@ -1,11 +1,11 @@
 import CIL
-import Common
 import Recording
 import Data
 import Foundation
 import HDF5
 import NN
 import Tensor
+import StrataTestSupport
 import Testing
 @testable import Pipeline
 @testable import StrataCommands
@@ -13,11 +13,7 @@ import Testing
 /// `strata train`: bad specs fail before training; a run's record is a netCDF-style HDF5 file.
 @Suite struct TrainCommandTests {
   static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("strata-train-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    try BarsFixture.withDirectory(body)
   }
 
   static func command(_ arguments: [String]) throws -> TrainCommand {
@@ -44,6 +40,16 @@ import Testing
     #expect(command.spec == "run.json" && command.output == "out.h5" && command.dataRoot == "/data")
   }
 
+  /// The options become the train stage's settings (its file rules: TrainStageTests).
+  @Test func optionsBecomeTheStageSettings() throws {
+    let settings = try Self.command(["spec.json", "--output", "/runs/memo.h5", "--resume",
+                                     "--task0-dir", "/t"]).settings
+    #expect(settings.checkpointDirectory == "/runs/memo.checkpoints" && settings.resume
+            && !settings.overwrite && settings.taskZeroDirectory == "/t")
+    #expect(try Self.command(["spec.json", "--output", "out", "--checkpoint-dir", "/c"]).settings
+      .latestCheckpoint == "/c/checkpoint.h5")
+  }
+
   @Test func badSpecsFailBeforeTraining() throws {
     #expect(try Self.prepareError(#"{"model_name": "gem"}"#)?.key == "model_name")
     #expect(try Self.prepareError(#"{"dataset": "mnist"}"#)?.key == "dataset")
@@ -66,44 +72,15 @@ import Testing
       == "memory_budget")
   }
 
-  /// Generated 8×8 grey images of 4 classes (class c lights row c) and a tiny ResNet for them.
-  static func bars() -> IncrementalDataset {
-    var rng = SplitMix64(seed: 3)
-    let shape = ImageShape(channels: 1, height: 8, width: 8)
-    func images(_ perClass: Int) -> ImageArray {
-      var pixels: [UInt8] = [], labels: [Int32] = []
-      for i in 0..<(4 * perClass) {
-        for y in 0..<8 { for _ in 0..<8 {
-          pixels.append(UInt8(rng.nextInt(below: 60) + (y == i % 4 ? 180 : 0)))
-        } }
-        labels.append(Int32(i % 4))
-      }
-      return ImageArray(shape: shape, pixels: pixels, labels: labels,
-                        classNames: ["a", "b", "c", "d"], source: "generated")
-    }
-    let augmentation = Augmentation(mean: [0.3], std: [0.3])
-    return IncrementalDataset(name: "bars", train: images(12), test: images(4),
-                              trainAugmentation: augmentation, testAugmentation: augmentation)
-  }
-
-  static func barsPlan(_ spec: RunSpec) throws -> RunPlan {
-    let architecture = ResNetArchitecture(
-      name: "tiny", stem: .cifar, stemWidth: 4,
-      stages: [.init(blocks: 1, width: 4, stride: 1), .init(blocks: 1, width: 8, stride: 2)],
-      shortcut: .zeroPadding, inputChannels: 1, inputSize: 8, classes: 4)
-    return try RunPlan(spec, architecture: architecture, classCount: 4,
-                       image: ImageShape(channels: 1, height: 8, width: 8), file: "spec.json")
-  }
-
   /// A Replay run on generated 8×8 images, written and read back: values, dimension scales,
   /// attributes.
   @Test func recordsARun() throws {
-    let data = Self.bars()
+    let data = BarsFixture.data()
     var spec = RunSpec()
     spec.modelName = .replay
     (spec.initialClasses, spec.increment, spec.memorySize) = (2, 2, 8)
     (spec.initialEpochs, spec.epochs, spec.batchSize) = (1, 1, 16)
-    let plan = try Self.barsPlan(spec)
+    let plan = try BarsFixture.plan(spec)
     let run = try ClassIncrementalRun(plan: plan, data: data, context: try ComputeContext.shared())
     run.learner.prefetchesBatches = false
     let result = try run.run()

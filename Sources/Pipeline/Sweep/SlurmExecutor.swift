@@ -44,8 +44,6 @@ public struct SlurmExecutor {
     case merged
     /// Every run was complete already: the caller merges.
     case nothingToRun
-    /// The scripts were printed (`--dry-run`).
-    case printed
     /// Failures were reported.
     case failed
   }
@@ -69,9 +67,9 @@ public struct SlurmExecutor {
 
   public static func folder(_ sweep: VerificationSweep) -> String { sweep.runsDirectory + "/slurm" }
 
-  public func run(_ merge: VerificationMerge, dryRun: Bool) throws -> Result {
-    let merge = Self.absolute(merge)
-    let sweep = merge.sweep
+  /// The batch scripts' settings for `sweep`. `dryRun`: the thread count is read, never
+  /// recorded, and the convolution setting is left as it is.
+  func scriptSettings(_ sweep: VerificationSweep, dryRun: Bool) throws -> SlurmBatchScript {
     let folder = Self.folder(sweep)
     let threads = dryRun ? try sweep.recordedThreads() ?? options.cpusPerTask ?? 1
       : try sweep.threads(proposed: options.cpusPerTask ?? 1)
@@ -80,12 +78,59 @@ public struct SlurmExecutor {
       log.warning("the sweep runs at \(threads) threads since its first start, so its "
                       + "results stay reproducible; --cpus-per-task \(asked) is not used")
     }
-    let scripts = SlurmBatchScript(
+    return SlurmBatchScript(
       executable: executable, settingsFile: folder + "/sweep.json", logDirectory: folder,
       workingDirectory: sweep.directory, cpusPerTask: threads,
       site: options.site)
+  }
 
-    if !dryRun, let earlier = try Self.readSubmission(folder), !(try client.queued(earlier.jobs).isEmpty) {
+  /// One submission of the sweep's missing runs: the array indices, the array's task limit
+  /// and the two batch scripts with their files.
+  struct Batch {
+    var pending: [Int]
+    var limit: Int?
+    var array: String
+    var merge: String
+    var arrayFile: String
+    var mergeFile: String
+  }
+
+  /// The batch of the runs not yet complete; nil when every run is.
+  func pendingBatch(_ sweep: VerificationSweep, _ scripts: SlurmBatchScript) -> Batch? {
+    let pending = sweep.points.indices.filter { !sweep.isComplete(sweep.task(sweep.points[$0])) }
+    if pending.isEmpty { return nil }
+    // A limit of at least the array's size limits nothing.
+    let limit = limit.flatMap { $0 < pending.count ? $0 : nil }
+    let folder = Self.folder(sweep)
+    return Batch(
+      pending: pending, limit: limit, array: scripts.array(indices: pending, limit: limit),
+      merge: scripts.merge(reportDirectory: reportDirectory.map {
+        URL(fileURLWithPath: $0).standardizedFileURL.path
+      }),
+      arrayFile: folder + "/array.sh", mergeFile: folder + "/merge.sh")
+  }
+
+  /// `--dry-run`: the batch scripts `run` would submit, each after a comment naming its file
+  /// and the `sbatch` that submits it; nil when every run is complete. Writes nothing.
+  public func batchScripts(_ merge: VerificationMerge) throws -> String? {
+    let sweep = Self.absolute(merge).sweep
+    guard let batch = pendingBatch(sweep, try scriptSettings(sweep, dryRun: true)) else { return nil }
+    let dependency = SlurmBatchScript.mergeDependency(arrayJob: "ARRAY_JOB_ID")
+    return "# \(batch.arrayFile), submitted with: sbatch --parsable \(batch.arrayFile)\n"
+      + batch.array + "\n"
+      + "# \(batch.mergeFile), submitted with: sbatch --parsable "
+      + "\(dependency.joined(separator: " ")) \(batch.mergeFile)\n"
+      + batch.merge
+  }
+
+  /// Submits the runs not yet complete and the merge job and follows them to their end, or
+  /// follows an earlier submission of this sweep that is still queued.
+  public func run(_ merge: VerificationMerge) throws -> Result {
+    let merge = Self.absolute(merge)
+    let sweep = merge.sweep
+    let folder = Self.folder(sweep)
+    let scripts = try scriptSettings(sweep, dryRun: false)
+    if let earlier = try Self.readSubmission(folder), !(try client.queued(earlier.jobs).isEmpty) {
       let saved = try? VerificationMerge.load(scripts.settingsFile)
       guard saved?.sweep == sweep else {
         throw SweepError(path: scripts.settingsFile, message: "Slurm jobs \(earlier.array) and "
@@ -96,26 +141,10 @@ public struct SlurmExecutor {
                    + "submitted earlier")
       return try follow(earlier, sweep: sweep, folder: folder)
     }
-
-    let pending = sweep.points.indices.filter { !sweep.isComplete(sweep.task(sweep.points[$0])) }
-    if pending.isEmpty { return .nothingToRun }
-    // A limit of at least the array's size limits nothing.
-    let limit = limit.flatMap { $0 < pending.count ? $0 : nil }
-    let array = scripts.array(indices: pending, limit: limit)
-    let mergeScript = scripts.merge(reportDirectory: reportDirectory.map {
-      URL(fileURLWithPath: $0).standardizedFileURL.path
-    })
-    let arrayFile = folder + "/array.sh"
-    let mergeFile = folder + "/merge.sh"
-    if dryRun {
-      print("# \(arrayFile), submitted with: sbatch --parsable \(arrayFile)")
-      print(array)
-      let dependency = SlurmBatchScript.mergeDependency(arrayJob: "ARRAY_JOB_ID")
-      print("# \(mergeFile), submitted with: sbatch --parsable \(dependency.joined(separator: " ")) \(mergeFile)")
-      print(mergeScript, terminator: "")
-      return .printed
-    }
-
+    guard let batch = pendingBatch(sweep, scripts) else { return .nothingToRun }
+    let (pending, limit) = (batch.pending, batch.limit)
+    let (array, mergeScript, arrayFile, mergeFile) = (batch.array, batch.merge, batch.arrayFile,
+                                                      batch.mergeFile)
     try merge.save(to: scripts.settingsFile)
     for (file, text) in [(arrayFile, array), (mergeFile, mergeScript)] {
       do {

@@ -66,9 +66,7 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
                                     budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
                                     verdict: verdict, provenance: provenance, run: run)
     record.statistics = statistics(runs, metric: verdictMetric)
-    // Shared: the task-0 files the runs continued from; independent: every run trained its own.
-    record.taskZeroTrainings = (sweep.sharesTaskZero ?? false)
-      ? sweep.taskZeroFiles().count : sweep.points.count
+    record.taskZeroTrainings = sweep.taskZeroTrainings()
     try VerifyFile.write(record, to: output)
     return record
   }

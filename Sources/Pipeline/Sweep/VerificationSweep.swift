@@ -92,12 +92,39 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     }
   }
 
-  /// The task-0 trainings the sweep's runs continued from: the complete `task0-*.h5` under
-  /// `runs/` (one per seed when every run shares it).
+  /// The task-0 files under `runs/` that read back whole and belong to this sweep: their key
+  /// has one of its seeds and, once recorded, its thread count and convolution setting (a fork
+  /// left in the folder by an earlier sweep with other seeds or threads is not this sweep's).
   public func taskZeroFiles() -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
+    let threads = try? recordedThreads(), convolution = try? recordedConvolution()
     return names.filter { $0.hasPrefix("task0-") && $0.hasSuffix(".h5") }.sorted()
       .map { runsDirectory + "/" + $0 }
+      .filter { path in
+        guard let key = (try? TaskZeroFile.read(path))?.key else { return false }
+        return seeds.contains(key.seed) && (threads ?? key.threads) == key.threads
+          && (convolution?.rawValue ?? key.convolution) == key.convolution
+      }
+  }
+
+  /// The runs that continue from a shared task 0 (MEMO and DER, when the sweep shares).
+  var sharingPoints: [Point] {
+    (sharesTaskZero ?? false)
+      ? points.filter { ClassIncrementalRun.taskZeroSharing.contains($0.learner) } : []
+  }
+
+  /// The task-0 trainings the sweep will need: one per seed among the runs that share, one for
+  /// every other run (`--dry-run`).
+  public var plannedTaskZeroTrainings: Int {
+    let sharing = sharingPoints
+    return Set(sharing.map(\.seed)).count + points.count - sharing.count
+  }
+
+  /// The task-0 trainings the sweep's runs did: one per task-0 file the sharing runs continued
+  /// from (one per seed), one for every other run (verify.h5's `task0_trainings`).
+  public func taskZeroTrainings() -> Int {
+    let sharing = sharingPoints
+    return (sharing.isEmpty ? 0 : taskZeroFiles().count) + points.count - sharing.count
   }
 
   public var runsDirectory: String { directory + "/runs" }
