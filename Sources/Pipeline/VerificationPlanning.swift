@@ -87,9 +87,13 @@ public struct VerificationPlanning: Sendable {
                                 recommended: center.map(SplitPoint.init), budget: .bytes(first))
     var candidates: [VerificationSweep.Candidate] = []
     if names.contains("auto") {
+      // Without a recommendation the centre is the decision's best step, and says so.
+      let roleName = { (role: VerificationPlan.Role) in
+        recommended == nil && role == .recommended ? "best step" : role.rawValue
+      }
       candidates = plan.candidates.map {
         .init(split: $0.split.description, learner: $0.learner,
-              role: $0.roles.map(\.rawValue).joined(separator: ", "))
+              role: $0.roles.map(roleName).joined(separator: ", "))
       }
     }
     for name in names where name != "auto" && !candidates.contains(where: { $0.split == name }) {

@@ -82,24 +82,21 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
         runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }.map { value($0.summary) }
       }
     }
-    let totalBytes = names.map { c in
-      sweep.budgets.map { b in
-        sweep.seeds.map { s in
-          runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }?.summary.totalBytes.last ?? b
-        }
-      }
-    }
+    // The AUC runs over the budgets, as the survey's: a candidate that holds less than a budget
+    // because the stream ran out of images to keep (one backbone at a large budget) still stood
+    // at that budget; over the bytes it held, its curve would shrink to a point and its area to
+    // nothing however accurate it was.
     let fits = sweep.candidates.indices.map { c in
       sweep.budgets.indices.map { sweep.fits(candidate: c, budget: $0) ? Int32(1) : 0 }
     }
     let compared = VerificationStatistics(
       grid: grid { metric == .lastAccuracy ? $0.cnn.lastAccuracy : $0.cnn.averageIncrementalAccuracy },
-      fits: fits, recommended: recommended, totalBytes: totalBytes)
+      fits: fits, recommended: recommended)
     let average = metric == .averageIncrementalAccuracy ? compared
       : VerificationStatistics(grid: grid { $0.cnn.averageIncrementalAccuracy }, fits: fits,
-                               recommended: recommended, totalBytes: totalBytes)
+                               recommended: recommended)
     let last = VerificationStatistics(grid: grid { $0.cnn.lastAccuracy }, fits: fits,
-                                      recommended: recommended, totalBytes: totalBytes)
+                                      recommended: recommended)
     return VerificationStatisticsArrays(
       fits: fits, verdicts: compared.verdictText, metric: metric.rawValue,
       pairedDifference: compared.pairedDifference, pairedDifferenceLow: compared.pairedDifferenceLow,
