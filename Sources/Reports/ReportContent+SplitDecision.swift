@@ -19,12 +19,20 @@ extension ReportContent {
     s.text.append("Metrics used: \(d.metricsUsed.joined(separator: ", "))"
       + (d.metricsDisagreeing.isEmpty ? "." : "; disagreeing (shown, never averaged): "
          + d.metricsDisagreeing.joined(separator: ", ") + "."))
+    let required = d.metricsRequired ?? []
+    s.text.append(required.isEmpty
+      ? "No interventional probe in the probe file (strata probe --rewind / --retrain records "
+        + "them): the decision rests on \(d.primaryMetric) alone."
+      : "Interventional probes that must agree with \(d.primaryMetric) for a split: "
+        + required.joined(separator: ", ") + ".")
     s.text += d.notes
     let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
+    let compared = (d.interventionAgreements ?? []).map { ($0, "must agree") }
+      + d.agreements.map { ($0, "diagnostic") }
     s.tables.append(("split_agreement", Table(
-      columns: ["diagnostic"] + d.seeds.map { "rho seed \($0)" } + ["mean rho", "agrees"],
-      rows: d.agreements.map { a in
-        [a.metric] + a.perSeed.map(rho) + [rho(a.meanCorrelation), a.agrees ? "yes" : "no"]
+      columns: ["diagnostic"] + d.seeds.map { "rho seed \($0)" } + ["mean rho", "agrees", "role"],
+      rows: compared.map { a, role in
+        [a.metric] + a.perSeed.map(rho) + [rho(a.meanCorrelation), a.agrees ? "yes" : "no", role]
       })))
     let seedMeans = (d.seedMeans ?? []).map { $0.map { $0 ?? .nan } }
     let intervals = d.blocks.indices.map { b in
