@@ -38,19 +38,21 @@ extension ReportContent {
     let intervals = d.blocks.indices.map { b in
       MeanInterval(seedMeans.map { $0[b] }.filter(\.isFinite))
     }
+    // One seed: its mean over tasks, no interval (empty bounds).
     s.tables.append(("split_primary_profile", Table(
-      columns: ["block", "mean over seeds", "95% low", "95% high", "seeds"],
+      columns: [.init("block", name: "body_block"),
+                .init("mean over seeds", name: "primary_mean"),
+                .init("95% low", name: "primary_ci_low"), .init("95% high", name: "primary_ci_high"),
+                .init("seeds")],
       rows: d.blocks.indices.map { b in
         let i = intervals[b]
-        return [d.blocks[b], String(format: "%.4g", i.mean), String(format: "%.4g", i.low),
-                String(format: "%.4g", i.high), "\(i.count)"]
+        return [.text(d.blocks[b]), .number(i.mean), .number(i.low), .number(i.high),
+                .integer(i.count)]
       })))
     let chart = BlockProfileChart(
-      title: "\(d.primaryMetric): mean over seeds, 95% interval", yLabel: d.primaryMetric,
-      blocks: d.blocks,
-      series: [.init(name: "mean", values: intervals.map(\.mean)),
-               .init(name: "95% low", values: intervals.map(\.low)),
-               .init(name: "95% high", values: intervals.map(\.high))],
+      title: "\(d.primaryMetric): " + (d.seeds.count == 1 ? "one seed (\(d.seeds[0])), no interval"
+        : "mean over \(d.seeds.count) seeds, 95% interval"), yLabel: d.primaryMetric,
+      blocks: d.blocks, series: [.init(name: "mean over tasks", intervals: intervals)],
       split: d.split)
     s.charts.append(("split_primary_profile", chart.svg))
     return s

@@ -44,7 +44,7 @@ import Testing
         shift: value.map { ParameterShift(relative: $0, cosineDistance: 0, statisticsRelative: 0) },
         ckaOld: value.map { CKAResult(value: 1 - $0, reason: nil) },
         ckaNew: value.map { _ in CKAResult(value: 0.9, reason: nil) },
-        accuracy: Array(repeating: 0.5, count: t + 2))
+        accuracy: Array(repeating: 0.5 + 0.02 * Double(seed % 3), count: t + 2))
       let rewind = accuracies(rewindGain.indices.map { rewindGain[$0] + 0.1 * wobble($0) },
                               rewind: true)
       let retrain = accuracies(retrainGain.indices.map { retrainGain[$0] + 0.1 * wobble($0) },
