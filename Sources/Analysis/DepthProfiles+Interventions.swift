@@ -19,7 +19,7 @@ extension DepthProfiles {
     precondition(!records.isEmpty, "interventions of no seed")
     let first = records[0]
     let body = first.blocks.last == "head" ? Array(first.blocks.dropLast()) : first.blocks
-    func profiles(_ name: String, _ probe: (ProbeRecord) -> RewindRecord?,
+    func intervention(_ name: String, _ probe: (ProbeRecord) -> RewindRecord?,
                   _ value: (_ at: Double, _ after: Double) -> Double) -> DepthProfiles?
     {
       let recorded = records.compactMap(probe)
@@ -32,8 +32,8 @@ extension DepthProfiles {
       return DepthProfiles(metric: name, blocks: body, seeds: records.map(\.seed),
                            tasks: first.tasks, values: values)
     }
-    return [profiles("rewind_new_drop", \.rewind) { at, after in after - at },
-            profiles("retrain_new_gain", \.retrain) { at, after in at - after }]
+    return [intervention("rewind_new_drop", { $0.rewind }) { at, after in after - at },
+            intervention("retrain_new_gain", { $0.retrain }) { at, after in at - after }]
       .compactMap { $0 }
   }
 }

@@ -52,14 +52,14 @@ extension ReportContent {
                    ("bn_stat_shift", "bn_stat_shift"), ("cka_old", "cka_old"),
                    ("cka_new", "cka_new")]
     let variables: [(ProbeRecord) -> [[Double]]] = [
-      { $0.gradientNormNormalized.map(RunReport.epochMean) }, \.shift, \.cosineDistance,
-      \.statisticsShift, \.ckaOld, \.ckaNew]
+      { $0.gradientNormNormalized.map(RunReport.epochMean) }, { $0.shift }, { $0.cosineDistance },
+      { $0.statisticsShift }, { $0.ckaOld }, { $0.ckaNew }]
     let summaries = variables.map { seeds.summary($0) }
     var rows: [[Table.Cell]] = []
     for (i, task) in p.tasks.enumerated() {
       for (b, block) in p.blocks.enumerated() {
-        rows.append([.integer(task), .text(block)]
-          + summaries.map { ProbeSeeds.cell($0[i][b]) })
+        let key: [Table.Cell] = [.integer(task), .text(block)]
+        rows.append(key + summaries.map { ProbeSeeds.cell($0[i][b]) })
       }
     }
     let header: [Table.Column] = [.init("task"), .init("block")]
@@ -73,8 +73,8 @@ extension ReportContent {
         let values = variables.map { $0(record) }
         for (i, task) in p.tasks.enumerated() {
           for (b, block) in p.blocks.enumerated() {
-            tidy.append([.text(String(record.seed)), .integer(task), .text(block)]
-              + values.map { .number($0[i][b]) })
+            let key: [Table.Cell] = [.text(String(record.seed)), .integer(task), .text(block)]
+            tidy.append(key + values.map { Table.Cell.number($0[i][b]) })
           }
         }
       }
@@ -94,8 +94,8 @@ extension ReportContent {
         summary[t].indices.map { b in
           let i = summary[t][b]
           guard i.mean.isFinite else { return reasons[t][b] }
-          return i.hasInterval ? String(format: "95%% interval %.4f to %.4f over %d seeds",
-                                        i.low, i.high, i.count) : ""
+          return i.hasInterval ? String(format: "95%% interval %.4f to %.4f", i.low, i.high)
+            + " over \(i.count) seeds" : ""
         }
       }
     }
@@ -130,7 +130,7 @@ extension ReportContent {
                    interval: i.hasInterval ? i.low...i.high : nil)
     }
     let metrics: [(String, (ProbeRecord) -> [[Double]], String)] = [
-      ("param_shift", \.shift, "‖Δθ‖ / ‖θ‖ (ratio)"),
+      ("param_shift", { $0.shift }, "‖Δθ‖ / ‖θ‖ (ratio)"),
       ("one_minus_cka_old", { $0.ckaOld.map { $0.map { 1 - $0 } } }, "1 − CKA (0–1)"),
     ]
     for (name, variable, label) in metrics {
@@ -148,8 +148,9 @@ extension ReportContent {
     }
     let accuracy = XYChart(
       title: "Probe run accuracy on each task's classes; \(seeds.label)",
-      xLabel: "task trained (0-based)", yLabel: "accuracy (%)", series: (0..<p.runTasks).map { j in
-        .init(name: "task \(j) classes", points: p.tasks.indices.compactMap { t in
+      xLabel: "task trained (0-based)", yLabel: "accuracy (%)",
+      series: (0..<p.runTasks).map { j -> XYChart.Series in
+        XYChart.Series(name: "task \(j) classes", points: p.tasks.indices.compactMap { t -> XYChart.Point? in
           let values = seeds.records.map { r in
             j < r.accuracy[t].count ? 100 * r.accuracy[t][j] : .nan
           }

@@ -127,7 +127,7 @@ struct ReportContent {
       + "body blocks (the head's may leave that range), computed on the first seed "
       + "(\(seeds.seeds[0])) only; it decides nothing. 1 − CKA old: the primary metric, per seed "
       + "the mean over tasks, then "
-      + (seeds.isOne ? "one seed (\(seeds.seeds[0])), no interval."
+      + (seeds.isOne ? "the value of the single seed (\(seeds.seeds[0])), no interval."
         : "the mean over \(seeds.records.count) seeds ± the half-width of its 95% t interval."))
     return s
   }

@@ -12,7 +12,7 @@ public struct SeedSummary: Sendable, Equatable {
   public let halfWidth: Double?
 
   public init(_ values: [Double]) {
-    values = values.filter(\.isFinite)
+    self.values = values.filter(\.isFinite)
     let interval = MeanInterval(values)
     mean = interval.mean
     halfWidth = interval.hasInterval ? (interval.high - interval.low) / 2 : nil

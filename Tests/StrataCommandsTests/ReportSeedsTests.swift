@@ -101,7 +101,8 @@ import Testing
       let blockRows = ReportCommandTests.markdownTable(markdown, header: "block | parameters")
       #expect(blockRows.count == blocks.count && blockRows.allSatisfy { $0.last!.contains(" ± ") })
       #expect(markdown.contains("Probe run seeds 11, 12, 13"))
-      #expect(markdown.contains("Legacy sensitivity score") && markdown.contains("seed 11 only"))
+      #expect(markdown.contains("computed on the first seed (11) only"))
+      #expect(try Self.text(directory + "/charts/score.svg").contains("seed 11 only, decides nothing"))
     }
   }
 
