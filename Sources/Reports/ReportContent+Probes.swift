@@ -33,8 +33,9 @@ extension ReportContent {
     if let split = report.split {
       let scores = split.blocks.map { $0.score ?? .nan }
       s.charts.append(("score", BlockProfileChart(
-        title: "Legacy sensitivity score (normalized metrics, mean over tasks; seed "
-          + "\(seeds.seeds[0]) only, decides nothing)", yLabel: "score (0–1)",
+        title: (split.decision == nil ? "Sensitivity score" : "Legacy sensitivity score")
+          + " (normalized metrics, mean over tasks; seed \(seeds.seeds[0]) only"
+          + (split.decision == nil ? ")" : ", decides nothing)"), yLabel: "score (0–1)",
         blocks: split.blocks.map(\.block), series: [.init(name: "score", values: scores)],
         split: split.recommendedSplit, yIncluding: [0, 1],
         ownScale: split.blocks.map(\.block).filter { $0 == "head" }).svg))

@@ -122,10 +122,13 @@ struct ReportContent {
       .init("role"),
       .init(seeds.isOne ? "1 − CKA old (mean over tasks)" : "1 − CKA old (mean ± 95%, seeds)",
             name: "one_minus_cka_old_mean")], rows: rows)))
+    // A split.json with a decision keeps the min–max score for comparison only.
+    let legacy = report.split?.decision != nil
     s.text.append("Share of backbone: the block's parameters over the backbone's (the head is "
-      + "not part of it). Score: the legacy min–max sensitivity of split.json, 0–1 over the "
-      + "body blocks (the head's may leave that range), computed on the first seed "
-      + "(\(seeds.seeds[0])) only; it decides nothing. 1 − CKA old: the primary metric, per seed "
+      + "not part of it). Score: " + (legacy ? "the legacy min–max sensitivity of split.json"
+        : "the block's sensitivity (split.json)") + ", 0–1 over the body blocks (the head's may "
+      + "leave that range), computed on the first seed (\(seeds.seeds[0])) only"
+      + (legacy ? "; it decides nothing" : "") + ". 1 − CKA old: the primary metric, per seed "
       + "the mean over tasks, then "
       + (seeds.isOne ? "the value of the single seed (\(seeds.seeds[0])), no interval."
         : "the mean over \(seeds.records.count) seeds ± the half-width of its 95% t interval."))
