@@ -34,7 +34,7 @@ import Testing
       settings: ProbeSettings(probeImagesPerClass: 10, ckaBatchSize: 8, ckaFeatures: "flatten",
                               probeSet: "test split"),
       provenance: Provenance(strataVersion: "0.1.0", gitCommit: "abc", commandLine: "strata probe",
-                             spec: SplitCommandTests.spec, seed: seed, libraries: [:], threads: 1),
+                             spec: SplitCommandTests.spec, seed: Int64(seed), libraries: [:], threads: 1),
       splits: body + ["none"], splitProbes: [.rewind, .retrain])
     for t in 0..<3 {
       let wobble = { (b: Int) in 0.004 * Double((b * 7 + t + 3 * seed) % 5) }

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Recording
+@testable import Reports
 import Testing
 @testable import StrataCommands
 
