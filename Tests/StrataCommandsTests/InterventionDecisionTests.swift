@@ -61,6 +61,7 @@ import Testing
   static func decide(_ directory: String, rewindGain: [Double], retrainGain: [Double]) throws
     -> SplitReport
   {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var files: [(seed: Int, path: String)] = []
     for seed in [11, 12, 13] {
       let path = directory + "/seed-\(seed).h5"
