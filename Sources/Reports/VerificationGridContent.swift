@@ -66,21 +66,7 @@ struct VerificationGridContent {
            .number(stats.aucLastLow[c]), .number(stats.aucLastHigh[c])]
         })))
     }
-    s.tables.append(("verification_runs", Table(
-      columns: [.init("candidate"), .init("budget (bytes)", name: "budget"), .init("seed"),
-                .init("total bytes", name: "total_bytes"),
-                .init("average incremental accuracy (%)", name: "average_incremental_accuracy"),
-                .init("last accuracy (%)", name: "last_accuracy")],
-      rows: v.candidates.flatMap { c in
-        v.budgets.flatMap { b in
-          v.seeds.map { seed -> [Table.Cell] in
-            let run = v.run(c, budget: b, seed: seed)?.summary
-            return [.text(c), .integer(b), .text("\(seed)"), .integer(run?.totalBytes.last),
-                    .percent(run?.cnn.averageIncrementalAccuracy),
-                    .percent(run?.cnn.lastAccuracy)]
-          }
-        }
-      })))
+    // The runs themselves are the section's `verification` table (ReportContent).
   }
 
   static func mib(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
