@@ -33,8 +33,8 @@ extension ReportContent {
     if let split = report.split {
       let scores = split.blocks.map { $0.score ?? .nan }
       s.charts.append(("score", BlockProfileChart(
-        title: (split.decision == nil ? "Sensitivity score" : "Legacy sensitivity score")
-          + " (normalized metrics, mean over tasks; seed \(seeds.seeds[0]) only"
+        title: (split.decision == nil ? "Sensitivity score" : "Legacy score")
+          + " (min–max metrics, mean over tasks; seed \(seeds.seeds[0]) only"
           + (split.decision == nil ? ")" : ", decides nothing)"), yLabel: "score (0–1)",
         blocks: split.blocks.map(\.block), series: [.init(name: "score", values: scores)],
         split: split.recommendedSplit, yIncluding: [0, 1],
@@ -180,8 +180,7 @@ extension ReportContent {
       return
     }
     curve(report, \.rewind, name: "rewind", split: split, into: &s,
-          title: "Accuracy with the blocks from the split onward rewound to the previous task "
-            + "(mean over tasks)",
+          title: "Rewind: accuracy, blocks from the split on set back to task t−1 (mean over tasks)",
           text: "Rewind curve: after task t, every body block from the split onward is set "
             + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
             + "rewinds the whole body, none nothing). New-class accuracy that holds while the "
@@ -197,8 +196,7 @@ extension ReportContent {
       return
     }
     curve(report, \.retrain, name: "retrain", split: split, into: &s,
-          title: "Accuracy after training the task with only the blocks from the split onward "
-            + "(mean over tasks)",
+          title: "Retrain: accuracy, only the blocks from the split on trained (mean over tasks)",
           text: "Retrain curve: for task t, the network at the end of task t−1 is trained on "
             + "task t as the learner trains it, with every body block before the split frozen "
             + "(stem trains what the learner trains, none only the classifier). Where the "

@@ -40,6 +40,11 @@ import Testing
   @Test func everyProbeSectionIsTheMeanOverSeeds() throws {
     try SplitCommandTests.withDirectory { directory in
       let records = try Self.runFolder(directory)
+      // STRATA_REPORT_SNAPSHOT=DIR keeps the rendered folder, to look at it in a browser.
+      if let keep = ProcessInfo.processInfo.environment["STRATA_REPORT_SNAPSHOT"] {
+        try? FileManager.default.removeItem(atPath: keep)
+        try FileManager.default.copyItem(atPath: directory, toPath: keep)
+      }
       let markdown = try Self.text(directory + "/report.md")
       let blocks = records[0].blocks, tasks = records[0].tasks
 
