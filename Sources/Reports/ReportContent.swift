@@ -159,6 +159,13 @@ struct ReportContent {
     s.text.append("Exemplars at budget: the memory ledger's floor((budget − model bytes) / image "
       + "bytes) at the verification budget; exemplars per copy: one specialized copy's bytes in "
       + "images.")
+    if split.decision != nil {
+      // These columns and the pairwise table come from the legacy score (SplitDerivation).
+      s.text.append("Change-point cost, variance explained, contrast, metrics picking it, "
+        + "bootstrap frequency and the Spearman table below are the legacy min–max score's, "
+        + "computed on the first seed (\(report.seeds[0].seed)) only; they decide nothing (the "
+        + "split decision above does).")
+    }
     let agreement = split.rankCorrelations.map { r -> [Table.Cell] in
       [.text(r.metrics.joined(separator: " ~ ")), .number(r.spearman, significant: 3)]
     }

@@ -108,6 +108,8 @@ import Testing
       #expect(blockRows.count == blocks.count && blockRows.allSatisfy { $0.last!.contains(" ± ") })
       #expect(markdown.contains("Probe run seeds 11, 12, 13"))
       #expect(markdown.contains("computed on the first seed (11) only"))
+      #expect(markdown.contains("Spearman table below are the legacy min–max score's, computed on "
+                                + "the first seed (11) only"))
       #expect(try Self.text(directory + "/charts/score.svg").contains("seed 11 only, decides nothing"))
     }
   }
