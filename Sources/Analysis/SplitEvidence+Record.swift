@@ -12,13 +12,14 @@ extension SplitEvidence {
       let after = d.meanProfile[k...].reduce(0, +) / Double(n - k)
       fitted = (0..<n).map { $0 < k ? before : after }
     }
-    let diagnostics = agreements.map(\.metric)
-    let profiles = diagnostics.map { name in
-      self.diagnostics.first { $0.metric == name }!
-    }
+    // The interventions first, then the diagnostics, on one `diagnostic` axis.
+    let compared = interventionAgreements + agreements
+    let diagnostics = compared.map(\.metric)
+    let profiles = interventions + self.diagnostics
     var attributes: [String: SplitRecord.Attribute] = [
       "primary_metric": .text(p.metric),
-      "recommended_split": .text(d.recommendedSplit ?? ""),
+      "recommended_split": .text(recommendedSplit ?? ""),
+      "metrics_required": .text(metricsRequired.joined(separator: ", ")),
       "best_step": .text(d.fit.map { p.blocks[$0.boundary] } ?? ""),
       "best_step_rises": .integer(d.fit?.rises == true ? 1 : 0),
       "p_value": .real(d.pValue), "p_flat": .real(d.pFlat), "p_trend": .real(d.pTrend),
@@ -31,7 +32,7 @@ extension SplitEvidence {
       "metrics_disagreeing": .text(metricsDisagreeing.joined(separator: ", ")),
       "method": .text(SplitDecision.method),
       "method_description": .text(SplitReport.Decision.methodDescription),
-      "notes": .text(d.notes.joined(separator: "\n")),
+      "notes": .text(notes.joined(separator: "\n")),
     ]
     attributes["effect_in_noise_units"] = .real(d.effectInNoiseUnits ?? .nan)
     return SplitProfilesRecord(
@@ -41,7 +42,7 @@ extension SplitEvidence {
       primarySeedMeans: p.seedMeans.map { $0 ?? nan },
       meanProfile: d.meanProfile.count == n ? d.meanProfile : nan, fittedStep: fitted,
       diagnosticSeedMeans: profiles.map { $0.seedMeans.map { $0 ?? nan } },
-      agreement: agreements.map(\.perSeed), agrees: agreements.map { $0.agrees ? 1 : 0 },
+      agreement: compared.map(\.perSeed), agrees: compared.map { $0.agrees ? 1 : 0 },
       attributes: attributes)
   }
 }

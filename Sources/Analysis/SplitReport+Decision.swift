@@ -13,6 +13,9 @@ extension SplitReport {
     public var primaryMetric: String
     public var metricsUsed: [String]
     public var metricsDisagreeing: [String]
+    /// The interventional probes (rewind/retrain) that must agree with the primary for a split;
+    /// empty (or absent in older files) when the probe file has none.
+    public var metricsRequired: [String]?
     /// The first specialized block, or null: "no clear split".
     @ExplicitNull public var split: String?
     /// The boundary of the best step (rising or not) of the mean profile, whether or not it is
@@ -41,6 +44,8 @@ extension SplitReport {
     /// Per seed, the mean primary profile over its tasks (null for a seed without a finite one).
     public var seedMeans: [[Double?]]?
     public var agreements: [Agreement]
+    /// The interventions' agreement with the primary (absent in older files).
+    public var interventionAgreements: [Agreement]?
     public var notes: [String]
   }
 }
@@ -51,14 +56,16 @@ extension SplitReport.Decision {
     + "profile's block labels, p_trend from a parametric Monte Carlo test of the step against "
     + "a quadratic trend; split only for a rising step with p <= level (docs/split-decision.md); "
     + "diagnostics join metrics_used when their mean per-seed Spearman rho with the primary is "
-    + ">= the agreement threshold, and never change the decision"
+    + ">= the agreement threshold, and never change the decision; interventional probes "
+    + "(rewind_new_drop, retrain_new_gain), when recorded, must agree for a split"
 
   public init(_ evidence: SplitEvidence) {
     let d = evidence.decision
     primaryMetric = d.primary.metric
     metricsUsed = evidence.metricsUsed
     metricsDisagreeing = evidence.metricsDisagreeing
-    split = d.recommendedSplit
+    metricsRequired = evidence.metricsRequired
+    split = evidence.recommendedSplit
     bestStep = d.fit.map { d.primary.blocks[$0.boundary] }
     bestStepRises = d.fit?.rises ?? false
     pValue = d.pValue
@@ -78,12 +85,14 @@ extension SplitReport.Decision {
     blocks = d.primary.blocks
     meanProfile = d.meanProfile
     seedMeans = d.primary.seedMeans.map { $0?.map(finite) ?? d.primary.blocks.map { _ in nil } }
-    agreements = evidence.agreements.map {
-      Agreement(metric: $0.metric, perSeed: $0.perSeed.map(finite),
-                meanCorrelation: finite($0.meanCorrelation), agrees: $0.agrees)
+    let agreement = { (a: MetricAgreement) in
+      Agreement(metric: a.metric, perSeed: a.perSeed.map(finite),
+                meanCorrelation: finite(a.meanCorrelation), agrees: a.agrees)
     }
+    agreements = evidence.agreements.map(agreement)
+    interventionAgreements = evidence.interventionAgreements.map(agreement)
     let best = d.fit.map { d.primary.blocks[$0.boundary] }
-    notes = d.notes + (d.recommendedSplit == nil && best != nil
+    notes = evidence.notes + (evidence.recommendedSplit == nil && best != nil
       ? ["no clear split: the verification runs the best step (\(best!)) and its neighbours, "
          + "DER and one backbone"] : [])
   }

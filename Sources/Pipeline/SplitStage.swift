@@ -37,6 +37,7 @@ public enum SplitStage {
       settings: settings.derivation)
     let (primary, diagnostics) = DepthProfiles.profiles(of: seeds)
     let evidence = SplitEvidence(primary: primary, diagnostics: diagnostics,
+                                 interventions: DepthProfiles.interventions(of: seeds),
                                  settings: settings.decision)
     let decision = SplitReport.Decision(evidence)
     let request = try settings.budget ?? run.defaultBudget(file: probes)

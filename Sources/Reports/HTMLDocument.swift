@@ -42,7 +42,7 @@ public struct HTMLDocument: Sendable {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>\(SVG.escape(title))</title>
     <style>
-    body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em;
+    body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
            color: #222; line-height: 1.4; }
     h1 { font-size: 1.6em; overflow-wrap: anywhere; }
     p { overflow-wrap: anywhere; }
@@ -51,10 +51,18 @@ public struct HTMLDocument: Sendable {
     th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
     th { background: #f3f3f3; }
     td:first-child, th:first-child { text-align: left; }
+    td { white-space: nowrap; }
+    td.text, th.text { text-align: left; }
     figure { margin: 1em 0; }
     figure svg { max-width: 100%; height: auto; }
     nav ul { columns: 2; }
-    @media (max-width: 600px) { nav ul { columns: 1; } body { margin: 1em auto; } }
+    /* A phone: charts keep 600 px (text about 9 px) and scroll sideways instead of shrinking
+       to half size, where their 11 px labels became unreadable. */
+    @media (max-width: 600px) {
+      nav ul { columns: 1; } body { margin: 1em auto; }
+      figure { overflow-x: auto; }
+      figure svg { max-width: none; width: 600px; }
+    }
     .verdict { font-size: 1.2em; font-weight: bold; }
     </style>
     </head>

@@ -19,30 +19,40 @@ extension ReportContent {
     s.text.append("Metrics used: \(d.metricsUsed.joined(separator: ", "))"
       + (d.metricsDisagreeing.isEmpty ? "." : "; disagreeing (shown, never averaged): "
          + d.metricsDisagreeing.joined(separator: ", ") + "."))
+    let required = d.metricsRequired ?? []
+    s.text.append(required.isEmpty
+      ? "No interventional probe in the probe file (strata probe --rewind / --retrain records "
+        + "them): the decision rests on \(d.primaryMetric) alone."
+      : "Interventional probes that must agree with \(d.primaryMetric) for a split: "
+        + required.joined(separator: ", ") + ".")
     s.text += d.notes
     let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
+    let compared = (d.interventionAgreements ?? []).map { ($0, "must agree") }
+      + d.agreements.map { ($0, "diagnostic") }
     s.tables.append(("split_agreement", Table(
-      columns: ["diagnostic"] + d.seeds.map { "rho seed \($0)" } + ["mean rho", "agrees"],
-      rows: d.agreements.map { a in
-        [a.metric] + a.perSeed.map(rho) + [rho(a.meanCorrelation), a.agrees ? "yes" : "no"]
+      columns: ["diagnostic"] + d.seeds.map { "rho seed \($0)" } + ["mean rho", "agrees", "role"],
+      rows: compared.map { a, role in
+        [a.metric] + a.perSeed.map(rho) + [rho(a.meanCorrelation), a.agrees ? "yes" : "no", role]
       })))
     let seedMeans = (d.seedMeans ?? []).map { $0.map { $0 ?? .nan } }
     let intervals = d.blocks.indices.map { b in
       MeanInterval(seedMeans.map { $0[b] }.filter(\.isFinite))
     }
+    // One seed: its mean over tasks, no interval (empty bounds).
     s.tables.append(("split_primary_profile", Table(
-      columns: ["block", "mean over seeds", "95% low", "95% high", "seeds"],
+      columns: [.init("block", name: "body_block"),
+                .init("mean over seeds", name: "primary_mean"),
+                .init("95% low", name: "primary_ci_low"), .init("95% high", name: "primary_ci_high"),
+                .init("seeds")],
       rows: d.blocks.indices.map { b in
         let i = intervals[b]
-        return [d.blocks[b], String(format: "%.4g", i.mean), String(format: "%.4g", i.low),
-                String(format: "%.4g", i.high), "\(i.count)"]
+        return [.text(d.blocks[b]), .number(i.mean), .number(i.low), .number(i.high),
+                .integer(i.count)]
       })))
     let chart = BlockProfileChart(
-      title: "\(d.primaryMetric): mean over seeds, 95% interval", yLabel: d.primaryMetric,
-      blocks: d.blocks,
-      series: [.init(name: "mean", values: intervals.map(\.mean)),
-               .init(name: "95% low", values: intervals.map(\.low)),
-               .init(name: "95% high", values: intervals.map(\.high))],
+      title: "\(d.primaryMetric): " + (d.seeds.count == 1 ? "one seed (\(d.seeds[0])), no interval"
+        : "mean over \(d.seeds.count) seeds, 95% interval"), yLabel: d.primaryMetric,
+      blocks: d.blocks, series: [.init(name: "mean over tasks", intervals: intervals)],
       split: d.split)
     s.charts.append(("split_primary_profile", chart.svg))
     return s

@@ -15,6 +15,8 @@ struct ReportContent {
     var tables: [(String, Table)] = []
     /// (file stem for the SVG, markup).
     var charts: [(String, String)] = []
+    /// (file stem, table) written as CSV only: tidy per-seed values too long to read on a page.
+    var dataTables: [(String, Table)] = []
   }
 
   var title: String
@@ -28,10 +30,10 @@ struct ReportContent {
     if let decision = report.split?.decision { sections.append(Self.splitDecision(decision)) }
     sections.append(Self.blocks(report))
     sections.append(Self.profiles(report))
-    sections.append(Self.heatmaps(p))
+    sections.append(Self.heatmaps(report))
     sections.append(Self.trends(report))
     if let split = report.split {
-      sections.append(Self.candidates(split, probes: p))
+      sections.append(Self.candidates(split, report: report))
     } else if p.rewind != nil || p.retrain != nil {
       let title = switch (p.rewind != nil, p.retrain != nil) {
       case (true, true): "Rewind and retrain probes"
@@ -39,7 +41,7 @@ struct ReportContent {
       default: "Retrain probe"
       }
       var probes = Section(title: title)
-      Self.splitProbes(p, split: nil, into: &probes)
+      Self.splitProbes(report, split: nil, into: &probes)
       sections.append(probes)
     }
     if let verification = report.verification {
@@ -100,123 +102,40 @@ struct ReportContent {
     let backbone = entries.filter { $0.kind != .head }.reduce(0) { $0 + $1.parameterCount }
     let roles = Dictionary(uniqueKeysWithValues: (report.split?.blocks ?? []).map { ($0.block, $0.role) })
     let scores = Dictionary(uniqueKeysWithValues: (report.split?.blocks ?? []).map { ($0.block, $0.score) })
-    let rows = report.probes.blocks.map { name -> [Table.Cell] in
+    let seeds = ProbeSeeds(report.seeds)
+    // 1 − CKA on old-class images (the primary metric), per seed the mean over tasks, then
+    // over seeds with its interval.
+    let primary = seeds.summary { record in
+      record.blocks.indices.map { b in ProbeSeeds.mean(record.ckaOld.map { 1 - $0[b] }) }
+    }
+    let rows = report.probes.blocks.enumerated().map { b, name -> [Table.Cell] in
       let entry = entries.first { $0.name == name }
       let share: Table.Cell = entry.map { $0.kind == .head || backbone == 0 ? .missing
         : .percent(Double($0.parameterCount) / Double(backbone)) } ?? .missing
       return [.text(name), .integer(entry?.parameterCount), share,
               .integer(entry?.multiplyAccumulates), .number(scores[name] ?? nil, significant: 3),
-              roles[name].map(Table.Cell.text) ?? .missing]
+              roles[name].map(Table.Cell.text) ?? .missing, ProbeSeeds.cell(primary[b])]
     }
     s.tables.append(("blocks", Table(columns: [
       .init("block"), .init("parameters"), .init("share of backbone (%)", name: "backbone_share"),
       .init("multiply-accumulates", name: "multiply_accumulates"), .init("score"),
-      .init("role")], rows: rows)))
+      .init("role"),
+      .init(seeds.isOne ? "1 − CKA old (mean over tasks)" : "1 − CKA old (mean ± 95%, seeds)",
+            name: "one_minus_cka_old_mean")], rows: rows)))
+    // A split.json with a decision keeps the min–max score for comparison only.
+    let legacy = report.split?.decision != nil
     s.text.append("Share of backbone: the block's parameters over the backbone's (the head is "
-      + "not part of it). Score: the block's sensitivity, 0–1 over the body blocks (split.json); "
-      + "the head's may leave that range.")
+      + "not part of it). Score: " + (legacy ? "the legacy min–max sensitivity of split.json"
+        : "the block's sensitivity (split.json)") + ", 0–1 over the body blocks (the head's may "
+      + "leave that range), computed on the first seed (\(seeds.seeds[0])) only"
+      + (legacy ? "; it decides nothing" : "") + ". 1 − CKA old: the primary metric, per seed "
+      + "the mean over tasks, then "
+      + (seeds.isOne ? "the value of the single seed (\(seeds.seeds[0])), no interval."
+        : "the mean over \(seeds.records.count) seeds ± the half-width of its 95% t interval."))
     return s
   }
 
-  /// Aligned per-block panels: one line per task, the split marked.
-  static func profiles(_ report: RunReport) -> Section {
-    var s = Section(title: "Block-wise probes")
-    let p = report.probes
-    let split = report.recommendedSplit
-    func chart(_ title: String, _ label: String, _ rows: [[Double]], including: [Double] = [0])
-      -> String
-    {
-      BlockProfileChart(title: title, yLabel: label, blocks: p.blocks,
-                        series: zip(p.tasks, rows).map { .init(name: "task \($0)", values: $1) },
-                        split: split, yIncluding: including,
-                        ownScale: p.blocks.filter { $0 == "head" }).svg
-    }
-    let gradient = p.gradientNormNormalized.map(RunReport.epochMean)
-    let shift = p.shift
-    let dissimilarity = p.ckaOld.map { $0.map { 1 - $0 } }
-    s.charts.append(("grad_norm", chart("Gradient norm per parameter (mean over epochs)",
-                                        "‖∇θ‖ / √|θ| (per parameter)", gradient)))
-    s.charts.append(("param_shift", chart("Parameter shift over the task",
-                                          "‖Δθ‖ / ‖θ‖ (ratio)", shift)))
-    s.charts.append(("one_minus_cka_old", chart("1 − CKA on old-class probe images",
-                                                "1 − CKA (0–1)", dissimilarity,
-                                                including: [0, 1])))
-    if let split = report.split {
-      let scores = split.blocks.map { $0.score ?? .nan }
-      s.charts.append(("score", BlockProfileChart(
-        title: "Sensitivity score (normalized metrics, mean over tasks)", yLabel: "score (0–1)",
-        blocks: split.blocks.map(\.block), series: [.init(name: "score", values: scores)],
-        split: split.recommendedSplit, yIncluding: [0, 1],
-        ownScale: split.blocks.map(\.block).filter { $0 == "head" }).svg))
-    }
-    s.text.append("Lines are tasks; the dashed line marks the split. The head is the classifier, "
-      + "on a scale of its own at the right so that it does not flatten the body blocks.")
-    var rows: [[Table.Cell]] = []
-    for (i, task) in p.tasks.enumerated() {
-      for (b, block) in p.blocks.enumerated() {
-        rows.append([.integer(task), .text(block), .number(gradient[i][b]), .number(shift[i][b]),
-                     .number(p.cosineDistance[i][b]), .number(p.statisticsShift[i][b]),
-                     .number(p.ckaOld[i][b]), .number(p.ckaNew[i][b])])
-      }
-    }
-    s.tables.append(("probes", Table(columns: [
-      .init("task"), .init("block"),
-      .init("grad_norm_normalized (mean over epochs)", name: "grad_norm_normalized_epoch_mean"),
-      .init("param_shift"), .init("param_cosine_distance"), .init("bn_stat_shift"),
-      .init("cka_old"), .init("cka_new")], rows: rows)))
-    return s
-  }
-
-  static func heatmaps(_ p: ProbeRecord) -> Section {
-    var s = Section(title: "Feature similarity (CKA) before and after each task")
-    let rows = p.tasks.map(String.init)
-    s.charts.append(("cka_old", Heatmap(title: "CKA, old-class probe images", rows: rows,
-                                        columns: p.blocks, values: p.ckaOld,
-                                        notes: p.ckaOldNote).svg))
-    s.charts.append(("cka_new", Heatmap(title: "CKA, new-class probe images", rows: rows,
-                                        columns: p.blocks, values: p.ckaNew,
-                                        notes: p.ckaNewNote).svg))
-    s.text.append("Colour scale fixed at 0–1 for both maps; grey cells are NaN, with the reason "
-      + "in their tooltip.")
-    return s
-  }
-
-  /// Per task: the mean of each metric over the shared and over the specialized blocks.
-  static func trends(_ report: RunReport) -> Section {
-    var s = Section(title: "Per-task trends")
-    let p = report.probes
-    let body = p.blocks.filter { $0 != "head" }
-    let k = report.recommendedSplit.flatMap { body.firstIndex(of: $0) } ?? body.count
-    func mean(_ row: [Double], _ range: Range<Int>) -> Double {
-      let v = range.map { row[$0] }.filter { !$0.isNaN }
-      return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
-    }
-    let groups = k < body.count ? [("shared", 0..<k), ("specialized", k..<body.count)]
-      : [("all body blocks", 0..<body.count)]
-    for (name, rows, label) in [("param_shift", p.shift, "‖Δθ‖ / ‖θ‖ (ratio)"),
-                                ("one_minus_cka_old", p.ckaOld.map { $0.map { 1 - $0 } },
-                                 "1 − CKA (0–1)")] {
-      let series = groups.map { group in
-        XYChart.Series(name: group.0, points: zip(p.tasks, rows).map {
-          .init(x: Double($0), y: mean($1, group.1), label: "task \($0)")
-        })
-      }
-      s.charts.append(("trend_\(name)", XYChart(title: "\(label) by task, block groups",
-                                                xLabel: "task (0-based)", yLabel: label,
-                                                series: series, integerX: true).svg))
-    }
-    let accuracy = XYChart(
-      title: "Probe run accuracy on each task's classes", xLabel: "task trained (0-based)",
-      yLabel: "accuracy (%)", series: (0..<p.runTasks).map { j in
-        .init(name: "task \(j) classes", points: zip(p.tasks, p.accuracy).compactMap { t, row in
-          j < row.count && !row[j].isNaN ? .init(x: Double(t), y: 100 * row[j]) : nil
-        })
-      }, yIncluding: [0, 100], integerX: true)
-    s.charts.append(("probe_accuracy", accuracy.svg))
-    return s
-  }
-
-  static func candidates(_ split: SplitReport, probes: ProbeRecord) -> Section {
+  static func candidates(_ split: SplitReport, report: RunReport) -> Section {
     var s = Section(title: "Candidate splits")
     let rows = split.candidates.map { c -> [Table.Cell] in
       let votes = c.metricVotes.isEmpty ? "0"
@@ -240,82 +159,21 @@ struct ReportContent {
     s.text.append("Exemplars at budget: the memory ledger's floor((budget − model bytes) / image "
       + "bytes) at the verification budget; exemplars per copy: one specialized copy's bytes in "
       + "images.")
+    if split.decision != nil {
+      // These columns and the pairwise table come from the legacy score (SplitDerivation).
+      s.text.append("Change-point cost, variance explained, contrast, metrics picking it, "
+        + "bootstrap frequency and the Spearman table below are the legacy min–max score's, "
+        + "computed on the first seed (\(report.seeds[0].seed)) only; they decide nothing (the "
+        + "split decision above does).")
+    }
     let agreement = split.rankCorrelations.map { r -> [Table.Cell] in
       [.text(r.metrics.joined(separator: " ~ ")), .number(r.spearman, significant: 3)]
     }
     s.tables.append(("metric_agreement", Table(columns: [
       .init("metrics", name: "metric_pair"),
       .init("Spearman ρ over blocks", name: "metric_rank_correlation")], rows: agreement)))
-    splitProbes(probes, split: split.recommendedSplit, into: &s)
+    splitProbes(report, split: split.recommendedSplit, into: &s)
     return s
-  }
-
-  /// The rewind and the retrain curves, each when recorded.
-  static func splitProbes(_ p: ProbeRecord, split: String?, into s: inout Section) {
-    rewind(p, split: split, into: &s)
-    retrain(p, split: split, into: &s)
-  }
-
-  /// The rewind curve: accuracy over the split from which the body is set back to the previous
-  /// task's values, mean over tasks, and every task in a table; a sentence when not recorded.
-  static func rewind(_ p: ProbeRecord, split: String?, into s: inout Section) {
-    guard let r = p.rewind else {
-      s.text.append("Rewind curve: not recorded in this run (strata probe --rewind records it).")
-      return
-    }
-    curve(r, p, name: "rewind", split: split, into: &s,
-          title: "Accuracy with the blocks from the split onward rewound to the previous task "
-            + "(mean over tasks)",
-          text: "Rewind curve: after task t, every body block from the split onward is set "
-            + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
-            + "rewinds the whole body, none nothing). New-class accuracy that holds while the "
-            + "shallow blocks are rewound says those blocks need no plasticity; where it drops is "
-            + "where the task needed to change the network.")
-  }
-
-  /// The retrain curve: accuracy over the split from which the body is trained (the blocks
-  /// before it frozen at the previous task's values), mean over tasks, and every task in a table.
-  static func retrain(_ p: ProbeRecord, split: String?, into s: inout Section) {
-    guard let r = p.retrain else {
-      s.text.append("Retrain curve: not recorded in this run (strata probe --retrain records it).")
-      return
-    }
-    curve(r, p, name: "retrain", split: split, into: &s,
-          title: "Accuracy after training the task with only the blocks from the split onward "
-            + "(mean over tasks)",
-          text: "Retrain curve: for task t, the network at the end of task t−1 is trained on "
-            + "task t as the learner trains it, with every body block before the split frozen "
-            + "(stem trains what the learner trains, none only the classifier). Where the "
-            + "new-class accuracy falls below stem's is how deep the task needs plasticity; the "
-            + "old-class accuracy shows what training fewer blocks spares.")
-  }
-
-  /// A split probe's chart (old and new classes, mean over tasks), text and per-task table.
-  private static func curve(_ r: RewindRecord, _ p: ProbeRecord, name: String, split: String?,
-                            into s: inout Section, title: String, text: String)
-  {
-    func mean(_ rows: [[Double]]) -> [Double] {
-      r.splits.indices.map { k in
-        let v = rows.map { $0[k] }.filter { !$0.isNaN }
-        return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
-      }
-    }
-    s.charts.append((name, BlockProfileChart(
-      title: title, yLabel: "accuracy (%)", blocks: r.splits,
-      series: [.init(name: "old classes", values: mean(r.oldAccuracy).map { 100 * $0 }),
-               .init(name: "new classes", values: mean(r.newAccuracy).map { 100 * $0 })],
-      split: split, yIncluding: [0, 100]).svg))
-    s.text.append(text)
-    var rows: [[Table.Cell]] = []
-    for (i, task) in p.tasks.enumerated() {
-      for (k, split) in r.splits.enumerated() {
-        rows.append([.integer(task), .text(split), .percent(r.oldAccuracy[i][k]),
-                     .percent(r.newAccuracy[i][k])])
-      }
-    }
-    s.tables.append((name, Table(columns: [
-      .init("task"), .init("split"), .init("\(name)_old_accuracy (%)", name: name + "_old_accuracy"),
-      .init("\(name)_new_accuracy (%)", name: name + "_new_accuracy")], rows: rows)))
   }
 
   static func verification(_ v: VerificationRecord, split: SplitReport?) -> Section {
@@ -433,7 +291,10 @@ struct ReportContent {
     s.text += report.split?.caveats ?? []
     s.text += report.split?.notes ?? []
     let p = report.probes.provenance
-    s.text.append("Probe run seed \(p.seed), \(p.threads) thread(s); Strata \(p.strataVersion) "
+    let seeds = report.seeds.map { String($0.seed) }
+    s.text.append((seeds.count == 1 ? "Probe run seed \(seeds[0])"
+        : "Probe run seeds \(seeds.joined(separator: ", ")) (the provenance is the first's)")
+      + ", \(p.threads) thread(s); Strata \(p.strataVersion) "
       + "(\(p.gitCommit)). CKA: minibatch linear CKA with unbiased HSIC₁, per-batch means "
       + "subtracted, Float64 sums, never clamped.")
     if let v = report.verification {

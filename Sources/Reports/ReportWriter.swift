@@ -47,6 +47,9 @@ public enum ReportWriter {
         try save(table.csv, "\(directory)/tables/\(name).csv")
         markdown += table.markdown + "\n"
       }
+      for (name, table) in section.dataTables {
+        try save(table.csv, "\(directory)/tables/\(name).csv")
+      }
       // The contents follow the conclusion, so the page opens with what the run found.
       if index == 0 {
         let rest = content.sections.dropFirst()

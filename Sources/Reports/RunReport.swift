@@ -8,7 +8,11 @@ import Recording
 /// files hold, so every number in it can be traced to a variable.
 public struct RunReport: Sendable {
   public let directory: String
+  /// The probe file's first seed: its blocks, tasks, provenance and run record, which every
+  /// seed shares. Values for people come from `seeds`.
   public let probes: ProbeRecord
+  /// Every seed of the probe file (one record for a file without a `seed` axis).
+  public let seeds: [ProbeRecord]
   public let split: SplitReport?
   public let verification: VerificationRecord?
   /// The block registry of the run's architecture (parameters, multiply-accumulates); nil for a
@@ -17,7 +21,8 @@ public struct RunReport: Sendable {
 
   public init(directory: String) throws {
     self.directory = directory
-    probes = try ProbeFile.open(directory + "/probes.h5").read()
+    seeds = try ProbeFile.open(directory + "/probes.h5").readSeeds()
+    probes = seeds[0]
     let splitPath = directory + "/split.json"
     split = FileManager.default.fileExists(atPath: splitPath)
       ? try SplitReport.readJSON(splitPath) : nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A table as a report shows it. Each cell carries two texts: what a person reads in the HTML
 /// and Markdown (thousands separators, a few significant digits, percent) and what the CSV holds
 /// for pandas (full precision, the file's units, an empty field when missing). Each column has a
@@ -78,19 +80,38 @@ public struct Table: Sendable, Equatable {
   }
 
   public var html: String {
+    // Columns of words (block names, roles) align left, numbers right.
+    let text = columns.indices.map { c in rows.contains { !Self.isNumeric($0[c].display) } }
+    func cell(_ tag: String, _ c: Int, _ content: String, into r: inout SVG) {
+      if text[c] { r.element(tag, ["class": "text"], text: content) } else { r.element(tag, text: content) }
+    }
     var svg = SVG()
     svg.group("div", ["class": "scroll"]) { d in
       d.group("table") { t in
         t.group("thead") { h in
-          h.group("tr") { r in for c in columns { r.element("th", text: c.title) } }
+          h.group("tr") { r in
+            for (c, column) in columns.enumerated() { cell("th", c, column.title, into: &r) }
+          }
         }
         t.group("tbody") { b in
           for row in rows {
-            b.group("tr") { r in for c in row { r.element("td", text: c.display) } }
+            b.group("tr") { r in
+              for (c, value) in row.enumerated() { cell("td", c, value.display, into: &r) }
+            }
           }
         }
       }
     }
     return svg.markup
+  }
+
+  /// A number as the report prints one: grouped digits, a sign, a percent, "mean ± half-width",
+  /// or "—" for a missing value.
+  static func isNumeric(_ display: String) -> Bool {
+    if display == "—" || display.isEmpty { return true }
+    return display.components(separatedBy: " ± ").allSatisfy {
+      Double($0.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "−", with: "-")
+        .trimmingCharacters(in: CharacterSet(charactersIn: "%"))) != nil
+    }
   }
 }

@@ -3,9 +3,10 @@ import Foundation
 import Recording
 
 /// The report's part on the verification grid: the per-budget verdicts, the AUC (mean ± 95% CI
-/// over seeds), the accuracy–memory curve per candidate with 95% error bars (memory in MiB) and
-/// tidy CSV tables (one row per observation, columns named as verify.h5's variables, empty
-/// fields for missing values).
+/// over seeds) and tidy CSV tables (one row per observation, columns named as verify.h5's
+/// variables, empty fields for missing values). The accuracy–memory chart is
+/// `ReportContent.accuracyAgainstMemory` (a dot per candidate at one budget, a curve with 95%
+/// error bars over several).
 struct VerificationGridContent {
   let record: VerificationRecord
 
@@ -25,7 +26,7 @@ struct VerificationGridContent {
             ? "\(v.candidates[c]) " + String(format: "%.3f", stats.aucMean[c]) + interval
             : "\(v.candidates[c]) – (fits fewer than two budgets)"
         }
-        s.text.append("Area under average incremental accuracy against memory (AUC-A, MB = 2^20 "
+        s.text.append("Area under average incremental accuracy against memory (AUC-A, memory in MiB = 2^20 "
           + "bytes, mean over \(v.seeds.count) seeds): " + auc.joined(separator: "; ")
           + ". Compare only candidates that fit the same budgets.")
       }
@@ -65,45 +66,8 @@ struct VerificationGridContent {
            .number(stats.aucLastLow[c]), .number(stats.aucLastHigh[c])]
         })))
     }
-    s.charts.append(("accuracy_memory_curve", curve.svg))
-    s.tables.append(("verification_runs", Table(
-      columns: [.init("candidate"), .init("budget (bytes)", name: "budget"), .init("seed"),
-                .init("total bytes", name: "total_bytes"),
-                .init("average incremental accuracy (%)", name: "average_incremental_accuracy"),
-                .init("last accuracy (%)", name: "last_accuracy")],
-      rows: v.candidates.flatMap { c in
-        v.budgets.flatMap { b in
-          v.seeds.map { seed -> [Table.Cell] in
-            let run = v.run(c, budget: b, seed: seed)?.summary
-            return [.text(c), .integer(b), .text("\(seed)"), .integer(run?.totalBytes.last),
-                    .percent(run?.cnn.averageIncrementalAccuracy),
-                    .percent(run?.cnn.lastAccuracy)]
-          }
-        }
-      })))
+    // The runs themselves are the section's `verification` table (ReportContent).
   }
 
   static func mib(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
-
-  /// Per candidate, through the budgets it fits: mean average incremental accuracy over seeds
-  /// against mean memory held (MiB), with the 95% t interval over seeds as error bars.
-  var curve: XYChart {
-    let v = record
-    return XYChart(
-      title: "Accuracy against memory (mean over \(v.seeds.count) seeds, 95% CI)",
-      xLabel: "total memory (MiB)", yLabel: "average incremental accuracy (%)",
-      series: v.candidates.map { c in
-        .init(name: c, points: v.budgets.compactMap { b in
-          let runs = v.seeds.compactMap { v.run(c, budget: b, seed: $0)?.summary }
-          guard !runs.isEmpty else { return nil }
-          let accuracy = MeanInterval(runs.map(\.cnn.averageIncrementalAccuracy))
-          let memory = runs.map { Double($0.totalBytes.last ?? b) }.reduce(0, +) / Double(runs.count)
-          let interval = accuracy.low.isFinite && accuracy.high.isFinite
-            ? 100 * accuracy.low...100 * accuracy.high : nil
-          return .init(x: memory / 1_048_576, y: 100 * accuracy.mean,
-                       label: "budget \(NumberFormat.grouped(b)) bytes, \(runs.count) seeds",
-                       interval: interval)
-        })
-      })
-  }
 }

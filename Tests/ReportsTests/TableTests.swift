@@ -21,7 +21,13 @@ import Testing
 
   @Test func htmlIsEscaped() {
     let html = Table(columns: ["<a>"], rows: [["x & y"]]).html
-    #expect(html.contains("<th>&lt;a&gt;</th>") && html.contains("<td>x &amp; y</td>"))
+    // A column of words is marked for left alignment; the escaping is the same.
+    #expect(html.contains("<th class=\"text\">&lt;a&gt;</th>")
+            && html.contains("<td class=\"text\">x &amp; y</td>"))
+    // Numbers (grouped, percent, mean ± half-width, missing) keep the plain right-aligned cell.
+    let numbers = Table(columns: ["n"], rows: [["112,896"], ["12.50"], ["0.1 ± 0.02"], ["—"]]).html
+    #expect(numbers.contains("<td>112,896</td>") && numbers.contains("<td>0.1 ± 0.02</td>"))
+    #expect(!numbers.contains("class=\"text\""))
     var page = HTMLDocument(title: "R & D")
     page.table(Self.table)
     #expect(page.html.contains("<title>R &amp; D</title>") && !page.html.contains("<script"))

@@ -1,14 +1,38 @@
+import Analysis
+
 /// Values per block in forward order (one line per metric or task), with the split marked
 /// between the last shared and the first specialized block. NaN values leave a gap. Blocks in
 /// `ownScale` (the head, whose values live on another scale than the body's) are drawn in a
 /// panel of their own at the right, with their own axis, so they do not flatten the body.
+/// A series may carry an interval per block (the 95% interval of a mean over seeds), drawn as
+/// error bars.
 public struct BlockProfileChart: Sendable {
   public struct Series: Sendable {
     public var name: String
     public var values: [Double]
-    public init(name: String, values: [Double]) {
+    /// Per block, the interval's bounds (NaN or absent: no bar).
+    public var low: [Double]?
+    public var high: [Double]?
+    public init(name: String, values: [Double], low: [Double]? = nil, high: [Double]? = nil) {
+      precondition(low?.count ?? values.count == values.count
+                   && high?.count ?? values.count == values.count,
+                   "an interval bound per value")
       self.name = name
       self.values = values
+      self.low = low
+      self.high = high
+    }
+
+    /// Per block, the mean of `intervals` and its interval.
+    public init(name: String, intervals: [MeanInterval]) {
+      self.init(name: name, values: intervals.map(\.mean), low: intervals.map(\.low),
+                high: intervals.map(\.high))
+    }
+
+    /// The interval at block `b`, when both bounds are finite.
+    func interval(_ b: Int) -> (low: Double, high: Double)? {
+      guard let low, let high, b < low.count, low[b].isFinite, high[b].isFinite else { return nil }
+      return (low[b], high[b])
     }
   }
 
@@ -44,7 +68,12 @@ public struct BlockProfileChart: Sendable {
     let sideWidth = side.isEmpty ? 0.0 : 70.0, gap = side.isEmpty ? 0.0 : 52.0
     let mainRight = frame.plotX.upperBound - sideWidth - gap
     func values(_ indices: [Int]) -> [Double] {
-      series.flatMap { line in indices.compactMap { $0 < line.values.count ? line.values[$0] : nil } }
+      series.flatMap { line in
+        indices.flatMap { b -> [Double] in
+          guard b < line.values.count else { return [] }
+          return [line.values[b]] + (line.interval(b).map { [$0.low, $0.high] } ?? [])
+        }
+      }
     }
     let y = LinearScale(values: values(main), including: yIncluding, range: frame.plotY,
                         flipped: true)
@@ -93,9 +122,17 @@ public struct BlockProfileChart: Sendable {
           pen = true
         }
         s.element("path", ["d": path, "fill": "none", "stroke": color, "stroke-width": 2])
+        // Bars of several series at one block are offset a little so they do not hide each other.
+        let offset = series.count > 1 ? (Double(i) - Double(series.count - 1) / 2) * 3 : 0
         for (b, v) in line.values.enumerated() where b < blocks.count && v.isFinite {
+          let bar = line.interval(b)
+          if let bar {
+            ErrorBar.draw(at: x(b) + offset, from: scale(b)(bar.low), to: scale(b)(bar.high),
+                          color: color, into: &s)
+          }
           s.group("circle", ["cx": x(b), "cy": scale(b)(v), "r": 3.5, "fill": color]) {
-            $0.title("\(line.name), \(blocks[b]): \(Self.format(v))")
+            $0.title("\(line.name), \(blocks[b]): \(Self.format(v))"
+              + (bar.map { " (95% interval \(Self.format($0.low)) to \(Self.format($0.high)))" } ?? ""))
           }
         }
       }

@@ -16,7 +16,12 @@ struct ChartFrame {
                       "font-family": "sans-serif", "font-size": 11]) { s in
       s.title(title)
       s.element("rect", ["width": width, "height": height, "fill": "white"])
-      s.element("text", ["x": left, "y": 20, "font-size": 13, "font-weight": "bold"], text: title)
+      // A title longer than the chart is set smaller (down to 9 px) rather than cut off at the
+      // edge; 7.3 px is the mean advance of a bold 13 px sans-serif character.
+      let available = width - left - 8, estimate = 7.3 * Double(title.count)
+      let size = estimate > available ? max(9, 13 * available / estimate) : 13
+      s.element("text", ["x": left, "y": 20, "font-size": SVG.format(size), "font-weight": "bold"],
+                text: title)
       body(&s)
     }
     return svg.markup

@@ -43,8 +43,8 @@ public struct Heatmap: Sendable {
         for (c, column) in columns.enumerated() {
           let v = r < values.count && c < values[r].count ? values[r][c] : .nan
           let note = notes.flatMap { r < $0.count && c < $0[r].count ? $0[r][c] : nil } ?? ""
-          let tip = v.isFinite ? "\(rowLabel) \(row), \(column): \(String(format: "%.4f", v))"
-            : "\(rowLabel) \(row), \(column): NaN\(note.isEmpty ? "" : " (\(note))")"
+          let tip = "\(rowLabel) \(row), \(column): "
+            + (v.isFinite ? String(format: "%.4f", v) : "NaN") + (note.isEmpty ? "" : " (\(note))")
           s.group("rect", ["x": frame.left + Double(c) * cellWidth, "y": y,
                            "width": cellWidth - 1, "height": cellHeight - 1,
                            "fill": v.isFinite ? ColorScale.viridis(normalized(v)) : "#bdbdbd",

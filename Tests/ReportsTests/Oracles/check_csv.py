@@ -33,26 +33,30 @@ def same(name, column, table_values, file_values):
                         f"(largest difference {np.nanmax(np.abs(a - b)) if a.shape == b.shape else 'shape'})")
 
 
-# probes.csv: one row per (task, block), columns the probe file's variables.
+# probes.csv: one row per (task, block), or per (seed, task, block) when the probe file has a
+# seed axis; columns the probe file's variables.
 probes = read("probes")
 ds = xr.open_dataset(os.path.join(run, "probes.h5"), engine="h5netcdf")
 variables = ["param_shift", "param_cosine_distance", "bn_stat_shift", "cka_old", "cka_new"]
-expected = ["task", "block", "grad_norm_normalized_epoch_mean"] + variables
+keys = (["seed"] if "seed" in ds.dims else []) + ["task", "block"]
+expected = keys + ["grad_norm_normalized_epoch_mean"] + variables
 if list(probes.columns) != expected:
     problems.append(f"probes.csv: columns {list(probes.columns)}, expected {expected}")
-numeric(probes, "probes", ["task", "grad_norm_normalized_epoch_mean"] + variables)
-if len(probes) != ds.sizes["task"] * ds.sizes["block"]:
-    problems.append(f"probes.csv: {len(probes)} rows for {ds.sizes['task']} tasks x {ds.sizes['block']} blocks")
-table = probes.set_index(["task", "block"])
-for v in variables:
-    file_values = ds[v].to_series()
-    same("probes", v, table[v].reindex(file_values.index).values, file_values.values)
-same("probes", "grad_norm_normalized_epoch_mean",
-     table["grad_norm_normalized_epoch_mean"].reindex(
-         ds["grad_norm_normalized"].mean("epoch").to_series().index).values,
-     ds["grad_norm_normalized"].mean("epoch").to_series().values)
-if probes["bn_stat_shift"].isna().sum() != int(np.isnan(ds["bn_stat_shift"].values).sum()):
-    problems.append("probes.csv: missing bn_stat_shift values are not empty fields")
+else:
+    numeric(probes, "probes", [k for k in keys if k != "block"] + ["grad_norm_normalized_epoch_mean"] + variables)
+    rows = int(np.prod([ds.sizes[k] for k in keys]))
+    if len(probes) != rows:
+        problems.append(f"probes.csv: {len(probes)} rows for {' x '.join(f'{ds.sizes[k]} {k}' for k in keys)}")
+    table = probes.set_index(keys)
+    for v in variables:
+        file_values = ds[v].to_series()
+        same("probes", v, table[v].reindex(file_values.index).values, file_values.values)
+    same("probes", "grad_norm_normalized_epoch_mean",
+         table["grad_norm_normalized_epoch_mean"].reindex(
+             ds["grad_norm_normalized"].mean("epoch").to_series().index).values,
+         ds["grad_norm_normalized"].mean("epoch").to_series().values)
+    if probes["bn_stat_shift"].isna().sum() != int(np.isnan(ds["bn_stat_shift"].values).sum()):
+        problems.append("probes.csv: missing bn_stat_shift values are not empty fields")
 
 # verification.csv: one row per (candidate, budget, seed), fractions as in verify.h5.
 verification = read("verification")
