@@ -32,13 +32,10 @@ public struct CurveMerge: Sendable {
         runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }.map { value($0.summary) }
       }
     }
-    let totalBytes = names.map { c in
-      sweep.budgets.map { b in
-        sweep.seeds.map { s in
-          runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }?.summary.totalBytes.last ?? b
-        }
-      }
-    }
+    // The curve's x axis is its budget points, as the paper's: a run that cannot fill its
+    // budget (fewer images than the exemplars it may keep) is still that point's method, so
+    // the area is over the budgets, not over the memory each run happened to hold.
+    let totalBytes: [[[Int]]]? = nil
     let average = VerificationStatistics(grid: grid { $0.cnn.averageIncrementalAccuracy },
                                          fits: fits, recommended: names[0], totalBytes: totalBytes)
     let last = VerificationStatistics(grid: grid { $0.cnn.lastAccuracy }, fits: fits,

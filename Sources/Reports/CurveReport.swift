@@ -44,8 +44,9 @@ public enum CurveReport {
     var caveats = ReportContent.Section(title: "Caveats")
     caveats.text.append("Intervals are two-sided 95% Student t intervals over the "
       + "\(v.seeds.count) paired seeds (n − 1 degrees of freedom); with few seeds they are wide, "
-      + "and with one there are none. AUC is the trapezoid over the points, memory in MB (2^20 "
-      + "bytes) as each run held it, accuracy a fraction; it is comparable only between methods "
+      + "and with one there are none. AUC is the trapezoid over the points' budgets in MB (2^20 "
+      + "bytes), accuracy a fraction (the chart places each mean at the memory its runs held, "
+      + "less than the budget where a run had fewer images than it could keep); it is comparable only between methods "
       + "that fit the same points.")
     let p = v.provenance
     caveats.text.append("\(p.threads) thread(s); Strata \(p.strataVersion) (\(p.gitCommit)); "

@@ -125,6 +125,12 @@ import Testing
         // The mean over seeds of the per-seed areas.
         #expect(abs(stats.aucMean[c] - (stats.auc[c][0] + stats.auc[c][1]) / 2) < 1e-12)
       }
+      // The area runs over the points' budgets (the paper's x axis), MB = 2^20 bytes.
+      let memo1 = try record.budgets.map { b in
+        (bytes: b, accuracy: try #require(record.run("memo", budget: b, seed: 1))
+          .summary.cnn.averageIncrementalAccuracy)
+      }
+      #expect(abs(stats.auc[0][0] - AccuracyMemoryCurve(memo1).area) < 1e-12)
       #expect(stats.pairedDifference[0] == [0, 0])
       #expect(stats.pairedDifferenceLow[1].allSatisfy { $0.isFinite })
       #expect(stats.verdicts.count == 2 && stats.verdicts[0].hasPrefix("point 1 (tiny_a, "))
