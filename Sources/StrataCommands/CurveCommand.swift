@@ -41,7 +41,8 @@ public struct CurveCommand: ParsableCommand {
 
       Examples (CIFAR-100 B0 Inc10):
         strata curve cifar --tasks 10 --dry-run
-        strata curve --spec analyses/curve-fashion-mnist/run.json --output-dir runs/curve
+        strata curve --spec analyses/curve-fashion-mnist/run.json \\
+          --output-dir runs/curve
       """)
 
   @Argument(help: ArgumentHelp("The benchmark: cifar (32x32x3 images) or imagenet (224x224x3); "
