@@ -8,7 +8,12 @@ public enum ReportWriter {
   /// Writes into `directory` (created if needed); returns the files written.
   @discardableResult
   public static func write(_ report: RunReport, to directory: String) throws -> [String] {
-    let content = ReportContent(report)
+    try write(ReportContent(report), to: directory)
+  }
+
+  /// Writes `content` (a run's report, or another page such as the accuracy–memory curve's).
+  @discardableResult
+  static func write(_ content: ReportContent, to directory: String) throws -> [String] {
     let manager = FileManager.default
     for folder in [directory, directory + "/charts", directory + "/tables"] {
       do {

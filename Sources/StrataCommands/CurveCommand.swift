@@ -1,14 +1,17 @@
 import ArgumentParser
 import CIL
 import Data
+import Foundation
 import NN
+import Pipeline
+import Recording
 
 /// `strata curve`: the budget points of MEMO's accuracy–memory curve and what each method
 /// stores there.
 public struct CurveCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "curve",
-    abstract: "Lay out MEMO's accuracy–memory curve: budgets over a backbone family.",
+    abstract: "MEMO's accuracy–memory curve: budgets over a backbone family; runs it with --spec.",
     discussion: """
       The paper's headline comparison (MEMO, ICLR 2023, §5): point 1 is what an exemplar-based \
       method holds with the benchmark backbone (ResNet-32 for cifar, ResNet-18 for imagenet) and \
@@ -25,17 +28,29 @@ public struct CurveCommand: ParsableCommand {
       --spec RUN.json takes the run spec's "family" list, its architecture as the benchmark \
       backbone and its memory_size as the exemplars.
 
-      Running the grid (paired seeds, CIs, AUC per method) is not wired yet: use --dry-run.
+      Without --dry-run it runs the curve on --spec RUN.json's data and protocol (its image \
+      size and task count price the budgets): at every point and every seed of --seeds (default \
+      the spec's verify_seeds, else its seed; seeds are paired) MEMO and DER with that point's \
+      backbone and --exemplar-method (icarl or replay) with the benchmark backbone, each a \
+      `strata train` under DIR/runs/ (--jobs at a time); MEMO and DER of one point and seed \
+      continue from one task-0 training. The runs are merged into DIR/curve.h5 (verify.h5's \
+      layout: candidate = method, budget = point; per point the paired difference of each \
+      method to MEMO with its 95% t interval, per method the area under accuracy against \
+      memory, AUC-A and AUC-L in MB, with its interval) and a report in DIR/report/. \
+      --resume reruns only what is missing or failed. The runs execute locally.
 
-      Example (CIFAR-100 B0 Inc10):
+      Examples (CIFAR-100 B0 Inc10):
         strata curve cifar --tasks 10 --dry-run
+        strata curve --spec analyses/curve-fashion-mnist/run.json \\
+          --output-dir runs/curve
       """)
 
-  @Argument(help: "The benchmark: cifar (32x32x3 images) or imagenet (224x224x3).")
-  public var benchmark: String
+  @Argument(help: ArgumentHelp("The benchmark: cifar (32x32x3 images) or imagenet (224x224x3); "
+                               + "with --spec, its family is the default when the spec names none."))
+  public var benchmark: String?
 
-  @Option(help: "Number of tasks T.")
-  public var tasks: Int
+  @Option(help: "Number of tasks T (with --spec: the spec's, and this must agree).")
+  public var tasks: Int?
 
   @Option(help: "Exemplars of the reference point (default 2000, or the --spec's memory_size).")
   public var exemplars: Int?
@@ -43,7 +58,8 @@ public struct CurveCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A JSON list of architectures, smallest first.", valueName: "FILE"))
   public var family: String?
 
-  @Option(help: ArgumentHelp("A run spec naming its own \"family\".", valueName: "RUN.json"))
+  @Option(help: ArgumentHelp("A run spec: data, protocol and its own \"family\".",
+                             valueName: "RUN.json"))
   public var spec: String?
 
   @Option(help: "The exemplar-based methods' backbone (default: the benchmark's, or --spec's).")
@@ -52,35 +68,80 @@ public struct CurveCommand: ParsableCommand {
   @Flag(help: "Print the plan only.")
   public var dryRun = false
 
+  @Option(help: ArgumentHelp("Seeds, comma-separated (default: the spec's verify_seeds, else "
+                             + "its seed).", valueName: "S,…"))
+  public var seeds: String?
+
+  @Option(name: .customLong("output-dir"), help: ArgumentHelp(
+    "Folder of runs/, curve.h5 and report/.", valueName: "DIR"))
+  public var outputDirectory: String = "curve"
+
+  @Option(help: "Runs at a time (default 2, sharing the cores).")
+  public var jobs: Int = VerifyStage.defaultJobs
+
+  @Option(help: ArgumentHelp("The exemplar-based method.", valueName: "icarl|replay"))
+  public var exemplarMethod: String = "icarl"
+
+  @Flag(name: .customLong("no-task0-sharing"),
+        help: "Every MEMO and DER run trains its own task 0.")
+  public var noTaskZeroSharing = false
+
+  @Flag(help: "Continue an earlier curve in DIR: rerun only missing or failed runs.")
+  public var resume = false
+
+  @Flag(help: "No per-run progress; warnings and the results only.")
+  public var quiet = false
+
   public init() {}
 
   public func validate() throws {
-    guard AccuracyMemoryCurvePlan.Benchmark(rawValue: benchmark.lowercased()) != nil else {
+    if let benchmark, AccuracyMemoryCurvePlan.Benchmark(rawValue: benchmark.lowercased()) == nil {
       throw ValidationError("the benchmark is cifar or imagenet, not \(benchmark)")
     }
-    guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1, not \(tasks)") }
+    if let tasks, tasks < 1 { throw ValidationError("--tasks must be at least 1, not \(tasks)") }
     if let exemplars, exemplars < 0 {
       throw ValidationError("--exemplars must be at least 0, not \(exemplars)")
     }
-    if family != nil && spec != nil {
-      throw ValidationError("give --family or --spec, not both")
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+    guard ["icarl", "replay"].contains(exemplarMethod) else {
+      throw ValidationError("--exemplar-method is icarl or replay, not \(exemplarMethod)")
     }
+    for text in list(seeds) where Int(text) == nil {
+      throw ValidationError("--seeds: \(text) is not an integer")
+    }
+    if spec == nil {
+      guard benchmark != nil, tasks != nil else {
+        throw ValidationError("name a benchmark and --tasks (the plan of the paper's curve), or "
+                              + "--spec RUN.json (a curve on your data)")
+      }
+      guard dryRun else {
+        throw ValidationError("running the curve needs --spec RUN.json (the data, tasks and "
+                              + "schedule to train); without one, --dry-run prints the plan")
+      }
+    } else if dryRun, benchmark != nil, tasks == nil {
+      throw ValidationError("--tasks: the number of tasks the benchmark's plan is priced for")
+    }
+  }
+
+  func list(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
   }
 
   /// The plan the options describe.
   public func plan() throws -> AccuracyMemoryCurvePlan {
-    let preset = AccuracyMemoryCurvePlan.Benchmark(rawValue: benchmark.lowercased())!
+    let preset = AccuracyMemoryCurvePlan.Benchmark(rawValue: (benchmark ?? "cifar").lowercased())!
     var members = ArchitectureFamily.builtIn(preset.family)
     var reference = backbone ?? preset.backbone
     var count = exemplars ?? 2000
     if let family { members = try ArchitectureFamily.load(family) }
     if let spec {
       let run = try RunSpec.load(spec)
-      guard run.family != nil else {
+      guard run.family != nil || family != nil else {
         throw RunSpecError(file: spec, key: "family", message: "the spec names no family: add "
           + "\"family\": [architectures, smallest first]")
       }
-      members = try run.loadFamily(file: spec) ?? members
+      if family == nil { members = try run.loadFamily(file: spec) ?? members }
       if backbone == nil { reference = run.architecture }
       if exemplars == nil { count = run.memorySize }
       if ResNetArchitecture.builtIn(reference) == nil {
@@ -88,13 +149,16 @@ public struct CurveCommand: ParsableCommand {
       }
     }
     return AccuracyMemoryCurvePlan(
-      benchmark: try ArchitectureSpec.load(reference), family: members, tasks: tasks,
+      benchmark: try ArchitectureSpec.load(reference), family: members, tasks: tasks ?? 1,
       exemplars: count, image: preset.image)
   }
 
   /// The plan as printed.
-  public func render() throws -> String {
-    let plan = try plan()
+  public func render() throws -> String { Self.render(try plan()) }
+
+  /// A plan as printed.
+  static func render(_ plan: AccuracyMemoryCurvePlan) -> String {
+    let tasks = plan.tasks
     let image = plan.image
     var text = "accuracy–memory curve: \(tasks) task\(tasks == 1 ? "" : "s"), exemplar "
       + "\(image.height)×\(image.width)×\(image.channels) = \(grouped(image.elementCount)) bytes, "
@@ -118,16 +182,80 @@ public struct CurveCommand: ParsableCommand {
     return text
   }
 
-  public func run() throws {
-    print(try render(), terminator: "")
-    guard dryRun else { throw NotWiredYet() }
+  /// The library's request for the options (with --spec).
+  func request(spec: String) throws -> CurvePlanning.Request {
+    var request = CurvePlanning.Request(spec: spec, directory: outputDirectory)
+    if let family { request.family = try ArchitectureFamily.load(family) }
+    if let benchmark, let preset = AccuracyMemoryCurvePlan.Benchmark(rawValue: benchmark.lowercased()) {
+      request.defaultFamily = ArchitectureFamily.builtIn(preset.family)
+    }
+    request.backbone = backbone
+    request.exemplars = exemplars
+    request.seeds = list(seeds).compactMap { Int($0) }
+    request.exemplarMethod = LearnerKind(rawValue: exemplarMethod) ?? .icarl
+    request.sharesTaskZero = !noTaskZeroSharing
+    return request
   }
-}
 
-/// Running the curve's grid waits on the verification machinery being rewritten.
-struct NotWiredYet: Error, CustomStringConvertible {
-  var description: String {
-    "strata curve: running the grid (paired seeds, CIs, AUC per method) is not wired yet; it "
-      + "waits on the verification rewrite (issues 19 and 21). --dry-run prints the plan above."
+  /// The curve's plan on the spec's data; `--tasks`, when given, must be the spec's.
+  func planning(spec: String) throws -> CurvePlanning {
+    let planning = try CurvePlanning(try request(spec: spec))
+    if let tasks, tasks != planning.plan.tasks {
+      throw ValidationError("--tasks \(tasks): \(spec) has \(planning.plan.tasks) tasks on its data")
+    }
+    return planning
+  }
+
+  public func run() throws {
+    guard let spec else {
+      print(try render(), terminator: "")
+      return
+    }
+    if dryRun && benchmark != nil {
+      print(try render(), terminator: "")
+      return
+    }
+    let console = Console(level: quiet ? .warning : .info)
+    if !dryRun { try OutputFolder.claim(outputDirectory) }
+    let planning = try planning(spec: spec)
+    print(Self.render(planning.plan), terminator: "")
+    let runs = planning.sweep.points.count
+    print("\(runs) runs (\(planning.sweep.candidates.map(\.split).joined(separator: ", ")) × "
+          + "\(planning.sweep.budgets.count) points × \(planning.sweep.seeds.count) seeds where they "
+          + "fit), \(planning.taskZeroTrainings) task-0 trainings; seeds "
+          + planning.sweep.seeds.map(String.init).joined(separator: ", "))
+    if dryRun { return }
+    if !resume {
+      do {
+        try CurveStage.checkFresh(planning)
+      } catch let refusal as StageRefusal {
+        throw ValidationError(refusal.description)
+      }
+    }
+    let merge = CurveMerge(planning: planning,
+                           commandLine: CommandLine.arguments.joined(separator: " "))
+    guard case .merged(let record, _) = try CurveStage.run(merge, jobs: jobs, log: console.stageLog)
+    else { throw ExitCode(1) }
+    print(Self.areas(record), terminator: "")
+    print("wrote \(merge.output) and \(outputDirectory)/report/report.md")
+  }
+
+  /// AUC-A and AUC-L per method with their 95% intervals.
+  static func areas(_ curve: CurveRecord) -> String {
+    let v = curve.verification
+    guard let s = v.statistics else { return "" }
+    let number = { (x: Double) in x.isFinite ? String(format: "%.4f", x) : "—" }
+    var table = TextTable(["method", "backbone", "AUC-A", "95% CI", "AUC-L", "95% CI"],
+                          leftAligned: [0, 1])
+    for (c, name) in v.candidates.enumerated() {
+      // The backbones along the curve, each once.
+      let backbones = curve.backbones[c].reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+      table.add([name, backbones.joined(separator: "→"), number(s.aucMean[c]),
+                 "\(number(s.aucLow[c])) to \(number(s.aucHigh[c]))", number(s.aucLastMean[c]),
+                 "\(number(s.aucLastLow[c])) to \(number(s.aucLastHigh[c]))"])
+    }
+    return "\narea under accuracy against memory (MB × accuracy, mean over \(v.seeds.count) "
+      + "seeds, 95% t interval):\n" + table.rendered
+      + "\n" + s.verdicts.joined(separator: "\n") + "\n"
   }
 }

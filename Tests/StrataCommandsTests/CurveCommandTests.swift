@@ -28,11 +28,16 @@ import Testing
     print(text)
   }
 
-  /// Without --dry-run the plan is printed, then a clear "not wired yet" error.
-  @Test func runningIsNotWiredYet() throws {
-    let command = try Self.curve(["cifar", "--tasks", "10"])
-    #expect(throws: NotWiredYet.self) { try command.run() }
-    #expect("\(NotWiredYet())".contains("--dry-run"))
+  /// Without --spec there is nothing to train: running is refused before any output, naming
+  /// --spec and --dry-run (it used to print the plan, then "not wired yet").
+  @Test func runningWithoutASpecIsRefused() throws {
+    do {
+      _ = try Strata.parseAsRoot(["curve", "cifar", "--tasks", "10"])
+      Issue.record("running without --spec was accepted")
+    } catch {
+      let message = Strata.message(for: error)
+      #expect(message.contains("--spec") && message.contains("--dry-run"), "\(message)")
+    }
   }
 
   @Test func familyFileAndRunSpec() throws {
@@ -60,7 +65,7 @@ import Testing
 
     try Data(#"["resnet20", "conv2"]"#.utf8).write(to: URL(fileURLWithPath: family))
     do {
-      _ = try Self.curve(["cifar", "--tasks", "5", "--family", family]).render()
+      _ = try Self.curve(["cifar", "--tasks", "5", "--family", family, "--dry-run"]).render()
       Issue.record("a shrinking family was accepted")
     } catch {
       #expect("\(error)".contains("family.json: [1]: conv2"), "\(error)")

@@ -62,6 +62,10 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   /// Whether MEMO and DER runs continue from one task-0 training per seed (`task0-<digest>.h5`
   /// under `runs/`) instead of each training its own task 0.
   public var sharesTaskZero: Bool?
+  /// `overrides[candidate][budget]`: more spec keys for that candidate's runs at that budget,
+  /// applied last (the accuracy–memory curve gives each point its own `architecture` and MEMO
+  /// `split`); nil: none.
+  public var overrides: [[[String: String]]]?
 
   public init(specFile: String, directory: String, candidates: [Candidate], budgets: [Int],
               seeds: [Int], fits: [[Int32]]? = nil, sharesTaskZero: Bool = true)
@@ -205,11 +209,17 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
     return try points.map { point in
       let spec = self.spec(point)
-      let data = try RunSpec.derive(from: specFile, overrides: [
+      var keys: [String: Any] = [
         "model_name": point.learner.rawValue,
         "split": point.learner == .memo ? point.candidate : NSNull(),
         "memory_budget": point.budget, "seed": point.seed,
-      ])
+      ]
+      if let overrides, let c = candidates.firstIndex(where: { $0.split == point.candidate }),
+         let b = budgets.firstIndex(of: point.budget)
+      {
+        for (key, value) in overrides[c][b] { keys[key] = value }
+      }
+      let data = try RunSpec.derive(from: specFile, overrides: keys)
       do {
         try data.write(to: URL(fileURLWithPath: spec), options: .atomic)
       } catch {

@@ -1,0 +1,118 @@
+import Analysis
+import CIL
+import Foundation
+import Recording
+import Tensor
+
+/// Joins a finished curve sweep into `curve.h5`: every run's accuracies and ledger (verify.h5's
+/// layout, one candidate per method, one budget per point), per point the paired difference of
+/// each method to MEMO with its 95% t interval over seeds, and per method the area under
+/// accuracy against memory (AUC-A, AUC-L, MB) with its interval (`AreaUnderCurve`).
+public struct CurveMerge: Sendable {
+  public var planning: CurvePlanning
+  /// The `strata curve` command line, kept as the file's provenance.
+  public var commandLine: String
+
+  public init(planning: CurvePlanning, commandLine: String) {
+    self.planning = planning
+    self.commandLine = commandLine
+  }
+
+  public var output: String { planning.sweep.directory + "/curve.h5" }
+
+  /// Reads every run's record and writes curve.h5 (whole or not at all).
+  @discardableResult
+  public func write(threads: Int) throws -> CurveRecord {
+    let sweep = planning.sweep
+    let runs = try sweep.collect()
+    let names = sweep.candidates.map(\.split)
+    let fits = sweep.fits ?? names.map { _ in sweep.budgets.map { _ in Int32(1) } }
+    func grid(_ value: (TrainingSummary) -> Double) -> AccuracyGrid {
+      AccuracyGrid(candidates: names, budgets: sweep.budgets, seeds: sweep.seeds) { c, b, s in
+        runs.first { $0.candidate == c && $0.budget == b && $0.seed == s }.map { value($0.summary) }
+      }
+    }
+    // The curve's x axis is its budget points, as the paper's: a run that cannot fill its
+    // budget (fewer images than the exemplars it may keep) is still that point's method, so
+    // the area is over the budgets, not over the memory each run happened to hold.
+    let totalBytes: [[[Int]]]? = nil
+    let average = VerificationStatistics(grid: grid { $0.cnn.averageIncrementalAccuracy },
+                                         fits: fits, recommended: names[0], totalBytes: totalBytes)
+    let last = VerificationStatistics(grid: grid { $0.cnn.lastAccuracy }, fits: fits,
+                                      recommended: names[0], totalBytes: totalBytes)
+    let sentences = sweep.budgets.indices.map { pointSentence(average, budget: $0) }
+    // method − MEMO at each point, seed by seed (NaN where either does not fit).
+    let differences = names.indices.map { c in
+      sweep.budgets.indices.map { average.grid.pairedDifference(c, reference: 0, budget: $0) }
+    }
+    let statistics = VerificationStatisticsArrays(
+      fits: fits, verdicts: sentences, metric: Verdict.Metric.averageIncrementalAccuracy.rawValue,
+      pairedDifference: differences.map { $0.map(\.mean) },
+      pairedDifferenceLow: differences.map { $0.map(\.low) },
+      pairedDifferenceHigh: differences.map { $0.map(\.high) }, auc: average.auc,
+      aucMean: average.aucMean, aucLow: average.aucLow, aucHigh: average.aucHigh,
+      aucLast: last.auc, aucLastMean: last.aucMean, aucLastLow: last.aucLow,
+      aucLastHigh: last.aucHigh)
+    let provenance = Provenance.current(
+      specText: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
+      seed: sweep.seeds[0], threads: threads,
+      convolution: try sweep.recordedConvolution() ?? ComputeContext.environmentConvolution,
+      commandLine: commandLine)
+    var run = runs.first?.summary.run
+    run?.seeds = sweep.seeds
+    let best = names.indices.filter { average.aucMean[$0].isFinite }
+      .max { average.aucMean[$0] < average.aucMean[$1] }
+    let verdict = VerificationRecord.Verdict(
+      status: "accuracy-memory curve", recommended: "",
+      best: best.map { names[$0] } ?? "", metric: Verdict.Metric.averageIncrementalAccuracy.rawValue,
+      tolerance: 0, reason: Self.areaSentence(names, average.areas, seeds: sweep.seeds.count))
+    var record = VerificationRecord(candidates: names, roles: sweep.candidates.map(\.role),
+                                    budgets: sweep.budgets, seeds: sweep.seeds, runs: runs,
+                                    verdict: verdict, provenance: provenance, run: run)
+    record.statistics = statistics
+    record.taskZeroTrainings = (sweep.sharesTaskZero ?? false)
+      ? sweep.taskZeroFiles().count : planning.taskZeroTrainings
+    let plan = planning.plan
+    let curve = CurveRecord(
+      verification: record,
+      backbones: [plan.points.map(\.backbone.name), plan.points.map(\.backbone.name),
+                  plan.points.map { _ in plan.benchmark.name }],
+      splits: planning.splits, plannedExemplars: planning.exemplars.map { $0.map { $0 ?? -1 } },
+      benchmarkBackbone: plan.benchmark.name, referenceExemplars: plan.exemplars, tasks: plan.tasks)
+    try CurveFile.write(curve, to: output)
+    return curve
+  }
+
+  /// "point 2 (resnet14, 12.42 MB): memo 61.20%; der 58.00%, −3.20 points (95% CI …) from memo; …"
+  func pointSentence(_ statistics: VerificationStatistics, budget b: Int) -> String {
+    let point = planning.plan.points[b]
+    let grid = statistics.grid
+    let points = { (x: Double) in String(format: "%+.2f", 100 * x) }
+    let parts = grid.candidates.indices.map { c -> String in
+      let name = grid.candidates[c]
+      guard grid.hasValues(c, budget: b) else { return "\(name) does not fit" }
+      var text = "\(name) " + String(format: "%.2f%%", 100 * grid.mean(c, budget: b))
+      if c > 0, grid.hasValues(0, budget: b) {
+        let d = grid.pairedDifference(c, reference: 0, budget: b)
+        text += ", \(points(d.mean)) points from \(grid.candidates[0])"
+        text += d.hasInterval ? " (95% CI \(points(d.low)) to \(points(d.high)))"
+          : " (\(d.count) seed\(d.count == 1 ? "" : "s"): no interval)"
+      }
+      return text
+    }
+    return "point \(point.index) (\(point.backbone.name), "
+      + String(format: "%.2f MB", point.megabytes) + "): "
+      + parts.joined(separator: "; ") + " (average incremental accuracy, mean over seeds)"
+  }
+
+  /// "AUC-A (MB × accuracy) over 3 seeds: memo 1.234 (95% CI …); …"
+  static func areaSentence(_ names: [String], _ areas: [AreaUnderCurve], seeds: Int) -> String {
+    "AUC-A (MB × average incremental accuracy, mean over \(seeds) seed\(seeds == 1 ? "" : "s")): "
+      + zip(names, areas).map { name, area in
+        let i = area.interval
+        guard i.mean.isFinite else { return "\(name) – (fits fewer than two points)" }
+        return "\(name) " + String(format: "%.4f", i.mean)
+          + (i.hasInterval ? String(format: " (95%% CI %.4f to %.4f)", i.low, i.high) : "")
+      }.joined(separator: "; ")
+  }
+}
