@@ -33,6 +33,9 @@ public final class ExpandableNetwork: Module {
 
   let context: ComputeContext
   let pool = GlobalAveragePooling()
+  /// Sums the gradients that meet at the newest branch's features and at the shared output
+  /// (one instance, so its oneDNN primitives are built once, not per step).
+  private let gradientSum = ResidualAdd(fusesReLU: false)
   private var generator: SeededGenerator
   /// Blocks kept in eval mode (their parameters are frozen too), by block name.
   private var frozenBlocks: Set<String> = []
@@ -294,7 +297,7 @@ public final class ExpandableNetwork: Module {
         let dNewest = try auxiliaryHead.backward(dAuxiliary, inputGradient: branchNeeds.last!)
       {
         parts[parts.count - 1] = try parts.last!.map {
-          try ResidualAdd(fusesReLU: false).forward($0, dNewest, context: context)
+          try gradientSum.forward($0, dNewest, context: context)
         } ?? dNewest
       }
       for (k, branch) in branches.enumerated() where branchNeeds[k] {
@@ -313,7 +316,7 @@ public final class ExpandableNetwork: Module {
         }
         if let g {
           dShared = try dShared.map {
-            try ResidualAdd(fusesReLU: false).forward($0, g, context: context)
+            try gradientSum.forward($0, g, context: context)
           } ?? g
         }
       }

@@ -131,10 +131,17 @@ import Testing
     }
   }
 
+  /// Layouts of the per-channel multiply: batch norm's, a MEMO stage-3 map in the AVX-512
+  /// blocking, channels that do not fill their blocks (20 of 32), and `nhwc`.
+  static let scaleLayouts: [(shape: [Int], layout: FormatTag?)] = layouts + [
+    ([2, 64, 3, 3], .nChw16c), ([3, 20, 4, 4], .nChw16c), ([3, 20, 4, 4], .nChw8c),
+    ([2, 12, 3, 5], .nhwc),
+  ]
+
   /// The per-channel multiply on its own, against the reference product, in every layout.
-  @Test(arguments: layouts.indices)
+  @Test(arguments: scaleLayouts.indices)
   func channelScaleMatchesReference(_ index: Int) throws {
-    let (shape, layout) = Self.layouts[index]
+    let (shape, layout) = Self.scaleLayouts[index]
     var random = SeededRandom(seed: UInt64(61 + index))
     let x = random.tensor(shape, -2, 2)
     let factors = random.values(shape[1], -1.5, 1.5).map { Double(Float($0)) }
@@ -147,5 +154,24 @@ import Testing
                                        scale: factors.map(Float.init),
                                        context: EngineCheck.context)
     try EngineCheck.expectClose(y, expected, tolerance: 1e-6, "x·s")
+  }
+
+  /// The multiply gets its factors in the maps' own format, so oneDNN runs a jit kernel on the
+  /// layout a convolution gives this CPU's activations (`nChw16c` on AVX-512) and on `nhwc`:
+  /// plain factors against blocked maps ran `ref:any`, the slowest op of a MEMO training step.
+  /// (`nChw8c` on an AVX-512 CPU still runs `ref:any`: oneDNN 2.6's jit wants the CPU's own
+  /// block; no layer makes that layout there.)
+  @Test func channelScaleRunsAJitKernelOnTheEnginesMaps() throws {
+    let context = EngineCheck.context
+    let convolution = Convolution(inChannels: 64, outChannels: 64, kernel: 3, stride: 1,
+                                  padding: 1)
+    let weight = try Tensor(zeros: convolution.weightShape, context: context)
+    let x = try Tensor(zeros: [128, 64, 8, 8], context: context)
+    let map = try convolution.forward(x, weight: weight, training: true, context: context)
+    #expect(!map.isPlain, "the convolution gave a plain map, \(map.descriptor)")
+    for layout in [map.descriptor, try map.descriptor.with(.nhwc)] {
+      let kernel = try ChannelScale().kernel(for: layout, channels: 64, context: context)
+      #expect(!kernel.hasPrefix("ref"), "channel scale on \(layout) ran \(kernel)")
+    }
   }
 }
