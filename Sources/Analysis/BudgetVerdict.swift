@@ -114,7 +114,8 @@ public struct BudgetVerdict: Sendable, Equatable {
         ? "\(points(d[i].mean)) points, \(Int((100 * confidence).rounded()))% CI \(points(d[i].low)) to \(points(d[i].high))"
         : "\(points(d[i].mean)) points" }
     let ref = names[r]
-    var text = "\(budget) bytes, reference \(ref)"
+    // The budget is the verdict's axis wherever it is shown (verify.h5, tables): not repeated.
+    var text = "Reference \(ref)"
       + (choice == .recommended ? " (recommended)" : " (\(choice.rawValue))") + ". "
     func describe(_ s: Standing, pairwise: String?) -> String {
       switch s {

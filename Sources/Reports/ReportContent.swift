@@ -81,7 +81,15 @@ struct ReportContent {
       s.text.append("No split.json in this folder: run strata split to get a recommendation.")
     }
     if let v = report.verification {
-      s.text.append("Verification: \(v.verdict.status.uppercased()). \(v.verdict.reason).")
+      s.text.append("Verification: \(v.verdict.status.uppercased()). "
+        + "\(Section.sentenceCase(v.verdict.reason)).")
+      // The answer per budget, when the grid has its statistics: the same sentences as the
+      // verification section, so the conclusion never rests on one budget alone.
+      if let stats = v.statistics, v.budgets.count > 1 {
+        for (b, sentence) in stats.verdicts.enumerated() {
+          s.text.append("At \(NumberFormat.grouped(v.budgets[b])) bytes: \(sentence)")
+        }
+      }
       s.text.append(v.seeds.count == 1
         ? "One seed (\(v.seeds[0])): a small gap between candidates cannot be told from seed "
           + "noise; run strata verify with --seeds for intervals."
@@ -178,7 +186,7 @@ struct ReportContent {
 
   static func verification(_ v: VerificationRecord, split: SplitReport?) -> Section {
     var s = Section(title: "Verification at equal memory")
-    s.text.append("Verdict: \(v.verdict.status.uppercased()). \(v.verdict.reason). "
+    s.text.append("Verdict: \(v.verdict.status.uppercased()). \(Section.sentenceCase(v.verdict.reason)). "
       + "Metric: \(v.verdict.metric); tolerance \(percent(v.verdict.tolerance)) points.")
     VerificationGridContent(v).add(to: &s)
     s.charts.append(("accuracy_memory", accuracyAgainstMemory(v)))
@@ -314,5 +322,10 @@ extension ReportContent.Section {
       if c == " " { return "-" }
       return c.isLetter || c.isNumber || c == "-" || c == "_" ? c : nil
     })
+  }
+
+  /// "the split …" → "The split …", for a reason that starts a sentence.
+  static func sentenceCase(_ text: String) -> String {
+    text.prefix(1).uppercased() + text.dropFirst()
   }
 }

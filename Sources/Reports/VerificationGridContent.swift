@@ -16,7 +16,8 @@ struct VerificationGridContent {
     let v = record
     if let stats = v.statistics {
       for (b, sentence) in stats.verdicts.enumerated() {
-        s.text.append("Budget \(v.budgets[b]) bytes (\(Self.mib(v.budgets[b])) MiB): \(sentence)")
+        s.text.append("Budget \(NumberFormat.grouped(v.budgets[b])) bytes "
+          + "(\(Self.mib(v.budgets[b])) MiB): \(sentence)")
       }
       if v.budgets.count >= 2 {
         let auc = v.candidates.indices.map { c -> String in

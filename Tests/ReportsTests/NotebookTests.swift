@@ -42,7 +42,7 @@ import Testing
     let run = Self.repository.appendingPathComponent(name).path
     try FileManager.default.createDirectory(atPath: Self.repository.appendingPathComponent("runs").path,
                                             withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: QuickstartReportTests.quickstart, toPath: run)
+    try FileManager.default.copyItem(atPath: QuickstartReportTests.committed, toPath: run)
     defer { try? FileManager.default.removeItem(atPath: run) }
     try? FileManager.default.removeItem(atPath: run + "/figures")
     let before = try FileManager.default.contentsOfDirectory(

@@ -11,7 +11,12 @@ import Testing
 @Suite(.serialized) struct QuickstartReportTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-  static let quickstart = repository.appendingPathComponent("analyses/quickstart-fashion-mnist").path
+  /// The quickstart's run before its protocol had probe seeds and a budget grid (ResNet-14,
+  /// 1,000 images per class, one seed, one budget), kept as a fixture: the report's behaviour on
+  /// one budget and one seed is what these tests pin down; `theCommittedQuickstartAnswersPerBudget`
+  /// checks the committed example of today's protocol.
+  static let quickstart = repository.appendingPathComponent("Tests/ReportsTests/Fixtures/quickstart-one-seed").path
+  static let committed = repository.appendingPathComponent("analyses/quickstart-fashion-mnist").path
 
   static func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let directory = FileManager.default.temporaryDirectory
@@ -29,6 +34,30 @@ import Testing
 
   static func text(_ path: String) throws -> String {
     try String(contentsOfFile: path, encoding: .utf8)
+  }
+
+  /// Today's quickstart (3 probe seeds, 2 budgets × 2 paired seeds): the conclusion gives the
+  /// decision with its p-value and, per budget, the verdict; the verification section the AUC.
+  @Test func theCommittedQuickstartAnswersPerBudget() throws {
+    try Self.withDirectory { directory in
+      let markdown = try Self.render(Self.committed, into: directory)
+      let conclusion = markdown.components(separatedBy: "## Conclusion")[1]
+        .components(separatedBy: "## Contents")[0]
+      #expect(conclusion.contains("(p = 0.358, 3 seeds × 4 tasks, on 1-cka_old)"))
+      let record = try VerifyFile.read(Self.committed + "/verify.h5")
+      let stats = try #require(record.statistics)
+      #expect(record.budgets.count == 2 && record.seeds == [1993, 1994])
+      for (b, budget) in record.budgets.enumerated() {
+        #expect(conclusion.contains("At \(NumberFormat.grouped(budget)) bytes: \(stats.verdicts[b])"),
+                "budget \(budget)")
+      }
+      #expect(markdown.contains("Area under average incremental accuracy against memory (AUC-A"))
+      // The AUC runs over the budgets: one backbone kept every image at both budgets and still
+      // spans them (its area is its accuracy times the budgets' range, not zero).
+      let none = try #require(record.candidates.firstIndex(of: "none"))
+      let span = Double(record.budgets[1] - record.budgets[0]) / 1_048_576
+      #expect(stats.aucMean[none] > 0.4 * span)
+    }
   }
 
   @Test func theConclusionComesFirstThenTheContents() throws {

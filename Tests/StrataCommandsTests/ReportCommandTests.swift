@@ -96,7 +96,7 @@ import Testing
         #expect(Self.int(row[7]) == run.modelBytes.last && Self.int(row[8]) == run.exemplars.last)
         #expect(Self.int(row[9]) == run.totalBytes.last)
       }
-      #expect(markdown.contains("Verification: NOT VERIFIED. made up."))
+      #expect(markdown.contains("Verification: NOT VERIFIED. Made up."))
       // tiny28 has 3 body blocks: the split rule cannot tell a step from a ramp with fewer than
       // 4, so no clear split; the verification still ran the best step's neighbourhood.
       // The conclusion says so first, with the test behind it.
