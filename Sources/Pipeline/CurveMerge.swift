@@ -53,11 +53,7 @@ public struct CurveMerge: Sendable {
       aucMean: average.aucMean, aucLow: average.aucLow, aucHigh: average.aucHigh,
       aucLast: last.auc, aucLastMean: last.aucMean, aucLastLow: last.aucLow,
       aucLastHigh: last.aucHigh)
-    let provenance = Provenance.current(
-      specText: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
-      seed: sweep.seeds[0], threads: threads,
-      convolution: try sweep.recordedConvolution() ?? ComputeContext.environmentConvolution,
-      commandLine: commandLine)
+    let provenance = try sweep.mergeProvenance(threads: threads, commandLine: commandLine)
     var run = runs.first?.summary.run
     run?.seeds = sweep.seeds
     let best = names.indices.filter { average.aucMean[$0].isFinite }

@@ -76,22 +76,7 @@ public enum VerifyStage {
       let threads = try sweep.threads(proposed: LocalExecutor.threads(jobs: jobs))
       let local = LocalExecutor(executable: try StrataExecutable.path(), jobs: jobs,
                                 threads: threads, convolution: try sweep.fixedConvolution(log: log))
-      let start = Date()
-      let outcomes = try local.run(tasks, isComplete: sweep.isComplete) { outcome, done, total in
-        let status = outcome.succeeded ? "done" : "FAILED"
-        // Runs of one sweep take about equally long: the rate so far predicts the rest.
-        let elapsed = Date().timeIntervalSince(start)
-        let left = done < total
-          ? "; about \(StageLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
-        log.info("[\(done)/\(total)] \(outcome.name) \(status) in "
-                 + StageLog.duration(outcome.seconds) + left,
-                 ["run": outcome.name, "seconds": outcome.seconds])
-      }
-      let failures = outcomes.filter { !$0.succeeded }
-      guard failures.isEmpty else {
-        for failure in failures { log.error(failure.failureDescription) }
-        return .failed
-      }
+      guard try local.runLogged(tasks, isComplete: sweep.isComplete, log: log) else { return .failed }
     }
     return .merged(try merge.write(threads: try sweep.recordedThreads() ?? 1))
   }

@@ -40,6 +40,7 @@ public enum CurveReport {
         }
       })))
     VerificationGridContent(v).add(to: &summary)
+    summary.charts.append(("accuracy_memory", ReportContent.accuracyAgainstMemory(v)))
 
     var caveats = ReportContent.Section(title: "Caveats")
     caveats.text.append("Intervals are two-sided 95% Student t intervals over the "

@@ -136,8 +136,8 @@ import Testing
       #expect(stats.verdicts.count == 2 && stats.verdicts[0].hasPrefix("point 1 (tiny_a, "))
       #expect(record.verdict.reason.contains("AUC-A"))
       let report = try String(contentsOfFile: out + "/report/report.md", encoding: .utf8)
-      #expect(report.contains("charts/accuracy_memory_curve.svg"))
-      #expect(FileManager.default.fileExists(atPath: out + "/report/charts/accuracy_memory_curve.svg"))
+      #expect(report.contains("charts/accuracy_memory.svg"))
+      #expect(FileManager.default.fileExists(atPath: out + "/report/charts/accuracy_memory.svg"))
       #expect(FileManager.default.fileExists(atPath: out + "/report/tables/curve_points.csv"))
       print(CurveCommand.areas(curve))
 

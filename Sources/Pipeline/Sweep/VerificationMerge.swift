@@ -54,11 +54,7 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
                                 budget: summaryBudget, metric: verdictMetric,
                                 tolerance: tolerance)
     // The runs' settings, not this process's: the merge trains nothing.
-    let provenance = Provenance.current(
-      specText: (try? String(contentsOfFile: sweep.specFile, encoding: .utf8)) ?? "",
-      seed: sweep.seeds[0], threads: threads,
-      convolution: try sweep.recordedConvolution() ?? ComputeContext.environmentConvolution,
-      commandLine: commandLine)
+    let provenance = try sweep.mergeProvenance(threads: threads, commandLine: commandLine)
     // The run verified, as the first run recorded it, with the sweep's seeds.
     var run = runs.first?.summary.run
     run?.seeds = sweep.seeds

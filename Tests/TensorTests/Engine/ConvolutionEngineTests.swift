@@ -109,12 +109,22 @@ import Testing
     #expect(try overwritten.scalars(context: context) == (try copied.scalars(context: context)))
   }
 
+  /// `auto`'s passes (forward, backward data, backward weights, inference) on each CPU vendor.
+  struct Auto: Sendable, CustomStringConvertible {
+    let intel: String, amd: String
+    init(_ intel: String, amd: String? = nil) { (self.intel, self.amd) = (intel, amd ?? intel) }
+    var description: String { intel == amd ? intel : "\(intel) (AMD \(amd))" }
+  }
+
   /// Which passes run Winograd, per setting, written out rather than derived from the policy:
   /// `auto` as measured (README, Performance) — never the 3-channel stem, only backward weights
   /// with 16 channels, every pass from 32 — and `winograd` for every 3×3 stride-1 pass but
-  /// folded inference. Only where oneDNN has Winograd (AVX-512); direct everywhere else.
-  @Test(arguments: zip(cases, ["dddd", "ddWd", "WWWW", "dddd", "dddd", "dddd"]))
-  func winogradWhereTheSettingAsksAndOneDNNHasIt(_ k: Case, _ auto: String) throws {
+  /// folded inference. Only where oneDNN has Winograd (AVX-512); direct everywhere else. On AMD
+  /// (`WinogradThresholds.amd`, measured apart) backward weights with 16 channels run direct too.
+  @Test(arguments: zip(cases, [Auto("dddd"), Auto("ddWd", amd: "dddd"), Auto("WWWW"), Auto("dddd"),
+                                Auto("dddd"), Auto("dddd")]))
+  func winogradWhereTheSettingAsksAndOneDNNHasIt(_ k: Case, _ byVendor: Auto) throws {
+    let auto = WinogradThresholds.current == .amd ? byVendor.amd : byVendor.intel
     let shape = [k.n, k.c, k.h, k.h]
     let everyPass = k.kernel == 3 && k.stride == 1 ? "WWWd" : "dddd"
     for (policy, wanted) in [(ConvolutionPolicy.direct, "dddd"), (.winograd, everyPass),
