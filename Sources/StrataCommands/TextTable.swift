@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// A plain-text table for the terminal: a header, rows, columns right-aligned except the first
 /// (and any listed in `leftAligned`), two spaces between columns.
@@ -31,16 +32,8 @@ struct TextTable {
   }
 }
 
-/// 1234567 → "1,234,567".
-func grouped(_ n: Int) -> String {
-  let digits = String(n.magnitude)
-  var text = ""
-  for (i, d) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { text.append(",") }
-    text.append(d)
-  }
-  return (n < 0 ? "-" : "") + text
-}
+/// 1234567 → "1,234,567", as the reports print it.
+func grouped(_ n: Int) -> String { NumberFormat.grouped(n) }
 
 /// A real number with `decimals` digits after the point and grouped thousands: "6,035.21".
 func grouped(_ x: Double, decimals: Int) -> String {

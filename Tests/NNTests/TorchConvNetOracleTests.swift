@@ -16,27 +16,14 @@ import Testing
     let net = try ResNet(.conv2(classes: 10), context: NNTest.context)
     Initialization.initialize(net, seed: 1993)
     var random = SeededRandom(seed: 0xC2)
-    net.randomizeBatchNorms(&random)
-    net.head.bias.load(random.values(10, -0.1, 0.1).map(Float.init))
-    for (name, buffer) in net.namedBuffers() {
-      let (low, high) = name.hasSuffix("running_var") ? (0.5, 1.5) : (-0.2, 0.2)
-      _ = buffer.memory.floats.initialize(from: random.values(buffer.count, low, high)
-        .map(Float.init))
-    }
-    let x = random.float32Tensor([8, 3, 32, 32], -2, 2)
-    let labels = (0..<8).map { _ in random.integer(below: 10) }
+    let (x, labels) = TorchOracle.randomizeForStep(net, &random)
 
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("strata-torch-convnet-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    var tensors = net.namedParameters().map { ($0.name, $0.parameter.shape, $0.parameter.scalars) }
-    for (name, buffer) in net.namedBuffers() {
-      tensors.append((name, buffer.shape, try buffer.scalars(context: NNTest.context)))
-    }
-    tensors.append(("input", x.shape, x.data.map(Float.init)))
     try TorchOracle.write(
-      tensors.map { (name: $0.0, shape: $0.1, values: $0.2) },
+      try TorchOracle.stepTensors(net, input: x),
       extra: ["labels": labels, "kind": "conv2", "in_channels": 3, "classes": 10,
               "learning_rate": Self.learningRate, "momentum": Self.momentum,
               "weight_decay": Self.weightDecay],
