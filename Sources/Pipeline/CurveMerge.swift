@@ -8,22 +8,68 @@ import Tensor
 /// layout, one candidate per method, one budget per point), per point the paired difference of
 /// each method to MEMO with its 95% t interval over seeds, and per method the area under
 /// accuracy against memory (AUC-A, AUC-L, MB) with its interval (`AreaUnderCurve`).
+///
+/// Everything it needs is plain data (`Layout`), so a Slurm merge job can run it from the
+/// sweep's settings file (`VerificationMerge.curve`) as `strata verify`'s merge job does.
 public struct CurveMerge: Sendable {
-  public var planning: CurvePlanning
+  /// What of the plan the merged file and its sentences name, per point and method.
+  public struct Layout: Sendable, Codable, Equatable {
+    /// Per point: its backbone's name and its budget in MB (2^20 bytes).
+    public var pointBackbones: [String]
+    public var pointMegabytes: [Double]
+    /// `backbones[candidate][budget]`, `splits[candidate][budget]` and
+    /// `plannedExemplars[candidate][budget]` (-1: the model does not fit), as `CurveRecord`.
+    public var backbones: [[String]]
+    public var splits: [[String]]
+    public var plannedExemplars: [[Int]]
+    public var benchmarkBackbone: String
+    public var referenceExemplars: Int
+    public var tasks: Int
+    /// Task-0 trainings planned (the count recorded when task 0 is not shared).
+    public var plannedTaskZeroTrainings: Int
+
+    public init(_ planning: CurvePlanning) {
+      let plan = planning.plan
+      pointBackbones = plan.points.map(\.backbone.name)
+      pointMegabytes = plan.points.map(\.megabytes)
+      backbones = [pointBackbones, pointBackbones, plan.points.map { _ in plan.benchmark.name }]
+      splits = planning.splits
+      plannedExemplars = planning.exemplars.map { $0.map { $0 ?? -1 } }
+      benchmarkBackbone = plan.benchmark.name
+      referenceExemplars = plan.exemplars
+      tasks = plan.tasks
+      plannedTaskZeroTrainings = planning.taskZeroTrainings
+    }
+  }
+
+  public var sweep: VerificationSweep
+  public var layout: Layout
   /// The `strata curve` command line, kept as the file's provenance.
   public var commandLine: String
 
   public init(planning: CurvePlanning, commandLine: String) {
-    self.planning = planning
+    self.init(sweep: planning.sweep, layout: Layout(planning), commandLine: commandLine)
+  }
+
+  public init(sweep: VerificationSweep, layout: Layout, commandLine: String) {
+    self.sweep = sweep
+    self.layout = layout
     self.commandLine = commandLine
   }
 
-  public var output: String { planning.sweep.directory + "/curve.h5" }
+  public var output: String { sweep.directory + "/curve.h5" }
+  public var reportDirectory: String { sweep.directory + "/report" }
+
+  /// The settings a Slurm merge job reads back (`SweepSteps.merge`): the sweep, and this
+  /// layout in place of a verdict's settings.
+  public var settings: VerificationMerge {
+    VerificationMerge(sweep: sweep, judged: nil, metric: "average", tolerance: 0,
+                      commandLine: commandLine, curve: layout)
+  }
 
   /// Reads every run's record and writes curve.h5 (whole or not at all).
   @discardableResult
   public func write(threads: Int) throws -> CurveRecord {
-    let sweep = planning.sweep
     let runs = try sweep.collect()
     let names = sweep.candidates.map(\.split)
     let fits = sweep.fits ?? names.map { _ in sweep.budgets.map { _ in Int32(1) } }
@@ -67,21 +113,17 @@ public struct CurveMerge: Sendable {
                                     verdict: verdict, provenance: provenance, run: run)
     record.statistics = statistics
     record.taskZeroTrainings = (sweep.sharesTaskZero ?? false)
-      ? sweep.taskZeroFiles().count : planning.taskZeroTrainings
-    let plan = planning.plan
+      ? sweep.taskZeroFiles().count : layout.plannedTaskZeroTrainings
     let curve = CurveRecord(
-      verification: record,
-      backbones: [plan.points.map(\.backbone.name), plan.points.map(\.backbone.name),
-                  plan.points.map { _ in plan.benchmark.name }],
-      splits: planning.splits, plannedExemplars: planning.exemplars.map { $0.map { $0 ?? -1 } },
-      benchmarkBackbone: plan.benchmark.name, referenceExemplars: plan.exemplars, tasks: plan.tasks)
+      verification: record, backbones: layout.backbones, splits: layout.splits,
+      plannedExemplars: layout.plannedExemplars, benchmarkBackbone: layout.benchmarkBackbone,
+      referenceExemplars: layout.referenceExemplars, tasks: layout.tasks)
     try CurveFile.write(curve, to: output)
     return curve
   }
 
   /// "point 2 (resnet14, 12.42 MB): memo 61.20%; der 58.00%, −3.20 points (95% CI …) from memo; …"
   func pointSentence(_ statistics: VerificationStatistics, budget b: Int) -> String {
-    let point = planning.plan.points[b]
     let grid = statistics.grid
     let points = { (x: Double) in String(format: "%+.2f", 100 * x) }
     let parts = grid.candidates.indices.map { c -> String in
@@ -96,8 +138,8 @@ public struct CurveMerge: Sendable {
       }
       return text
     }
-    return "point \(point.index) (\(point.backbone.name), "
-      + String(format: "%.2f MB", point.megabytes) + "): "
+    return "point \(b + 1) (\(layout.pointBackbones[b]), "
+      + String(format: "%.2f MB", layout.pointMegabytes[b]) + "): "
       + parts.joined(separator: "; ") + " (average incremental accuracy, mean over seeds)"
   }
 

@@ -61,6 +61,28 @@ public enum VerifyStage {
   public static func run(_ merge: VerificationMerge, executor: Executor, log: StageLog) throws
     -> Outcome
   {
+    switch try execute(merge, executor: executor, log: log) {
+    case .failed: return .failed
+    case .mergedBySlurm: return .merged(try VerifyFile.read(merge.output))
+    case .complete: return .merged(try merge.write(threads: try merge.sweep.recordedThreads() ?? 1))
+    }
+  }
+
+  /// How the runs of a sweep ended.
+  enum Execution {
+    /// Some runs failed; each was reported.
+    case failed
+    /// The Slurm merge job wrote `merge.output`.
+    case mergedBySlurm
+    /// Every run is complete; the caller merges.
+    case complete
+  }
+
+  /// Runs what is missing of the sweep on `executor`: the part `strata verify` and
+  /// `strata curve` share (their merges differ; `merge` says which the Slurm job runs).
+  static func execute(_ merge: VerificationMerge, executor: Executor, log: StageLog) throws
+    -> Execution
+  {
     let sweep = merge.sweep
     let tasks = try sweep.prepareTasks()
     switch executor {
@@ -69,7 +91,7 @@ public enum VerifyStage {
                                 limit: limit, reportDirectory: reportDirectory, log: log)
       switch try slurm.run(merge) {
       case .failed: return .failed
-      case .merged: return .merged(try VerifyFile.read(merge.output))
+      case .merged: return .mergedBySlurm
       case .nothingToRun: log.info("every run is complete; merging here")
       }
     case .local(let jobs):
@@ -78,7 +100,7 @@ public enum VerifyStage {
                                 threads: threads, convolution: try sweep.fixedConvolution(log: log))
       guard try local.runLogged(tasks, isComplete: sweep.isComplete, log: log) else { return .failed }
     }
-    return .merged(try merge.write(threads: try sweep.recordedThreads() ?? 1))
+    return .complete
   }
 }
 

@@ -37,12 +37,17 @@ public struct CurveCommand: ParsableCommand {
       layout: candidate = method, budget = point; per point the paired difference of each \
       method to MEMO with its 95% t interval, per method the area under accuracy against \
       memory, AUC-A and AUC-L in MB, with its interval) and a report in DIR/report/. \
-      --resume reruns only what is missing or failed. The runs execute locally.
+      --resume reruns only what is missing or failed. With --executor slurm the runs not yet \
+      complete are one Slurm job array and a merge job writes curve.h5 and the report (as \
+      strata verify; DIR on a filesystem the nodes share); --dry-run then also prints the \
+      batch scripts.
 
       Examples (CIFAR-100 B0 Inc10):
         strata curve cifar --tasks 10 --dry-run
         strata curve --spec analyses/curve-fashion-mnist/run.json \\
           --output-dir runs/curve
+        strata curve --spec run.json --output-dir /shared/curve --executor slurm \\
+          --partition cpu --time 2:00:00 --cpus-per-task 4
       """)
 
   @Argument(help: ArgumentHelp("The benchmark: cifar (32x32x3 images) or imagenet (224x224x3); "
@@ -76,8 +81,9 @@ public struct CurveCommand: ParsableCommand {
     "Folder of runs/, curve.h5 and report/.", valueName: "DIR"))
   public var outputDirectory: String = "curve"
 
-  @Option(help: "Runs at a time (default 2, sharing the cores).")
-  public var jobs: Int = VerifyStage.defaultJobs
+  @Option(help: ArgumentHelp("Runs at a time (default 2, sharing the cores; with --executor "
+                             + "slurm, array tasks running at once, default Slurm's limits)."))
+  public var jobs: Int?
 
   @Option(help: ArgumentHelp("The exemplar-based method.", valueName: "icarl|replay"))
   public var exemplarMethod: String = "icarl"
@@ -92,6 +98,9 @@ public struct CurveCommand: ParsableCommand {
   @Flag(help: "No per-run progress; warnings and the results only.")
   public var quiet = false
 
+  @OptionGroup(title: "Slurm")
+  public var slurm: SlurmOptions
+
   public init() {}
 
   public func validate() throws {
@@ -102,7 +111,7 @@ public struct CurveCommand: ParsableCommand {
     if let exemplars, exemplars < 0 {
       throw ValidationError("--exemplars must be at least 0, not \(exemplars)")
     }
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
     guard ["icarl", "replay"].contains(exemplarMethod) else {
       throw ValidationError("--exemplar-method is icarl or replay, not \(exemplarMethod)")
     }
@@ -117,6 +126,9 @@ public struct CurveCommand: ParsableCommand {
       guard dryRun else {
         throw ValidationError("running the curve needs --spec RUN.json (the data, tasks and "
                               + "schedule to train); without one, --dry-run prints the plan")
+      }
+      if slurm.executor == .slurm {
+        throw ValidationError("--executor slurm runs a curve: it needs --spec RUN.json")
       }
     } else if dryRun, benchmark != nil, tasks == nil {
       throw ValidationError("--tasks: the number of tasks the benchmark's plan is priced for")
@@ -224,7 +236,17 @@ public struct CurveCommand: ParsableCommand {
           + "\(planning.sweep.budgets.count) points × \(planning.sweep.seeds.count) seeds where they "
           + "fit), \(planning.taskZeroTrainings) task-0 trainings; seeds "
           + planning.sweep.seeds.map(String.init).joined(separator: ", "))
-    if dryRun { return }
+    let executor: VerifyStage.Executor = slurm.executor == .slurm
+      ? .slurm(slurm.settings, limit: jobs, reportDirectory: nil)
+      : .local(jobs: jobs ?? VerifyStage.defaultJobs)
+    let commandLine = CommandLine.arguments.joined(separator: " ")
+    if dryRun {
+      if slurm.executor == .slurm {
+        print(try CurveStage.dryRun(planning, commandLine: commandLine, executor: executor,
+                                    log: console.stageLog), terminator: "")
+      }
+      return
+    }
     if !resume {
       do {
         try CurveStage.checkFresh(planning)
@@ -232,12 +254,11 @@ public struct CurveCommand: ParsableCommand {
         throw ValidationError(refusal.description)
       }
     }
-    let merge = CurveMerge(planning: planning,
-                           commandLine: CommandLine.arguments.joined(separator: " "))
-    guard case .merged(let record, _) = try CurveStage.run(merge, jobs: jobs, log: console.stageLog)
+    guard case .merged(let record) = try CurveStage.run(planning, commandLine: commandLine,
+                                                        executor: executor, log: console.stageLog)
     else { throw ExitCode(1) }
     print(Self.areas(record), terminator: "")
-    print("wrote \(merge.output) and \(outputDirectory)/report/report.md")
+    print("wrote \(outputDirectory)/curve.h5 and \(outputDirectory)/report/report.md")
   }
 
   /// AUC-A and AUC-L per method with their 95% intervals.

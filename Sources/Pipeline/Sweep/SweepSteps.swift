@@ -1,9 +1,10 @@
 import Foundation
 import Recording
+import Reports
 
 /// What a Slurm sweep's jobs run on the compute nodes (`strata sweep task|merge SETTINGS`): one
 /// run of the sweep, as the local executor would run it (its record, log and status file), and
-/// the merge into verify.h5.
+/// the merge into verify.h5 (a curve's into curve.h5 and its report).
 public enum SweepSteps {
   /// Test hook: the run of this name fails at once with exit code 3, so the failure report and
   /// `--resume` can be tested on a real cluster.
@@ -48,9 +49,22 @@ public enum SweepSteps {
     return outcome.succeeded ? .done(outcome) : .failed(outcome)
   }
 
-  /// Joins the finished runs of the sweep in `settings` into verify.h5.
-  public static func merge(settings: String) throws -> (VerificationRecord, output: String) {
+  public enum Merged: Sendable {
+    case verification(VerificationRecord)
+    /// curve.h5 and the report's files.
+    case curve(CurveRecord, report: [String])
+  }
+
+  /// Joins the finished runs of the sweep in `settings` into verify.h5, or a curve's into
+  /// curve.h5 and its report.
+  public static func merge(settings: String) throws -> (Merged, output: String) {
     let merge = try VerificationMerge.load(settings)
-    return (try merge.write(threads: try merge.sweep.requiredThreads()), merge.output)
+    let threads = try merge.sweep.requiredThreads()
+    if let curve = merge.curveMerge {
+      let record = try curve.write(threads: threads)
+      return (.curve(record, report: try CurveReport.write(record, to: curve.reportDirectory)),
+              curve.output)
+    }
+    return (.verification(try merge.write(threads: threads)), merge.output)
   }
 }

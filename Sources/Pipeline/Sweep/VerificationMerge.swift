@@ -20,11 +20,15 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
   /// recommended or the candidates were named: then the reference is the best mean, and the
   /// verdicts say so.
   public var recommended: String?
+  /// Set when the sweep is an accuracy–memory curve (`strata curve`): the merge writes
+  /// curve.h5 and its report (`CurveMerge`) instead of verify.h5 and a verdict.
+  public var curve: CurveMerge.Layout?
 
   public init(sweep: VerificationSweep, judged: String?, metric: String, tolerance: Double,
-              commandLine: String, recommended: String? = nil)
+              commandLine: String, recommended: String? = nil, curve: CurveMerge.Layout? = nil)
   {
     self.recommended = recommended
+    self.curve = curve
     self.sweep = sweep
     self.judged = judged
     self.metric = metric
@@ -36,7 +40,12 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     "average": .averageIncrementalAccuracy, "last": .lastAccuracy,
   ]
 
-  public var output: String { sweep.directory + "/verify.h5" }
+  public var output: String { sweep.directory + (curve == nil ? "/verify.h5" : "/curve.h5") }
+
+  /// The curve's merge when the sweep is a curve.
+  public var curveMerge: CurveMerge? {
+    curve.map { CurveMerge(sweep: sweep, layout: $0, commandLine: commandLine) }
+  }
 
   /// Reads every run's record, judges and writes `verify.h5` (whole or not at all).
   @discardableResult

@@ -49,7 +49,8 @@ public struct SweepCommand: ParsableCommand {
   /// Joins the finished runs into verify.h5.
   public struct MergeStep: ParsableCommand {
     public static let configuration = CommandConfiguration(
-      commandName: "merge", abstract: "Merge the runs of the sweep in SETTINGS into verify.h5.")
+      commandName: "merge",
+      abstract: "Merge the runs of the sweep in SETTINGS into verify.h5 (a curve: curve.h5).")
 
     @Argument(help: "The sweep's settings (runs/slurm/sweep.json).")
     var settings: String
@@ -57,9 +58,14 @@ public struct SweepCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-      let (record, output) = try SweepSteps.merge(settings: settings)
-      print(VerifyTable(record).rendered, terminator: "")
-      print("wrote \(output)")
+      switch try SweepSteps.merge(settings: settings) {
+      case (.verification(let record), let output):
+        print(VerifyTable(record).rendered, terminator: "")
+        print("wrote \(output)")
+      case (.curve(let record, _), let output):
+        print(CurveCommand.areas(record), terminator: "")
+        print("wrote \(output) and its report/")
+      }
     }
   }
 }
