@@ -73,6 +73,7 @@ public enum ProbeStage {
     for seed in settings.seeds {
       let file = seedFile(output: output, seed: seed)
       if isComplete(file) {
+        try checkKept(file, seed: seed, spec: spec, settings: settings, output: output)
         log.info("seed \(seed): complete in \(file), kept")
         continue
       }
@@ -94,6 +95,50 @@ public enum ProbeStage {
       throw StageRefusal("\(output): merged without a run record")
     }
     return Outcome(result: outcome?.result, record: record, activations: nil)
+  }
+
+  /// A complete seed file is kept only if it is this spec's run of that seed: a spec edited
+  /// between two attempts would otherwise merge runs of different protocols under one `seed`
+  /// axis. The kept file is not replaced either (it is a result): the refusal says what differs.
+  /// The thread count and convolution setting may differ (they change rounding, not the run).
+  static func checkKept(_ file: String, seed: Int, spec: String, settings: Settings,
+                        output: String) throws
+  {
+    let (plan, data, _) = try prepare(spec: spec, dataRoot: settings.dataRoot, seed: seed)
+    let expected = try RunRecord(plan: plan, data: data, specFile: spec,
+                                 context: try ComputeContext.shared())
+    let differences = mismatches(try ProbeFile.open(file).read().run, expected)
+    guard differences.isEmpty else {
+      throw StageRefusal("\(file): the complete probe run of seed \(seed) there was made with "
+        + "another spec (\(differences.joined(separator: ", ")) differ from \(spec)'s); not "
+        + "replacing it: remove \(output).seeds or choose another output")
+    }
+  }
+
+  /// The parts of a kept run record that differ from the expected one; `data_root` (where the
+  /// data lives), the thread count and the convolution setting do not count.
+  static func mismatches(_ kept: RunRecord?, _ expected: RunRecord) -> [String] {
+    guard let kept else { return ["the run record (missing)"] }
+    // The spec key by key, each value as sorted JSON.
+    func specValues(_ json: String) -> [String: Data]? {
+      guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+      else { return nil }
+      return object.filter { $0.key != "data_root" }.compactMapValues {
+        try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys])
+      }
+    }
+    var differences: [String] = []
+    if let a = specValues(kept.spec), let b = specValues(expected.spec) {
+      differences += Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
+    } else if kept.spec != expected.spec {
+      differences.append("spec")
+    }
+    if kept.dataset != expected.dataset { differences.append("dataset") }
+    if kept.image != expected.image { differences.append("image shape") }
+    if kept.classOrder != expected.classOrder { differences.append("class order") }
+    if kept.taskSizes != expected.taskSizes { differences.append("task sizes") }
+    if kept.architecture != expected.architecture { differences.append("architecture") }
+    return differences
   }
 
   /// Where the probe run of one seed of a `--seeds` run goes: `<output>.seeds/seed-<S>.h5`.

@@ -69,4 +69,40 @@ import Testing
     #expect(bits(records[0].ckaOld) == bits(kept5.ckaOld))
     #expect(bits(records[0].shift) == bits(kept5.shift))
   }
+
+  /// A spec edited between two attempts: the kept seed file belongs to the old protocol, so the
+  /// stage refuses to merge it, names the file and what differs, and leaves it as it was.
+  @Test func aSeedFileOfAnotherSpecIsRefusedNotMerged() throws {
+    let directory = try ImageFolderTrainTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try ImageFolderTrainTests.writeFolder(directory.appendingPathComponent("images"), classes: 4,
+                                          perClass: 6)
+    try ImageFolderRunTests.architecture.write(to: directory.appendingPathComponent("tiny8.json"),
+                                               atomically: true, encoding: .utf8)
+    let spec = directory.appendingPathComponent("folder.json").path
+    try ImageFolderRunTests.spec.write(toFile: spec, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("probes.h5").path
+    var settings = ProbeStage.Settings()
+    settings.probeImagesPerClass = 4
+    settings.recorder.ckaBatch = 4
+    settings.seeds = [5, 6]
+    _ = try ProbeStage.run(spec: spec, output: output, settings: settings)
+    try FileManager.default.removeItem(atPath: output)
+    let file = ProbeStage.seedFile(output: output, seed: 5)
+    let kept = try Data(contentsOf: URL(fileURLWithPath: file))
+
+    // Unchanged spec: kept (the check passes on the same protocol).
+    _ = try ProbeStage.run(spec: spec, output: output, settings: settings)
+    try FileManager.default.removeItem(atPath: output)
+
+    try ImageFolderRunTests.spec.replacingOccurrences(of: #""epochs": 1"#, with: #""epochs": 2"#)
+      .write(toFile: spec, atomically: true, encoding: .utf8)
+    let refusal = try #require(throws: StageRefusal.self) {
+      _ = try ProbeStage.run(spec: spec, output: output, settings: settings)
+    }
+    #expect(refusal.description.hasPrefix("\(file): the complete probe run of seed 5"))
+    #expect(refusal.description.contains("(epochs differ from \(spec)'s)"), "\(refusal)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == kept)
+    #expect(!FileManager.default.fileExists(atPath: output))
+  }
 }
