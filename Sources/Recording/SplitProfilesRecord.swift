@@ -57,8 +57,11 @@ public struct SplitProfilesRecord: Sendable {
     try group.describe("task", "incremental task", "1", "1-based task of the probe run (t >= 1)")
     try group.describe("body_block", "body block", "", "stem ... last block in forward order; "
                        + "the head is never a split candidate")
-    try group.describe("diagnostic", "diagnostic metric", "", "a parameter-space metric shown "
-                       + "beside the primary one")
+    try group.describe("diagnostic", "metric compared with the primary", "", "the "
+                       + "interventional probes first (rewind_new_drop, retrain_new_gain: "
+                       + "function-space, must agree for a split; attribute metrics_required), "
+                       + "then the diagnostics (gradient, parameter and BN shifts: shown, never "
+                       + "deciding)")
     let unit = "1"
     try group.createVariable("primary_profile", dimensions: ["seed", "task", "body_block"],
                              values: primary.flatMap { $0.flatMap { $0 } })

@@ -11,26 +11,28 @@ import Recording
 public struct SplitCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "split",
-    abstract: "Derive the split point from a probe file: block scores, candidate splits, "
-      + "uncertainty and the verification plan.",
+    abstract: "Decide from a probe file whether and where to split: the step test with its "
+      + "p-value, metric agreement, candidate splits and the verification plan.",
     discussion: """
-      Each block gets a sensitivity score from three probes: the size-normalized gradient \
-      norm (mean over the task's epochs), the relative parameter shift over the task, and \
-      1 − CKA between the block's output before and after the task on old-class probe images \
-      (--cka new for new-class images). Per task, each metric is min–max normalized over the \
-      body blocks (0 = least, 1 = most sensitive); a block's score is the mean of its metrics, \
-      averaged over the tasks. The split is the two-segment change point of the scores in \
-      block order: the boundary with the least within-segment squared error among steps that \
-      rise, shared blocks below, specialized above, named by the first specialized block. \
-      The head is reported but never a split.
+      The decision (docs/split-decision.md): per seed and task, the depth profile of the \
+      primary metric, 1 − CKA between each body block's output before and after the task on \
+      old-class probe images (--cka new: new-class images). The mean profile is fitted with a \
+      one-step function; the step is tested against a flat profile (block labels permuted \
+      within each profile) and against a smooth trend (a quadratic over depth), and p is the \
+      larger of the two p-values. A split is recommended at the first block after a rising \
+      step when p ≤ 0.05 — and, when the probe file has the rewind or retrain probes \
+      (strata probe --rewind/--retrain), only if they rank the blocks as 1 − CKA does (mean \
+      Spearman ρ ≥ 0.5); otherwise "no clear split". Gradient norms, parameter and BN shifts \
+      are diagnostics: their agreement is printed, they never decide. Use several probe seeds \
+      (strata probe --seeds): with one seed the test has little power.
 
-      The table lists every legal split with its change-point cost, the variance the step \
-      explains, its contrast, which metrics pick it on their own, how often resampling the \
-      tasks picks it (--bootstrap resamples; the probe file keeps one value per task, so \
-      tasks are the only unit resampled), and the memory ledger: parameters shared (G) and \
-      specialized (S), one copy in exemplars, and the exemplars left at the verification \
-      budget (--budget; default the run spec's memory_budget, else DER's: a backbone per task \
-      plus the spec's exemplars).
+      Printed: the decision, the agreement table, every legal split with its memory ledger \
+      (parameters shared G and specialized S, S in exemplars, the exemplars left at the \
+      verification budget: --budget, default the run spec's memory_budget, else DER's, a \
+      backbone per task plus the spec's exemplars) and the verification plan (the best step \
+      and its neighbours, DER, one backbone). --legacy also prints the first wave's min–max \
+      score with its change point and task bootstrap (first seed only; kept in split.json \
+      for comparison, never used).
 
       The architecture and the stored image come from the run record in the probe file \
       (written by strata probe); --architecture and --image override them.
@@ -65,11 +67,14 @@ public struct SplitCommand: ParsableCommand {
                              valueName: "old|new"))
   public var cka: String = "old"
 
-  @Option(help: "Bootstrap resamples of the tasks.")
+  @Option(help: "Bootstrap resamples of the tasks (the legacy score's).")
   public var bootstrap: Int = 1000
 
-  @Option(help: "Seed of the bootstrap.")
+  @Option(help: "Seed of the legacy score's bootstrap.")
   public var seed: UInt64 = 1993
+
+  @Flag(help: "Also print the legacy min–max score, its candidates and bootstrap (first seed).")
+  public var legacy = false
 
   public init() {}
 
@@ -114,7 +119,7 @@ public struct SplitCommand: ParsableCommand {
                           inputs: [probes])
     try OutputLock.acquire([directory + "/split.json", directory + "/split.h5"])
     let report = try SplitStage.run(probes: probes, directory: directory, settings: settings)
-    print(SplitTable(report).rendered, terminator: "")
+    print(SplitTable(report, legacy: legacy).rendered, terminator: "")
     print("wrote \(directory)/split.json\nwrote \(directory)/split.h5")
   }
 }

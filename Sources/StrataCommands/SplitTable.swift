@@ -1,44 +1,79 @@
 import Analysis
 
-/// The terminal form of a split report: the block scores, the candidate splits, the
-/// recommendation with its evidence and uncertainty, and the verification plan.
+/// The terminal form of a split report: the decision with its p-value and the metrics'
+/// agreement, the legal splits with their memory ledger, the verification plan; with `legacy`,
+/// also the first wave's min–max score (first seed only, never used).
 struct SplitTable {
   let report: SplitReport
+  let legacy: Bool
 
-  init(_ report: SplitReport) { self.report = report }
+  init(_ report: SplitReport, legacy: Bool = false) {
+    self.report = report
+    self.legacy = legacy
+  }
 
   var rendered: String {
     let r = report, plan = r.verificationPlan
     var text = "\(r.probeFile): \(r.architecture), tasks \(r.tasks.map(String.init).joined(separator: ", ")) "
       + "of \(plan.tasks); CKA on \(r.method.ckaProbeSet)-class probe images\n\n"
-    if let d = r.decision { text += decision(d) + "\n" }
+    if let d = r.decision { text += decision(d) }
+    text += "recommended split: \(r.recommendedSplit ?? "none") (confidence: \(r.confidence))\n\n"
+    if legacy { text += legacyScore + "\n" }
 
-    var blocks = TextTable(["block", "parameters"] + r.method.metrics + ["score", "role"],
-                           leftAligned: [0, r.method.metrics.count + 3])
-    for b in r.blocks {
-      blocks.add([b.block, grouped(b.parameters)] + b.metrics.map { number($0.normalized) }
-                 + [number(b.score), b.role == "head" ? "head (not a split)" : b.role])
+    // Without a recommendation the plan's centre is the best step, not a recommendation.
+    let recommended = r.decision.map { $0.split != nil } ?? (r.recommendedSplit != nil)
+    func role(_ name: String) -> String {
+      !recommended && name == VerificationPlan.Role.recommended.rawValue ? "best step" : name
     }
-    text += "legacy score, first seed only, not used for the decision (each metric min–max "
-      + "normalized per task over the body blocks, mean over tasks)\n" + blocks.rendered + "\n"
-
-    var candidates = TextTable(["split", "cost", "explained", "contrast", "metrics", "bootstrap",
-                                "shared G", "specialized S", "S in exemplars", "exemplars",
-                                "plan"], leftAligned: [0, 4, 10])
+    var candidates = TextTable(["split", "shared G", "specialized S", "S in exemplars",
+                                "exemplars", "plan"], leftAligned: [0, 5])
     for c in r.candidates {
       candidates.add([
-        c.split, number(c.changePointCost), number(c.explainedVariance), number(c.contrast),
-        c.metricVotes.isEmpty ? "–" : "\(c.metricVotes.count)", percent(c.bootstrapFrequency),
-        grouped(c.sharedParameters), grouped(c.specializedParameters),
+        c.split, grouped(c.sharedParameters), grouped(c.specializedParameters),
         grouped(c.specializedExemplarEquivalents, decimals: 1), c.exemplars.map(grouped) ?? "—",
-        c.planRoles.joined(separator: ", "),
+        c.planRoles.map(role).joined(separator: ", "),
       ])
     }
-    text += "candidate splits (exemplars at \(plan.budget) = \(grouped(plan.budgetBytes)) bytes "
+    text += "legal splits (exemplars at \(plan.budget) = \(grouped(plan.budgetBytes)) bytes "
       + "after \(plan.tasks) tasks, \(grouped(plan.imageBytes)) bytes per exemplar)\n"
       + candidates.rendered + "\n"
 
-    text += "recommended split: \(r.recommendedSplit ?? "none found") (confidence: \(r.confidence))\n"
+    text += "verification plan (\(plan.architecture), \(plan.tasks) tasks, \(plan.budget)):\n"
+    var rows = TextTable(["split", "learner", "roles", "model bytes", "exemplars"],
+                         leftAligned: [0, 1, 2])
+    for c in plan.candidates {
+      rows.add([c.split, c.learner, c.roles.map(role).joined(separator: ", "), grouped(c.modelBytes),
+                c.exemplars.map(grouped) ?? "— (model exceeds the budget)"])
+    }
+    text += rows.rendered
+    let notes = legacy ? r.notes : r.notes.filter { !$0.contains("legacy") }
+    if !notes.isEmpty {
+      text += "\nnotes:\n" + notes.map { "  \($0)\n" }.joined()
+    }
+    return text
+  }
+
+  /// The first wave's score (`SplitDerivation`): per block, its candidates' change-point cost,
+  /// explained variance, contrast, votes and bootstrap, and its own recommendation.
+  private var legacyScore: String {
+    let r = report
+    var blocks = TextTable(["block", "parameters"] + r.method.metrics + ["score"],
+                           leftAligned: [0])
+    for b in r.blocks {
+      blocks.add([b.block, grouped(b.parameters)] + b.metrics.map { number($0.normalized) }
+                 + [number(b.score)])
+    }
+    var text = "legacy score, first seed only, not used for the decision (each metric min–max "
+      + "normalized per task over the body blocks, mean over tasks)\n" + blocks.rendered
+    var candidates = TextTable(["split", "cost", "explained", "contrast", "metrics", "bootstrap"],
+                               leftAligned: [0, 4])
+    for c in r.candidates {
+      candidates.add([c.split, number(c.changePointCost), number(c.explainedVariance),
+                      number(c.contrast), c.metricVotes.isEmpty ? "–" : "\(c.metricVotes.count)",
+                      percent(c.bootstrapFrequency)])
+    }
+    text += "legacy change points\n" + candidates.rendered
+    text += "legacy evidence (its own change point):\n"
     for line in r.evidence { text += "  + \(line)\n" }
     for line in r.caveats { text += "  - \(line)\n" }
     let u = r.uncertainty
@@ -51,19 +86,7 @@ struct SplitTable {
       .joined(separator: ", ") + "\n"
     text += "  rank correlation across body blocks: " + r.rankCorrelations.map {
       "\($0.metrics.joined(separator: " ~ ")) \(number($0.spearman))"
-    }.joined(separator: ", ") + "\n\n"
-
-    text += "verification plan (\(plan.architecture), \(plan.tasks) tasks, \(plan.budget)):\n"
-    var rows = TextTable(["split", "learner", "roles", "model bytes", "exemplars"],
-                         leftAligned: [0, 1, 2])
-    for c in plan.candidates {
-      rows.add([c.split, c.learner, c.roles.joined(separator: ", "), grouped(c.modelBytes),
-                c.exemplars.map(grouped) ?? "— (model exceeds the budget)"])
-    }
-    text += rows.rendered
-    if !r.notes.isEmpty {
-      text += "\nnotes:\n" + r.notes.map { "  \($0)\n" }.joined()
-    }
+    }.joined(separator: ", ") + "\n"
     return text
   }
 
@@ -79,15 +102,18 @@ struct SplitTable {
     text += "  metrics used: \(d.metricsUsed.joined(separator: ", "))"
       + (d.metricsDisagreeing.isEmpty ? "" : "; disagreeing: \(d.metricsDisagreeing.joined(separator: ", "))")
       + "\n"
-    var table = TextTable(["diagnostic", "Spearman ρ per seed", "mean ρ", "agrees"],
-                          leftAligned: [0, 1])
-    for a in d.agreements {
+    var table = TextTable(["metric", "kind", "Spearman ρ per seed", "mean ρ", "agrees"],
+                          leftAligned: [0, 1, 2])
+    let rows = (d.interventionAgreements ?? []).map { ($0, "must agree") }
+      + d.agreements.map { ($0, "diagnostic") }
+    for (a, kind) in rows {
       let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
-      table.add([a.metric, a.perSeed.map(rho).joined(separator: " "), rho(a.meanCorrelation),
+      table.add([a.metric, kind, a.perSeed.map(rho).joined(separator: " "), rho(a.meanCorrelation),
                  a.agrees ? "yes" : "no (< \(grouped(d.agreementThreshold, decimals: 2)))"])
     }
-    text += "agreement with \(d.primaryMetric) (over the body blocks)\n" + table.rendered
-    for note in d.notes { text += "  note: \(note)\n" }
+    text += "agreement with \(d.primaryMetric) over the body blocks (an interventional probe "
+      + "that does not agree withdraws a split; diagnostics never decide)\n" + table.rendered
+    for note in d.notes where legacy || !note.contains("legacy") { text += "  note: \(note)\n" }
     return text
   }
 

@@ -55,9 +55,14 @@ import Testing
       #expect(report.decision?.split == "stage3.block1")
       #expect(text.contains("decision: split at stage3.block1 (p = 0.00"))
       #expect(text.contains("recommended split: stage3.block1 (confidence: step at stage3.block1 (p = "))
-      #expect(text.contains("metrics alone: grad_norm_normalized → stage3.block1, param_shift → "
+      // The legacy score only on request (--legacy).
+      #expect(!text.contains("legacy") && !text.contains("metrics alone"))
+      let legacy = SplitTable(report, legacy: true).rendered
+      #expect(legacy.contains("legacy score, first seed only, not used for the decision"))
+      #expect(legacy.contains("metrics alone: grad_norm_normalized → stage3.block1, param_shift → "
         + "stage3.block1, 1-cka_old → stage3.block1"))
-      #expect(text.contains("head (not a split)"))
+      #expect(text.contains("agreement with 1-cka_old over the body blocks"))
+      #expect(text.contains("param_shift") && text.contains(" diagnostic "), "the agreement table")
       // The last table with a row per split is the verification plan.
       let rows = ArchCommandTests.rows(text)
       #expect(rows["stage3.block1"]?.contains("recommended") == true)
