@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""The study README's verification tables, from a committed verify.h5 (Debian's python3: h5py).
+
+Usage: analyses/split-study/tables.py resnet20/verify.h5 [REFERENCE]
+
+Prints, per candidate and budget, the mean average incremental accuracy over the paired seeds
+with the exemplars kept after the last task, the AUC-A (over the budgets the candidate fits),
+task-0 accuracy per seed, and the paired differences to REFERENCE (default: the candidate whose
+role is the best step or the recommended split) with 95% Student t intervals over seeds —
+computed here from the per-seed accuracies, independently of Strata's own statistics, and
+compared with verify.h5's paired_difference for the same reference when that is its reference.
+"""
+import sys
+
+import h5py
+import numpy as np
+
+# Two-sided 97.5% Student t quantiles, df 1..10 (scipy.stats.t.ppf(0.975, df)).
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
+
+
+def text(values):
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+
+
+def interval(d):
+    d = d[np.isfinite(d)]
+    if len(d) < 2:
+        return (np.nan, np.nan, np.nan) if len(d) == 0 else (d.mean(), np.nan, np.nan)
+    half = T975[len(d) - 2] * d.std(ddof=1) / np.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def main(path, reference=None):
+    with h5py.File(path) as f:
+        names = text(f["candidate"][()])
+        roles = text(f["role"][()])
+        budgets = f["budget"][()]
+        seeds = f["seed"][()]
+        aia = f["average_incremental_accuracy"][()]  # candidate, budget, seed
+        exemplars = f["exemplars"][()][..., -1]  # after the last task
+        fits = f["fits"][()]
+        auc = f["auc_mean"][()]
+        task0 = f["accuracy_cnn"][()][..., 0, 0]  # candidate, budget, seed: task 0 after task 0
+        stored = f["paired_difference"][()]
+    if reference is None:
+        reference = next(n for n, r in zip(names, roles) if r in ("best step", "recommended"))
+    r = names.index(reference)
+    print(f"{path}: seeds {list(seeds)}, budgets {list(budgets)} bytes, reference {reference}")
+    print("\ncandidate | role | " + " | ".join(f"{b:,} B" for b in budgets) + " | AUC-A (MB)")
+    for c, name in enumerate(names):
+        cells = []
+        for b in range(len(budgets)):
+            if not fits[c, b]:
+                cells.append("does not fit")
+                continue
+            ex = exemplars[c, b][np.isfinite(aia[c, b])]
+            cells.append(f"{100 * np.nanmean(aia[c, b]):.1f} ({int(np.round(ex.mean())):,} ex.)")
+        print(f"{name} | {roles[c]} | " + " | ".join(cells) + f" | {auc[c]:.3f}")
+    print("\ntask-0 accuracy per seed (%), first fitting budget:")
+    for c, name in enumerate(names):
+        b = next((b for b in range(len(budgets)) if fits[c, b]), None)
+        if b is not None:
+            print(f"  {name}: " + ", ".join(f"{100 * x:.1f}" for x in task0[c, b]))
+    print(f"\npaired differences to {reference} (points, 95% t interval over seeds):")
+    for c, name in enumerate(names):
+        if c == r:
+            continue
+        cells = []
+        for b in range(len(budgets)):
+            if not (fits[c, b] and fits[r, b]):
+                cells.append("—")
+                continue
+            mean, low, high = interval(100 * (aia[c, b] - aia[r, b]))
+            cells.append(f"{mean:+.1f} [{low:+.1f}, {high:+.1f}]")
+            # Strata's own value, when its reference is this one.
+            if np.isfinite(stored[r, b]) and abs(stored[r, b]) < 1e-12:
+                assert abs(100 * stored[c, b] - mean) < 1e-9, (name, b, stored[c, b], mean)
+        print(f"  {name} − {reference}: " + " | ".join(cells))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
