@@ -3,9 +3,15 @@ import NN
 import Tensor
 
 extension ClassIncrementalRun {
-  /// Learners whose task 0 is the same whatever the split: the expanding ones (MEMO at any
-  /// split, `none` included, and DER), whose task-0 loss is plain cross-entropy.
-  public static let taskZeroSharing: Set<LearnerKind> = [.memo, .der]
+  /// Learners whose task 0 is the same whatever the split: plain cross-entropy on the
+  /// seed's `ExpandableNetwork`, nothing learner-specific yet — the expanding ones (MEMO at any
+  /// split, `none` included, and DER) and the one-backbone iCaRL and Replay, whose distillation
+  /// and rehearsal start at task 1 (`TaskZeroForkTests` shows each continued run equal to an
+  /// independent one bit for bit).
+  public static let taskZeroSharing: Set<LearnerKind> = [.memo, .der, .icarl, .replay]
+
+  /// "MEMO, DER, iCaRL and Replay runs", for messages.
+  static var sharingNames: String { "MEMO, DER, iCaRL and Replay runs" }
 
   /// Trains task 0 of `plan` up to the fork point (`TaskZeroState`), once for every run whose
   /// `TaskZeroKey` is equal. It trains the DER-shaped network (split `stem`): its task 0 is the
@@ -17,7 +23,7 @@ extension ClassIncrementalRun {
                                    progress: ((EpochReport) -> Void)? = nil) throws -> TaskZeroState
   {
     guard taskZeroSharing.contains(plan.spec.modelName) else {
-      throw CheckpointMismatch("task 0 is shared by MEMO and DER runs; \(plan.spec.modelName.rawValue) "
+      throw CheckpointMismatch("task 0 is shared by \(Self.sharingNames); \(plan.spec.modelName.rawValue) "
                                + "trains its own", field: "method")
     }
     var spec = plan.spec
@@ -45,7 +51,7 @@ extension ClassIncrementalRun {
                           context: ComputeContext, threads: Int, convolution: String) throws
   {
     guard Self.taskZeroSharing.contains(plan.spec.modelName) else {
-      throw CheckpointMismatch("task 0 is shared by MEMO and DER runs; \(plan.spec.modelName.rawValue) "
+      throw CheckpointMismatch("task 0 is shared by \(Self.sharingNames); \(plan.spec.modelName.rawValue) "
                                + "trains its own", field: "method")
     }
     let key = TaskZeroKey(plan: plan, threads: threads, convolution: convolution)

@@ -29,7 +29,7 @@ public struct CurvePlanning: Sendable {
     public var seeds: [Int] = []
     /// The exemplar-based method: iCaRL or replay.
     public var exemplarMethod: LearnerKind = .icarl
-    /// MEMO and DER of one point and seed continue from one task-0 training.
+    /// Runs of one backbone and seed continue from one task-0 training.
     public var sharesTaskZero = true
 
     public init(spec: String, directory: String) {
@@ -132,11 +132,18 @@ public struct CurvePlanning: Sendable {
     architectureFiles = files
   }
 
-  /// Runs to train and the task-0 trainings they share (MEMO and DER of one point and seed).
+  /// The task-0 trainings the curve needs: one per backbone and seed when runs share task 0
+  /// (MEMO and DER of a point; the exemplar-based method at every point with the benchmark
+  /// backbone, and with MEMO and DER where the point's backbone is the benchmark's), else one
+  /// per run.
   public var taskZeroTrainings: Int {
-    let points = sweep.points.filter { [.memo, .der].contains($0.learner) }
-    guard sweep.sharesTaskZero ?? false else { return points.count }
-    return Set(points.map { "\($0.budget) \($0.seed)" }).count
+    guard sweep.sharesTaskZero ?? false else { return sweep.points.count }
+    let candidates = sweep.candidates.map(\.split)
+    return Set(sweep.points.map { point in
+      let c = candidates.firstIndex(of: point.candidate)!
+      let b = sweep.budgets.firstIndex(of: point.budget)!
+      return "\(backbones[c][b]) \(point.seed)"
+    }).count
   }
 }
 

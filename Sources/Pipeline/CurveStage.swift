@@ -3,7 +3,7 @@ import Recording
 import Reports
 
 /// The accuracy–memory curve as a stage: the planned grid's runs (each a `strata train` under
-/// `runs/`, MEMO and DER of one point and seed continuing from one task-0 training) on local
+/// `runs/`, the runs of one backbone and seed continuing from one task-0 training) on local
 /// child processes or on Slurm (a job array and a merge job, as `strata verify`'s), then
 /// `curve.h5` and the report in `report/`. Resumable: runs whose record is complete are kept; a
 /// run killed part-way continues from its checkpoint.

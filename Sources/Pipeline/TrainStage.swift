@@ -20,7 +20,7 @@ public enum TrainStage {
     public var resume = false
     /// Start over, replacing an existing output and its checkpoints.
     public var overwrite = false
-    /// MEMO and DER: continue from the task-0 training in this folder (`TaskZeroSharing`).
+    /// MEMO, DER, iCaRL, Replay: continue from the task-0 training in this folder (`TaskZeroSharing`).
     public var taskZeroDirectory: String?
 
     /// `checkpointDirectory` nil: `run.h5` → `run.checkpoints` next to the output.

@@ -26,7 +26,7 @@ public struct VerificationPlanning: Sendable {
     public var seeds: [Int] = []
     /// Folder of runs/ and verify.h5.
     public var directory: String
-    /// MEMO and DER runs continue from one task-0 training per seed (false: each trains its
+    /// The sharing runs continue from one task-0 training per seed (false: each trains its
     /// own, as independent runs; for measuring what sharing saves).
     public var sharesTaskZero = true
 

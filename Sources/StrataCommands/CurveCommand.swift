@@ -32,8 +32,9 @@ public struct CurveCommand: ParsableCommand {
       size and task count price the budgets): at every point and every seed of --seeds (default \
       the spec's verify_seeds, else its seed; seeds are paired) MEMO and DER with that point's \
       backbone and --exemplar-method (icarl or replay) with the benchmark backbone, each a \
-      `strata train` under DIR/runs/ (--jobs at a time); MEMO and DER of one point and seed \
-      continue from one task-0 training. The runs are merged into DIR/curve.h5 (verify.h5's \
+      `strata train` under DIR/runs/ (--jobs at a time); the runs of one backbone and seed \
+      continue from one task-0 training (MEMO and DER of a point; the exemplar-based method \
+      at every point, with MEMO and DER at the benchmark backbone's point). The runs are merged into DIR/curve.h5 (verify.h5's \
       layout: candidate = method, budget = point; per point the paired difference of each \
       method to MEMO with its 95% t interval, per method the area under accuracy against \
       memory, AUC-A and AUC-L in MB, with its interval) and a report in DIR/report/. \
@@ -89,7 +90,7 @@ public struct CurveCommand: ParsableCommand {
   public var exemplarMethod: String = "icarl"
 
   @Flag(name: .customLong("no-task0-sharing"),
-        help: "Every MEMO and DER run trains its own task 0.")
+        help: "Every run trains its own task 0.")
   public var noTaskZeroSharing = false
 
   @Flag(help: "Continue an earlier curve in DIR: rerun only missing or failed runs.")

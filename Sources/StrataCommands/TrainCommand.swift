@@ -60,7 +60,7 @@ public struct TrainCommand: ParsableCommand {
   public var overwrite = false
 
   @Option(name: .customLong("task0-dir"), help: ArgumentHelp(
-    "MEMO and DER: continue from the task-0 training in DIR/task0-<digest>.h5, training and "
+    "MEMO, DER, iCaRL, Replay: continue from the task-0 training in DIR/task0-<digest>.h5, training and "
       + "writing it first when it is not there (verification sweeps train task 0 once per seed).",
     valueName: "dir"))
   public var taskZeroDirectory: String?

@@ -30,7 +30,7 @@ public struct VerifyCommand: ParsableCommand {
       Each candidate × budget × seed is one `strata train` process writing its own file \
       under DIR/runs/ (--jobs at a time, default 2; the cores are shared between them), so a \
       sweep can be resumed (--resume reruns only what is missing or failed) and spread over \
-      machines. MEMO and DER runs train task 0 once per seed: the first run of a seed writes \
+      machines. MEMO and DER runs (and iCaRL, Replay) train task 0 once per seed: the first run of a seed writes \
       DIR/runs/task0-<digest>.h5 and the others continue from it (--no-task0-sharing: each \
       trains its own). Every run of a sweep uses the thread count of its first start \
       (cores / --jobs), so a resumed run reproduces the one it replaces bit for bit. \
@@ -90,7 +90,8 @@ public struct VerifyCommand: ParsableCommand {
 
   @Flag(name: .customLong("no-task0-sharing"),
         help: ArgumentHelp("Every run trains its own task 0 (as independent runs), instead of "
-          + "one task-0 training per seed that every MEMO and DER run of that seed continues from."))
+          + "one task-0 training per seed that every MEMO, DER, iCaRL and Replay run of that seed "
+          + "continues from."))
   public var noTaskZeroSharing = false
 
   @Flag(help: "Continue an earlier verification in DIR: rerun only missing or failed runs.")

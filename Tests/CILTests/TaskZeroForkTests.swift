@@ -4,8 +4,8 @@ import Testing
 
 /// Task 0 once: a run that continues from a shared task-0 state ends with the results, weights,
 /// BN statistics and memory of an independent run, bit for bit (same thread count and
-/// convolution setting), for MEMO at a middle split, DER and one backbone, each at its own
-/// memory size.
+/// convolution setting), for MEMO at a middle split, DER, one backbone, iCaRL and Replay, each
+/// at its own memory size.
 @Suite(.serialized) struct TaskZeroForkTests {
   static let data = CILTest.dataset()
   static let (threads, convolution) = (1, "auto")
@@ -23,6 +23,8 @@ import Testing
     spec(.memo, split: "stage2.block1", memory: 12),
     spec(.der, memory: 24),
     spec(.memo, split: "none", memory: 18),
+    spec(.icarl, memory: 20),
+    spec(.replay, memory: 16),
   ]
 
   struct Outcome {
@@ -65,7 +67,7 @@ import Testing
                                           convolution: convolution, prefetchesBatches: false)
   }
 
-  /// One task-0 training (from the MEMO candidate's plan) serves all three.
+  /// One task-0 training (from the MEMO candidate's plan) serves all five.
   @Test func continuedRunsEqualIndependentOnes() throws {
     let plans = try Self.candidates.map { try CILTest.plan($0) }
     let keys = plans.map { TaskZeroKey(plan: $0, threads: Self.threads, convolution: Self.convolution) }
@@ -75,7 +77,7 @@ import Testing
     #expect(fork.network.parameters.contains { $0.name == "aux_head.weight" })
     #expect(!fork.network.parameters.contains { $0.name.hasPrefix("branch") })
     for spec in Self.candidates {
-      let label = "\(spec.modelName.rawValue) at \(spec.split ?? "stem")"
+      let label = "\(spec.modelName.rawValue)" + (spec.modelName == .memo ? " at \(spec.split ?? "stem")" : "")
       let independent = try Self.independent(spec)
       let continued = try Self.continued(fork, spec)
       #expect(continued.matches(independent), "\(label)")
@@ -114,7 +116,7 @@ import Testing
                                   convolution: Self.convolution)
     }
     #expect(throws: CheckpointMismatch.self) {
-      _ = try Self.fork(CILTest.spec(.icarl))
+      _ = try Self.fork(CILTest.spec(.finetune))
     }
   }
 

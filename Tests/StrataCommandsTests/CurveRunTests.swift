@@ -103,13 +103,18 @@ import Testing
         // The run keeps the ledger's count as a whole quota per class.
         #expect(run.summary.exemplars.last == curve.plannedExemplars[c][b] / 10 * 10)
       }
-      // MEMO and DER of one point and seed share task 0: four trainings, equal task-0 accuracy.
+      // Runs of one backbone and seed share task 0: MEMO and DER of a point, and iCaRL (always
+      // tiny_b) with them at point 2 — four trainings (2 backbones × 2 seeds), equal task-0
+      // accuracy.
       #expect(record.taskZeroTrainings == 4)
       for budget in record.budgets {
         for seed in record.seeds {
           let memo = try #require(record.run("memo", budget: budget, seed: seed))
           let der = try #require(record.run("der", budget: budget, seed: seed))
           #expect(memo.summary.cnn.total[0] == der.summary.cnn.total[0])
+          let icarl = try #require(record.run("icarl", budget: budget, seed: seed))
+          let point2 = try #require(record.run("memo", budget: record.budgets[1], seed: seed))
+          #expect(icarl.summary.cnn.total[0] == point2.summary.cnn.total[0])
         }
       }
       // Every method's AUC has its interval, around its mean; MEMO's paired difference to

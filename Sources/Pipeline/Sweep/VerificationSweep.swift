@@ -59,8 +59,8 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
   /// `fits[candidate][budget]`, 1 where the candidate's model fits the budget (`VerificationGrid`);
   /// nil in settings written before it existed: every candidate fits.
   public var fits: [[Int32]]?
-  /// Whether MEMO and DER runs continue from one task-0 training per seed (`task0-<digest>.h5`
-  /// under `runs/`) instead of each training its own task 0.
+  /// Whether the sharing runs (`ClassIncrementalRun.taskZeroSharing`) continue from one task-0
+  /// training per seed (`task0-<digest>.h5` under `runs/`) instead of each training its own.
   public var sharesTaskZero: Bool?
   /// `overrides[candidate][budget]`: more spec keys for that candidate's runs at that budget,
   /// applied last (the accuracy–memory curve gives each point its own `architecture` and MEMO
@@ -111,7 +111,8 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
       }
   }
 
-  /// The runs that continue from a shared task 0 (MEMO and DER, when the sweep shares).
+  /// The runs that continue from a shared task 0 (`ClassIncrementalRun.taskZeroSharing`,
+  /// when the sweep shares).
   var sharingPoints: [Point] {
     (sharesTaskZero ?? false)
       ? points.filter { ClassIncrementalRun.taskZeroSharing.contains($0.learner) } : []
@@ -239,8 +240,10 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
     let checkpoints = "\(runsDirectory)/\(point.name).checkpoints"
     let restart = FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.h5")
       ? "--resume" : "--overwrite"
-    // MEMO and DER continue from their seed's task 0, trained by whichever run gets there first.
-    let shared = (sharesTaskZero ?? false) && [.memo, .der].contains(point.learner)
+    // MEMO, DER, iCaRL and Replay continue from their seed's task 0, trained by whichever run
+    // gets there first.
+    let shared = (sharesTaskZero ?? false)
+      && ClassIncrementalRun.taskZeroSharing.contains(point.learner)
     return SweepTask(name: point.name,
                      arguments: ["train", spec(point), "--output", output(point), "--checkpoint-dir",
                                  checkpoints, restart, "--quiet"]
