@@ -4,7 +4,8 @@
 # with task 0 shared (one task-0 training per seed, every MEMO and DER run continuing from it)
 # and once with every run training its own task 0 (--no-task0-sharing), back to back. Prints
 # both wall-clock times, their ratio (goal <= 0.65) and whether the two verify.h5 hold the same
-# accuracies (they should, bit for bit: same thread count and convolution setting).
+# accuracies (they should, bit for bit: same thread count and convolution setting), and the
+# lowest ratio sharing could reach given task 0's share of a run.
 #
 # Run on an otherwise idle machine, from the repository root, after
 #   swift build -c release --product strata
@@ -46,4 +47,16 @@ print(f"shared task 0:      {shared:8.1f} s  ({trainings[0]} task-0 trainings)")
 print(f"independent runs:   {independent:8.1f} s  ({trainings[1]} task-0 trainings)")
 print(f"ratio shared / independent: {shared / independent:.3f}  (goal <= 0.65)")
 print("accuracies identical bit for bit:", "yes" if same else "NO")
+
+# The most sharing can save: task 0's share f of an independent run, from the runs' own wall
+# times (status files); with k runs per seed the ratio cannot go below 1 - f (1 - 1/k).
+import glob, json
+def run_seconds(folder):
+    return [json.load(open(p))["seconds"] for p in glob.glob(f"{out}/{folder}/runs/*.status.json")]
+mine, theirs = run_seconds("shared"), run_seconds("independent")
+saved = (sum(theirs) - sum(mine)) / (trainings[1] - trainings[0])
+f = saved / (sum(theirs) / len(theirs))
+k = trainings[1] / trainings[0]
+print(f"task 0 per run {saved:.1f} s of {sum(theirs) / len(theirs):.1f} s: f = {f:.2f}; "
+      f"bound with {k:.0f} runs per seed: 1 - f (1 - 1/k) = {1 - f * (1 - 1 / k):.3f}")
 PY
