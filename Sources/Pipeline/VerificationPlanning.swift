@@ -41,7 +41,7 @@ public struct VerificationPlanning: Sendable {
   public var sweep: VerificationSweep
   /// The split split.json recommends, nil when it recommends none or `auto` was not asked.
   public var recommended: String?
-  /// The split the verdict judges: the recommendation under `auto`, else the first named.
+  /// The split the summary verdict judges: the recommendation (under `auto`), else none.
   public var judged: String?
   /// The budgets as asked (or the default), the first being the verdict's.
   public var budgets: [MemoryLedger.Budget]
@@ -119,7 +119,9 @@ public struct VerificationPlanning: Sendable {
                               candidates: candidates, budgets: grid.budgetBytes, seeds: seeds,
                               fits: grid.fitsTable, sharesTaskZero: request.sharesTaskZero)
     self.recommended = recommended
-    judged = names.contains("auto") ? recommended : names.first
+    // Named candidates without auto: nothing was recommended, so nothing is judged (the
+    // per-budget verdicts take the best mean as their reference and say so).
+    judged = recommended
     budgets = requested
   }
 }

@@ -16,9 +16,9 @@ public struct VerifyCommand: ParsableCommand {
       SPEC is the run spec of the probe run (data, tasks, schedule). The candidates are, with \
       --splits auto (the default), MEMO at the split recommended in split.json and at its two \
       neighbours, DER (stem: a backbone per task) and one backbone (none); further names add \
-      splits of your choice. Without auto, the first named split is the one judged; when \
-      split.json recommends no split, DER and one backbone are still compared and the verdict \
-      is "no recommendation". Every candidate gets the same total budget of model bytes \
+      splits of your choice. Without auto, or when split.json recommends no split, no split \
+      is judged: the verdict is "no recommendation" and each budget's verdict takes the best \
+      mean as its reference and says so. Every candidate gets the same total budget of model bytes \
       (4 per backbone parameter) plus exemplar bytes, so a split that copies fewer \
       parameters keeps more exemplars; the exemplar counts come from the memory ledger. \
       Every candidate is trained at every budget of --budget it fits and with every seed of \

@@ -45,6 +45,9 @@ import Testing
       #expect(stats.verdicts[0].contains("stem does not fit this budget"), "\(stats.verdicts[0])")
       // Named candidates, no recommendation: the reference is the best mean, and it says so.
       #expect(stats.verdicts.allSatisfy { $0.contains("best mean (no recommended split)") })
+      // …and the summary verdict judges no split either (it judged the first name once).
+      #expect(planning.judged == nil)
+      #expect(record.verdict.status == "no recommendation" && record.verdict.recommended == "")
       #expect(stats.pairedDifference[0][0].isNaN && stats.pairedDifference[1][0].isFinite)
       // At every budget one MEMO split is the reference: its difference to itself is 0.
       for b in 0..<3 { #expect((1...3).contains { stats.pairedDifference[$0][b] == 0 }, "budget \(b)") }
