@@ -35,7 +35,7 @@ study() {
   fi
   echo "== $name: split"
   if [ ! -f "$dir/split.json" ]; then
-    "$strata" split "$dir/probes.h5" --output-dir "$dir"
+    "$strata" split "$dir/probes.h5" --output-dir "$dir" | tee "$dir/split.txt"
   fi
   echo "== $name: verification"
   "$strata" verify "$spec" --split-file "$dir/split.json" --splits "auto,$far" \
@@ -47,8 +47,13 @@ study() {
   mkdir -p "$here/$name"
   cp "$dir/probes.h5" "$dir/split.json" "$dir/split.h5" "$dir/verify.h5" \
      "$dir/report.html" "$dir/report.md" "$here/$name/"
+  [ -f "$dir/split.txt" ] && cp "$dir/split.txt" "$here/$name/"
   rm -rf "$here/$name/charts" "$here/$name/tables"
   cp -r "$dir/charts" "$dir/tables" "$here/$name/"
+  # Figure-2-style panels and the verification figures as PNG (Debian's matplotlib).
+  mkdir -p "$here/$name/figures"
+  /usr/bin/python3 "$root/notebooks-export/plot_probes.py" "$dir/probes.h5" --out "$here/$name/figures"
+  /usr/bin/python3 "$root/notebooks-export/plot_verify.py" "$dir/verify.h5" --out "$here/$name/figures"
 }
 
 timed() {
