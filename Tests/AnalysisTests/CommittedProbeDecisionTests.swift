@@ -3,8 +3,8 @@ import Recording
 import Testing
 @testable import Analysis
 
-/// The split rule on the committed Fashion-MNIST probe files (one seed each), read with the
-/// real reader. Prints what it decides; the numbers go into docs/split-decision.md.
+/// The split rule on the committed one-seed Fashion-MNIST probe files (the ResNet-20 probe run
+/// and the quickstart of an earlier spec, kept as a test fixture), read with the real reader. Prints what it decides; the numbers go into docs/split-decision.md.
 @Suite struct CommittedProbeDecisionTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -30,7 +30,7 @@ import Testing
   }
 
   @Test(arguments: ["analyses/probes-fashion-mnist.h5",
-                    "analyses/quickstart-fashion-mnist/probes.h5"])
+                    "Tests/ReportsTests/Fixtures/quickstart-one-seed/probes.h5"])
   func decides(_ relative: String) throws {
     let e = try evidence(relative)
     #expect(e.decision.profileCount == 4 && e.decision.primary.blocks.last != "head")

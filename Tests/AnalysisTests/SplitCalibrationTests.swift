@@ -9,8 +9,9 @@ import Testing
 /// of a block because it also contains real task-to-task differences:
 /// - analyses/probes-fashion-mnist.h5 (ResNet-20, 10 body blocks): 0.0068 0.0125 0.0064 0.0079
 ///   0.0166 0.0224 0.0330 0.0554 0.0786 0.0812 (RMS 0.042);
-/// - analyses/quickstart-fashion-mnist/probes.h5 (ResNet-14, 7 body blocks): 0.0056 0.0187
-///   0.0407 0.0705 0.0775 0.1313 0.1861 (RMS 0.096).
+/// - the one-seed quickstart of an earlier spec, kept as
+///   Tests/ReportsTests/Fixtures/quickstart-one-seed/probes.h5 (ResNet-14, 7 body blocks):
+///   0.0056 0.0187 0.0407 0.0705 0.0775 0.1313 0.1861 (RMS 0.096).
 /// The rule is invariant to a common scale, so step sizes are in units of the noise; the
 /// quickstart's per-block levels are also used as they are (noise growing with depth).
 @Suite struct SplitCalibrationTests {
