@@ -96,7 +96,9 @@ def memory_plot(ds, out):
         ax.legend(fontsize=7)
     ax.set_ylabel("average incremental accuracy (%)")
     spread = "one seed" if seeds == 1 else f"mean ± 95% interval over {seeds} seeds"
-    ax.set_title(f"{ds.attrs.get('verdict', '')}: recommended {recommended}, best "
+    # Without a recommendation there is nothing to name but the best mean.
+    judged = f"recommended {recommended}, " if recommended else ""
+    ax.set_title(f"{ds.attrs.get('verdict', '')}: {judged}best mean "
                  f"{ds.attrs.get('best', '')} ({spread})", fontsize=9)
     ax.grid(alpha=0.3)
     fig.tight_layout()

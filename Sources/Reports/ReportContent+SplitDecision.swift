@@ -25,7 +25,7 @@ extension ReportContent {
         + "them): the decision rests on \(d.primaryMetric) alone."
       : "Interventional probes that must agree with \(d.primaryMetric) for a split: "
         + required.joined(separator: ", ") + ".")
-    s.text += d.notes
+    s.text += d.notes.map(Section.sentence)
     let rho = { (x: Double?) in x.map { String(format: "%.2f", $0) } ?? "NaN" }
     let compared = (d.interventionAgreements ?? []).map { ($0, "must agree") }
       + d.agreements.map { ($0, "diagnostic") }

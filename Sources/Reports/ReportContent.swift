@@ -296,8 +296,12 @@ struct ReportContent {
 
   static func caveats(_ report: RunReport) -> Section {
     var s = Section(title: "Caveats")
-    s.text += report.split?.caveats ?? []
-    s.text += report.split?.notes ?? []
+    // The caveats of the legacy min-max score (its own change point) only for older split
+    // files without a decision: beside a decision they would comment on a split not made.
+    if report.split?.decision == nil {
+      s.text += (report.split?.caveats ?? []).map(Section.sentence)
+    }
+    s.text += (report.split?.notes ?? []).map(Section.sentence)
     let p = report.probes.provenance
     let seeds = report.seeds.map { String($0.seed) }
     s.text.append((seeds.count == 1 ? "Probe run seed \(seeds[0])"
@@ -327,5 +331,11 @@ extension ReportContent.Section {
   /// "the split …" → "The split …", for a reason that starts a sentence.
   static func sentenceCase(_ text: String) -> String {
     text.prefix(1).uppercased() + text.dropFirst()
+  }
+
+  /// A note as a paragraph: sentence-cased, ending with a full stop.
+  static func sentence(_ text: String) -> String {
+    let cased = sentenceCase(text)
+    return [".", "!", "?"].contains(where: cased.hasSuffix) ? cased : cased + "."
   }
 }
