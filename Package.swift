@@ -79,7 +79,7 @@ let package = Package(
     // only an @main that calls them.
     .target(name: "StrataCommands", dependencies: [
       "HDF5", "DNNL", "BLAS", "Data", "NN", "CIL", "Probes", "Recording", "Analysis", "Reports",
-      "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "Pipeline", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "strata", dependencies: ["StrataCommands"]),
 

@@ -28,4 +28,9 @@ void strata_gram_mirror(double *g, size_t n);
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "generic".
 const char *strata_kernels_isa(void);
 
+/// Fixes glibc's mmap threshold at `bytes` (which also stops its dynamic raising), so freed
+/// large blocks go back to the system (process_memory.c says why). Returns 1 on success, 0
+/// where the C library has no such setting.
+int strata_fix_mmap_threshold(int bytes);
+
 #endif
