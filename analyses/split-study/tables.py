@@ -7,8 +7,9 @@ Prints, per candidate and budget, the mean average incremental accuracy over the
 with the exemplars kept after the last task, the AUC-A (over the budgets the candidate fits),
 task-0 accuracy per seed, and the paired differences to REFERENCE (default: the candidate whose
 role is the best step or the recommended split) with 95% Student t intervals over seeds —
-computed here from the per-seed accuracies, independently of Strata's own statistics, and
-compared with verify.h5's paired_difference for the same reference when that is its reference.
+computed here from the per-seed accuracies, independently of Strata's own statistics; and checks
+every paired difference and interval verify.h5 stores (per budget, against Strata's reference)
+against the same computation in numpy. Exits non-zero when one differs.
 """
 import sys
 
@@ -16,7 +17,7 @@ import h5py
 import numpy as np
 
 # Two-sided 97.5% Student t quantiles, df 1..10 (scipy.stats.t.ppf(0.975, df)).
-T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
+T975 = [12.7062, 4.30265, 3.18245, 2.77645, 2.57058, 2.44691, 2.36462, 2.306, 2.26216, 2.22814]
 
 
 def text(values):
@@ -43,6 +44,8 @@ def main(path, reference=None):
         auc = f["auc_mean"][()]
         task0 = f["accuracy_cnn"][()][..., 0, 0]  # candidate, budget, seed: task 0 after task 0
         stored = f["paired_difference"][()]
+        stored_low = f["paired_difference_ci_low"][()]
+        stored_high = f["paired_difference_ci_high"][()]
     if reference is None:
         reference = next(n for n, r in zip(names, roles) if r in ("best step", "recommended"))
     r = names.index(reference)
@@ -73,10 +76,30 @@ def main(path, reference=None):
                 continue
             mean, low, high = interval(100 * (aia[c, b] - aia[r, b]))
             cells.append(f"{mean:+.1f} [{low:+.1f}, {high:+.1f}]")
-            # Strata's own value, when its reference is this one.
-            if np.isfinite(stored[r, b]) and abs(stored[r, b]) < 1e-12:
-                assert abs(100 * stored[c, b] - mean) < 1e-9, (name, b, stored[c, b], mean)
         print(f"  {name} − {reference}: " + " | ".join(cells))
+    checked = check(names, fits, aia, stored, stored_low, stored_high)
+    print(f"\nverify.h5's paired differences and 95% intervals recomputed here: {checked} equal")
+
+
+def check(names, fits, aia, stored, stored_low, stored_high):
+    """Every paired difference and interval verify.h5 stores, against numpy: per budget the
+    reference is the candidate whose stored difference and interval are exactly 0."""
+    checked = 0
+    for b in range(fits.shape[1]):
+        refs = [c for c in range(len(names))
+                if fits[c, b] and stored[c, b] == 0 and stored_low[c, b] == 0 == stored_high[c, b]]
+        assert len(refs) == 1, f"budget {b}: no single reference in verify.h5 ({refs})"
+        r = refs[0]
+        for c in range(len(names)):
+            if c == r or not fits[c, b]:
+                continue
+            mean, low, high = interval(aia[c, b] - aia[r, b])
+            for what, mine, theirs in [("mean", mean, stored[c, b]), ("low", low, stored_low[c, b]),
+                                       ("high", high, stored_high[c, b])]:
+                # The t quantile here has 5 digits (T975); Strata computes it to full precision.
+                assert abs(mine - theirs) < 1e-4, (names[c], b, what, mine, theirs)
+                checked += 1
+    return checked
 
 
 if __name__ == "__main__":
