@@ -99,7 +99,8 @@ extension SplitReport.Decision {
 }
 
 extension SplitReport {
-  static let legacyNote = "blocks[].score, candidates[].change_point_cost, explained_variance, "
+  /// The note that labels split.json's legacy fields (shown by `strata split --legacy`).
+  public static let legacyNote = "blocks[].score, candidates[].change_point_cost, explained_variance, "
     + "contrast, metric_votes, bootstrap_frequency, metric_splits, uncertainty and the "
     + "confidence rule in method are the legacy min-max score of the first seed "
     + "(SplitDerivation), kept for comparison only; recommended_split and confidence follow "

@@ -10,6 +10,12 @@ public struct VerificationPlan: Sendable, Equatable {
   public enum Role: String, Sendable, Codable, CaseIterable {
     case recommended, neighbour, der
     case singleBackbone = "single backbone"
+
+    /// The role as shown: without a recommendation the plan's centre is the decision's best
+    /// step, and says so.
+    public func name(recommended: Bool) -> String {
+      !recommended && self == .recommended ? "best step" : rawValue
+    }
   }
 
   public struct Candidate: Sendable, Equatable {

@@ -41,8 +41,10 @@ public struct VerificationPlanning: Sendable {
   public var sweep: VerificationSweep
   /// The split split.json recommends, nil when it recommends none or `auto` was not asked.
   public var recommended: String?
-  /// The split the summary verdict judges: the recommendation (under `auto`), else none.
-  public var judged: String?
+  /// The split the summary verdict judges: the recommendation (under `auto`), else none —
+  /// named candidates without auto were not recommended, so nothing is judged (the per-budget
+  /// verdicts take the best mean as their reference and say so).
+  public var judged: String? { recommended }
   /// The budgets as asked (or the default), the first being the verdict's.
   public var budgets: [MemoryLedger.Budget]
   /// The grid: what fits where, with how many exemplars.
@@ -87,13 +89,10 @@ public struct VerificationPlanning: Sendable {
                                 recommended: center.map(SplitPoint.init), budget: .bytes(first))
     var candidates: [VerificationSweep.Candidate] = []
     if names.contains("auto") {
-      // Without a recommendation the centre is the decision's best step, and says so.
-      let roleName = { (role: VerificationPlan.Role) in
-        recommended == nil && role == .recommended ? "best step" : role.rawValue
-      }
       candidates = plan.candidates.map {
         .init(split: $0.split.description, learner: $0.learner,
-              role: $0.roles.map(roleName).joined(separator: ", "))
+              role: $0.roles.map { $0.name(recommended: recommended != nil) }
+                .joined(separator: ", "))
       }
     }
     for name in names where name != "auto" && !candidates.contains(where: { $0.split == name }) {
@@ -119,9 +118,6 @@ public struct VerificationPlanning: Sendable {
                               candidates: candidates, budgets: grid.budgetBytes, seeds: seeds,
                               fits: grid.fitsTable, sharesTaskZero: request.sharesTaskZero)
     self.recommended = recommended
-    // Named candidates without auto: nothing was recommended, so nothing is judged (the
-    // per-budget verdicts take the best mean as their reference and say so).
-    judged = recommended
     budgets = requested
   }
 }

@@ -165,43 +165,48 @@ extension ReportContent {
     return s
   }
 
-  /// The rewind and the retrain curves, each when recorded.
+  /// The rewind and the retrain curves, each when recorded (a sentence when not).
   static func splitProbes(_ report: RunReport, split: String?, into s: inout Section) {
-    rewind(report, split: split, into: &s)
-    retrain(report, split: split, into: &s)
+    for probe in SplitProbeText.all {
+      guard report.seeds.contains(where: { probe.record($0) != nil }) else {
+        s.text.append("\(probe.label) curve: not recorded in this run (strata probe "
+                      + "--\(probe.name) records it).")
+        continue
+      }
+      curve(report, probe.record, name: probe.name, split: split, into: &s, title: probe.title,
+            text: probe.text)
+    }
   }
 
-  /// The rewind curve: accuracy over the split from which the body is set back to the previous
-  /// task's values, mean over tasks (then seeds), and every task in a table; a sentence when
-  /// not recorded.
-  static func rewind(_ report: RunReport, split: String?, into s: inout Section) {
-    guard report.seeds.contains(where: { $0.rewind != nil }) else {
-      s.text.append("Rewind curve: not recorded in this run (strata probe --rewind records it).")
-      return
-    }
-    curve(report, \.rewind, name: "rewind", split: split, into: &s,
-          title: "Rewind: accuracy, blocks from the split on set back to task t−1 (mean over tasks)",
-          text: "Rewind curve: after task t, every body block from the split onward is set "
-            + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
-            + "rewinds the whole body, none nothing). New-class accuracy that holds while the "
-            + "shallow blocks are rewound says those blocks need no plasticity; where it drops is "
-            + "where the task needed to change the network.")
-  }
+  /// What the report says about one split probe: the rewind curve (accuracy over the split from
+  /// which the body is set back to the previous task's values) and the retrain curve (accuracy
+  /// over the split from which the body is trained, the blocks before it frozen), each the mean
+  /// over tasks, then seeds, with every task in a table.
+  struct SplitProbeText: Sendable {
+    var name: String
+    var label: String
+    var record: @Sendable (ProbeRecord) -> RewindRecord?
+    var title: String
+    var text: String
 
-  /// The retrain curve: accuracy over the split from which the body is trained (the blocks
-  /// before it frozen at the previous task's values), mean over tasks, and every task in a table.
-  static func retrain(_ report: RunReport, split: String?, into s: inout Section) {
-    guard report.seeds.contains(where: { $0.retrain != nil }) else {
-      s.text.append("Retrain curve: not recorded in this run (strata probe --retrain records it).")
-      return
-    }
-    curve(report, \.retrain, name: "retrain", split: split, into: &s,
-          title: "Retrain: accuracy, only the blocks from the split on trained (mean over tasks)",
-          text: "Retrain curve: for task t, the network at the end of task t−1 is trained on "
-            + "task t as the learner trains it, with every body block before the split frozen "
-            + "(stem trains what the learner trains, none only the classifier). Where the "
-            + "new-class accuracy falls below stem's is how deep the task needs plasticity; the "
-            + "old-class accuracy shows what training fewer blocks spares.")
+    static let all = [
+      SplitProbeText(
+        name: "rewind", label: "Rewind", record: { $0.rewind },
+        title: "Rewind: accuracy, blocks from the split on set back to task t−1 (mean over tasks)",
+        text: "Rewind curve: after task t, every body block from the split onward is set "
+          + "back to its values at the end of task t−1 (the classifier stays as trained; stem "
+          + "rewinds the whole body, none nothing). New-class accuracy that holds while the "
+          + "shallow blocks are rewound says those blocks need no plasticity; where it drops is "
+          + "where the task needed to change the network."),
+      SplitProbeText(
+        name: "retrain", label: "Retrain", record: { $0.retrain },
+        title: "Retrain: accuracy, only the blocks from the split on trained (mean over tasks)",
+        text: "Retrain curve: for task t, the network at the end of task t−1 is trained on "
+          + "task t as the learner trains it, with every body block before the split frozen "
+          + "(stem trains what the learner trains, none only the classifier). Where the "
+          + "new-class accuracy falls below stem's is how deep the task needs plasticity; the "
+          + "old-class accuracy shows what training fewer blocks spares."),
+    ]
   }
 
   /// A split probe's chart (old and new classes; per seed the mean over tasks, then the mean

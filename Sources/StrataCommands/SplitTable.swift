@@ -20,10 +20,9 @@ struct SplitTable {
     text += "recommended split: \(r.recommendedSplit ?? "none") (confidence: \(r.confidence))\n\n"
     if legacy { text += legacyScore + "\n" }
 
-    // Without a recommendation the plan's centre is the best step, not a recommendation.
     let recommended = r.decision.map { $0.split != nil } ?? (r.recommendedSplit != nil)
     func role(_ name: String) -> String {
-      !recommended && name == VerificationPlan.Role.recommended.rawValue ? "best step" : name
+      VerificationPlan.Role(rawValue: name)?.name(recommended: recommended) ?? name
     }
     var candidates = TextTable(["split", "shared G", "specialized S", "S in exemplars",
                                 "exemplars", "plan"], leftAligned: [0, 5])
@@ -46,7 +45,7 @@ struct SplitTable {
                 c.exemplars.map(grouped) ?? "— (model exceeds the budget)"])
     }
     text += rows.rendered
-    let notes = legacy ? r.notes : r.notes.filter { !$0.contains("legacy") }
+    let notes = legacy ? r.notes : r.notes.filter { $0 != SplitReport.legacyNote }
     if !notes.isEmpty {
       text += "\nnotes:\n" + notes.map { "  \($0)\n" }.joined()
     }
@@ -113,7 +112,7 @@ struct SplitTable {
     }
     text += "agreement with \(d.primaryMetric) over the body blocks (an interventional probe "
       + "that does not agree withdraws a split; diagnostics never decide)\n" + table.rendered
-    for note in d.notes where legacy || !note.contains("legacy") { text += "  note: \(note)\n" }
+    for note in d.notes where legacy || note != SplitReport.legacyNote { text += "  note: \(note)\n" }
     return text
   }
 
