@@ -10,6 +10,9 @@ import DNNL
 /// `any` unresolved, so the format is found here.)
 public final class ChannelScale: @unchecked Sendable {
   private var primitives: [MemoryDescriptor: Primitive] = [:]
+  /// The last call's factors in the primitive's layout: a frozen batch norm passes the same
+  /// ones every step, so they are laid out once instead of reordered per call.
+  private var laidOut: (scale: [Float], layout: MemoryDescriptor, factors: Tensor)?
 
   public init() {}
 
@@ -26,8 +29,15 @@ public final class ChannelScale: @unchecked Sendable {
         engine: context.engine))
     }
     let primitive = primitives[x.descriptor]!
-    let factors = try Tensor(shape: factorShape, scalars: scale, context: context)
-      .reordered(to: primitive.descriptor.descriptor(for: .src1), context: context)
+    let layout = primitive.descriptor.descriptor(for: .src1)
+    let factors: Tensor
+    if let laidOut, laidOut.layout == layout, laidOut.scale == scale {
+      factors = laidOut.factors
+    } else {
+      factors = try Tensor(shape: factorShape, scalars: scale, context: context)
+        .reordered(to: layout, context: context)
+      laidOut = (scale, layout, factors)
+    }
     let y = try Tensor(x.descriptor, context: context)
     try primitive.execute(context.stream, [(.src, x.memory), (.src1, factors.memory),
                                            (.dst, y.memory)])
