@@ -1,21 +1,35 @@
 #!/bin/sh
 # What training task 0 once per seed saves (issue 21): the same verification sweep on a
-# B50-shaped protocol (Fashion-MNIST, the first task half the classes, then one task of 5), once
-# with task 0 shared (one task-0 training per seed, every MEMO and DER run continuing from it)
-# and once with every run training its own task 0 (--no-task0-sharing), back to back. Prints
-# both wall-clock times, their ratio (goal <= 0.65) and whether the two verify.h5 hold the same
-# accuracies (they should, bit for bit: same thread count and convolution setting), and the
-# lowest ratio sharing could reach given task 0's share of a run.
+# B50-shaped protocol, once with task 0 shared (one task-0 training per seed, every MEMO and DER
+# run continuing from it) and once with every run training its own task 0
+# (--no-task0-sharing), back to back. Prints both wall-clock times, their ratio (goal <= 0.65),
+# whether the two verify.h5 hold the same accuracies (they should, bit for bit: same thread
+# count and convolution setting), and the lowest ratio sharing could reach given task 0's share
+# of a run.
+#
+# Two protocols, both Fashion-MNIST with ResNet-14, task 0 half the classes, then one task of 5:
+#   b50 (default)  2,000 training images per class, budgets DER:200 and DER:600: the exemplar
+#                  memory (200-1,475 images) is 2-15% of task 0's 10,000 images, as in
+#                  CIFAR-100 B50 (2,000 exemplars, 8% of 25,000).
+#   small-data     500 per class, budgets 3,000,000 bytes and DER:200: the memory (200-2,951
+#                  images) holds up to all 2,500 of task 0's images, so task 1 is nearly joint
+#                  training and dominates every run (the first measurement, kept for comparison).
 #
 # Run on an otherwise idle machine, from the repository root, after
 #   swift build -c release --product strata
-# Usage: benchmarks/task0_sharing.sh [OUT_DIR] [JOBS]   (default runs/task0-sharing, 2)
+# Usage: benchmarks/task0_sharing.sh [OUT_DIR] [JOBS] [PROTOCOL]
+#        (defaults runs/task0-sharing, 2, b50)
 set -eu
 out=${1:-runs/task0-sharing}
 jobs=${2:-2}
+protocol=${3:-b50}
 strata=${STRATA:-.build/release/strata}
-spec=analyses/b50-resnet14-fashion-mnist.json
-grid="--splits stem,stage2.block1,stage3.block1,none --budget 3000000,DER:200 --seeds 1,2,3"
+case "$protocol" in
+  b50) spec=analyses/b50-resnet14-fashion-mnist-2000.json; budgets=DER:200,DER:600 ;;
+  small-data) spec=analyses/b50-resnet14-fashion-mnist.json; budgets=3000000,DER:200 ;;
+  *) echo "unknown protocol '$protocol' (b50 or small-data)" >&2; exit 2 ;;
+esac
+grid="--splits stem,stage2.block1,stage3.block1,none --budget $budgets --seeds 1,2,3"
 
 if [ -e "$out" ]; then
   echo "$out exists; remove it or name another folder" >&2
