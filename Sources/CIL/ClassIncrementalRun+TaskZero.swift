@@ -37,10 +37,17 @@ extension ClassIncrementalRun {
     let learner = try Learner.make(plan: forkPlan, context: context)
     learner.prefetchesBatches = prefetchesBatches
     try learner.incrementalTrain(task: 0, data: data, progress: progress)
+    let network = TaskZeroState.plainNames(learner.network.state())
+    // Herding's features of task 0's classes are the same in every continuing run (the same
+    // network in eval mode over the same images): computed here once instead of once per run.
+    let pools = learner.herdingPools(task: 0, data: data)
+    let features = try plan.stream.tasks[0].classes.map {
+      try learner.herdingFeatures(of: pools[$0]!, data: data)
+    }
     return TaskZeroState(key: TaskZeroKey(plan: plan, threads: threads, convolution: convolution),
                          classes: plan.stream.tasks[0].classes.count,
-                         epochs: plan.spec.trainingEpochs(task: 0),
-                         network: TaskZeroState.plainNames(learner.network.state()))
+                         epochs: plan.spec.trainingEpochs(task: 0), network: network,
+                         features: features)
   }
 
   /// A run of `plan` that continues from the fork: `run` builds task 0's memory (with this
@@ -68,5 +75,18 @@ extension ClassIncrementalRun {
       result: RunResult(cnn: AccuracyMatrix(taskCount: tasks),
                         nme: plan.spec.modelName.keepsExemplars ? AccuracyMatrix(taskCount: tasks) : nil))
     try self.init(resuming: checkpoint, plan: plan, data: data, context: context)
+    if !fork.features.isEmpty {
+      let pools = learner.herdingPools(task: 0, data: data)
+      let classes = plan.stream.tasks[0].classes
+      guard fork.features.count == classes.count,
+            zip(classes, fork.features).allSatisfy({ pools[$0]!.count == $1.count })
+      else {
+        throw CheckpointMismatch("the task-0 state's herding features are for "
+          + "\(fork.features.map(\.count)) images per class; the data has "
+          + "\(classes.map { pools[$0]!.count })", field: "features")
+      }
+      learner.forkFeatures = Dictionary(uniqueKeysWithValues: zip(classes.map { pools[$0]! },
+                                                                  fork.features))
+    }
   }
 }

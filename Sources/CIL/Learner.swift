@@ -32,6 +32,10 @@ public class Learner {
   public var prefetchesBatches = true
   /// Probes and checkpoints, called in order at every hook of the loop.
   public var observers: [any TrainingObserver] = []
+  /// Herding features a task-0 fork computed (`TaskZeroState.features`), keyed by the training
+  /// images they are of: the next memory build takes them instead of a forward pass that would
+  /// give the same values, then forgets them.
+  var forkFeatures: [[Int]: [[Float]]] = [:]
   /// Batches per epoch of the task being trained (for progress bars).
   public private(set) var batchesPerEpoch = 0
   /// Training images per epoch of the task being trained.
@@ -227,17 +231,31 @@ public class Learner {
   /// Reduces the old classes' exemplars to the quota and herds the new classes' (PyCIL's
   /// `build_rehearsal_memory`); a method without exemplars keeps none.
   public func buildRehearsalMemory(data: IncrementalDataset) throws {
+    defer { forkFeatures = [:] }
     guard plan.memory != .none else { return }
     let quota = plan.memory.quota(seenClasses: totalClasses)
-    let byClass = data.train.indicesByClass()
-    let stream = plan.stream
+    let pools = herdingPools(task: currentTask, data: data)
     try memory.build(
-      quota: quota, newClasses: stream.tasks[currentTask].classes,
-      candidates: { byClass[stream.order.order[$0]] },
-      features: {
-        try self.forward($0, dataset: data.train, augmentation: data.testAugmentation,
-                         through: self.network).features
-      })
+      quota: quota, newClasses: plan.stream.tasks[currentTask].classes,
+      candidates: { pools[$0]! },
+      features: { try self.forkFeatures[$0] ?? self.herdingFeatures(of: $0, data: data) })
+  }
+
+  /// The training images herding chooses each class's exemplars from, by class position, for
+  /// the classes of `task`.
+  func herdingPools(task: Int, data: IncrementalDataset) -> [Int: [Int]] {
+    let byClass = data.train.indicesByClass()
+    let order = plan.stream.order.order
+    return Dictionary(uniqueKeysWithValues: plan.stream.tasks[task].classes.map {
+      ($0, byClass[order[$0]])
+    })
+  }
+
+  /// The features herding and the class means use: the network's, in eval mode, with the test
+  /// transform.
+  func herdingFeatures(of indices: [Int], data: IncrementalDataset) throws -> [[Float]] {
+    try forward(indices, dataset: data.train, augmentation: data.testAugmentation,
+                through: network).features
   }
 
   /// Top-1 accuracy on the test images of every class seen: with the classifier (CNN) and, for

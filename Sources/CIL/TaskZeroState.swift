@@ -20,12 +20,20 @@ public struct TaskZeroState: Sendable {
   /// `aux_head…`, the auxiliary head every expanding split grows at task 0 (unused by the
   /// task-0 loss and replaced at task 1; carried as training left it).
   public var network: ModuleState
+  /// Per class of task 0, by position: the herding features of its training images (the
+  /// network's features in eval mode, one row per image in the data set's order), which every
+  /// continuing run would compute alike before choosing its own number of exemplars. Empty when
+  /// not carried (the run then computes them).
+  public var features: [[[Float]]]
 
-  public init(key: TaskZeroKey, classes: Int, epochs: Int, network: ModuleState) {
+  public init(key: TaskZeroKey, classes: Int, epochs: Int, network: ModuleState,
+              features: [[[Float]]] = [])
+  {
     self.key = key
     self.classes = classes
     self.epochs = epochs
     self.network = network
+    self.features = features
   }
 
   /// The branch that holds a split's specialized blocks during task 0.

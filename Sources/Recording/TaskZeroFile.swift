@@ -13,6 +13,10 @@ import Tensor
 /// /parameters/<name>   float32 by plain dotted name (stem.conv.weight, stage2.block1.bn1.weight,
 ///                      head.weight, aux_head.weight); PyTorch's shapes
 /// /buffers/<name>      float32 BatchNorm running_mean / running_var
+/// /herding_features/class_<c>  float32 [images, feature width]: the features herding reads
+///                      for task 0's class at position c, one row per training image in the
+///                      data set's order (optional: a file without them is still read, and its
+///                      runs compute them)
 /// ```
 /// Written atomically. A sweep keeps one per key, named `task0-<key digest>.h5`.
 public enum TaskZeroFile {
@@ -43,8 +47,20 @@ public enum TaskZeroFile {
         try group.attributes.write("description", description)
         try group.writeArrays(arrays)
       }
+      if !state.features.isEmpty {
+        let group = try file.root.createGroup(featuresGroup)
+        try group.attributes.write(
+          "description", "herding features of task 0's classes (class_<position>), one row per "
+            + "training image in the data set's order, as every continuing run would compute them")
+        try group.writeArrays(state.features.enumerated().map { position, rows in
+          NamedArray(name: "class_\(position)", shape: [rows.count, rows.first?.count ?? 0],
+                     values: rows.flatMap { $0 })
+        })
+      }
     }
   }
+
+  static let featuresGroup = "herding_features"
 
   /// Reads the fork at `path`; every error names the file and what is missing or wrong.
   public static func read(_ path: String) throws -> TaskZeroState {
@@ -99,7 +115,26 @@ public enum TaskZeroFile {
           + "\(epochs) disagree with the key's \(key.initialClasses) and \(key.epochs)")
       }
       return TaskZeroState(key: key, classes: classes, epochs: epochs,
-                           network: ModuleState(parameters: groups[0], buffers: groups[1]))
+                           network: ModuleState(parameters: groups[0], buffers: groups[1]),
+                           features: try readFeatures(file, classes: classes, path: path))
+    }
+  }
+
+  /// The herding features of every class of task 0, or none when the file carries none.
+  private static func readFeatures(_ file: HDF5File, classes: Int, path: String) throws
+    -> [[[Float]]]
+  {
+    guard try file.root.contains(featuresGroup) else { return [] }
+    let arrays = try file.root.openGroup(featuresGroup).readArrays()
+    let byName = Dictionary(arrays.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    return try (0..<classes).map { position in
+      let name = "class_\(position)"
+      guard let array = byName[name], array.shape.count == 2 else {
+        throw RecordingError(path: path, message: "/\(featuresGroup)/\(name) is missing or not "
+                             + "two-dimensional (images × feature width)")
+      }
+      let width = array.shape[1]
+      return (0..<array.shape[0]).map { Array(array.values[$0 * width..<($0 + 1) * width]) }
     }
   }
 

@@ -107,6 +107,8 @@ public struct TrainCommand: ParsableCommand {
         if let nme = evaluation.nme { line += String(format: "  NME %.2f%%", 100 * nme.total) }
         line += "  exemplars \(entry.exemplars)  memory \(entry.totalBytes) bytes"
         console.info(line)
+      case .timed(let timing):
+        console.debug("task \(timing.task) time: \(timing.summary)")
       default:
         break
       }

@@ -96,6 +96,16 @@ import Testing
     #expect(!(try Self.continued(fork, spec).matches(try Self.independent(spec))))
   }
 
+  /// The fork's herding features are what the continuing runs use: made all alike, herding
+  /// keeps each class's first images instead of the ones an independent run keeps.
+  @Test func theForksHerdingFeaturesAreUsed() throws {
+    let spec = Self.candidates[0]
+    var fork = try Self.fork(spec)
+    #expect(fork.features.count == fork.classes)
+    fork.features = fork.features.map { rows in rows.map { _ in rows[0] } }
+    #expect(try Self.continued(fork, spec).memory != (try Self.independent(spec)).memory)
+  }
+
   /// Another seed, epoch count or thread count is another task 0: refused, naming the fields.
   @Test func aForkOfOtherSettingsIsRefused() throws {
     let fork = try Self.fork(Self.candidates[1])

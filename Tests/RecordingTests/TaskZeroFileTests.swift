@@ -37,6 +37,10 @@ import Testing
     let read = try TaskZeroFile.read(path)
     #expect(read.key == state.key && read.classes == 2 && read.epochs == 3)
     #expect(read.network.isBitwiseEqual(to: state.network))
+    #expect(!state.features.isEmpty && read.features.count == state.features.count)
+    #expect(zip(read.features, state.features).allSatisfy { a, b in
+      a.flatMap { $0 }.map(\.bitPattern) == b.flatMap { $0 }.map(\.bitPattern) && a.count == b.count
+    }, "the herding features read back bit for bit")
 
     let plan = try Fixture.plan(spec)
     let fromFile = try TaskZeroFile.continueRun(from: path, plan: plan, data: Fixture.data(),
@@ -47,6 +51,37 @@ import Testing
     let (a, b) = (try fromFile.run(), try independent.run())
     #expect(a.cnn.total.map(\.bitPattern) == b.cnn.total.map(\.bitPattern) && a.ledger == b.ledger)
     #expect(fromFile.learner.network.state().isBitwiseEqual(to: independent.learner.network.state()))
+  }
+
+  /// A file of an earlier Strata, without herding features, is still a fork: its runs compute
+  /// the features and end as independent runs do. A features group that is not one matrix per
+  /// class is refused, naming the file and the dataset.
+  @Test func herdingFeaturesAreOptionalAndChecked() throws {
+    let directory = try Fixture.scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spec = Fixture.spec(.memo)
+    var state = try Self.fork(spec)
+    let withFeatures = state
+    state.features = []
+    let path = directory + "/old.h5"
+    try TaskZeroFile.write(state, to: path, strataVersion: "test", commandLine: "")
+    #expect(try TaskZeroFile.read(path).features.isEmpty)
+    let plan = try Fixture.plan(spec)
+    let fromFile = try TaskZeroFile.continueRun(from: path, plan: plan, data: Fixture.data(),
+                                                context: Fixture.context)
+    fromFile.learner.prefetchesBatches = false
+    let independent = try ClassIncrementalRun(plan: plan, data: Fixture.data(), context: Fixture.context)
+    independent.learner.prefetchesBatches = false
+    let (a, b) = (try fromFile.run(), try independent.run())
+    #expect(a.cnn.total.map(\.bitPattern) == b.cnn.total.map(\.bitPattern)
+            && fromFile.learner.memory == independent.learner.memory)
+
+    var oneClassShort = withFeatures
+    oneClassShort.features.removeLast()
+    let bad = directory + "/bad.h5"
+    try TaskZeroFile.write(oneClassShort, to: bad, strataVersion: "test", commandLine: "")
+    #expect(Self.message { _ = try TaskZeroFile.read(bad) }
+            == "\(bad): /herding_features/class_1 is missing or not two-dimensional (images × feature width)")
   }
 
   @Test func badFilesAreNamed() throws {

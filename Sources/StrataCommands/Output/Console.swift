@@ -68,6 +68,7 @@ public final class Console: @unchecked Sendable {
     }
   }
 
+  public func debug(_ message: String, _ fields: [String: Any] = [:]) { log(.debug, message, fields) }
   public func info(_ message: String, _ fields: [String: Any] = [:]) { log(.info, message, fields) }
   public func warning(_ message: String) { log(.warning, message) }
 
