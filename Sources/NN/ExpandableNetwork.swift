@@ -230,42 +230,6 @@ public final class ExpandableNetwork: Module {
                              observe: ((String, Tensor) throws -> Void)? = nil) throws -> Output
   {
     guard let head else { preconditionFailure("ExpandableNetwork: call addTask before forward") }
-    let n = x.shape[0]
-    let parts: [Tensor]
-    if !recording, !isTraining, observe == nil, n > inferenceChunk {
-      // Eval forwards run the blocks on chunks of the batch, whose activations stay in the
-      // caches from one layer to the next (ResNet-32, batch 128 on 2 Zen 4 cores: 1,615–1,666
-      // images/s whole, 1,987–2,157 in chunks of 32). A convolution's output for an image does
-      // not depend on the others; the heads, whose matrix products do, see the whole batch.
-      let chunks = try stride(from: 0, to: n, by: inferenceChunk).map { start in
-        try pooledFeatures(x.samples(start..<min(start + inferenceChunk, n), context: context),
-                           recording: false, observe: nil)
-      }
-      parts = try chunks[0].indices.map { branch in
-        try Tensor.stacking(chunks.map { $0[branch] }, context: context)
-      }
-    } else {
-      parts = try pooledFeatures(x, recording: recording, observe: observe)
-    }
-    let features = parts.count == 1
-      ? parts[0] : try Concatenation.forward(parts, context: context)
-    let logits = try head.forward(features, recording: recording)
-    try observe?("head", logits)
-    var auxiliary: Tensor?
-    if let auxiliaryHead, let newest = parts.last, !branches.isEmpty {
-      auxiliary = try auxiliaryHead.forward(newest, recording: recording)
-      try observe?("aux_head", auxiliary!)
-    }
-    return Output(logits: logits, auxiliaryLogits: auxiliary, features: features)
-  }
-
-  /// Images per chunk of an eval forward.
-  public var inferenceChunk = 32
-
-  /// The pooled features of every branch (of the shared blocks when there are no branches).
-  private func pooledFeatures(_ x: Tensor, recording: Bool,
-                              observe: ((String, Tensor) throws -> Void)?) throws -> [Tensor]
-  {
     var h = x
     var trainableBelow = false
     // A block may overwrite its input when it came from the block before (not `x`, not the
@@ -295,7 +259,16 @@ public final class ExpandableNetwork: Module {
       pooledInputs.append(records ? b : nil)
       parts.append(try pool.forward(b, context: context))
     }
-    return parts
+    let features = parts.count == 1
+      ? parts[0] : try Concatenation.forward(parts, context: context)
+    let logits = try head.forward(features, recording: recording)
+    try observe?("head", logits)
+    var auxiliary: Tensor?
+    if let auxiliaryHead, let newest = parts.last, !branches.isEmpty {
+      auxiliary = try auxiliaryHead.forward(newest, recording: recording)
+      try observe?("aux_head", auxiliary!)
+    }
+    return Output(logits: logits, auxiliaryLogits: auxiliary, features: features)
   }
 
   /// Backpropagates dL/dlogits (and dL/dauxiliary logits, if the loss uses them) through the

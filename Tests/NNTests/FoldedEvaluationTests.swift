@@ -115,39 +115,4 @@ import Tensor
     #expect(try reused.scalars(context: NNTest.context)
       == (try copied.scalars(context: NNTest.context)))
   }
-
-  /// Eval forwards of more than `inferenceChunk` images run the blocks in chunks; logits,
-  /// auxiliary logits and features are those of the whole batch at once, bit for bit, in order.
-  /// The comparison can fail: another first image changes the first chunk's features, and no
-  /// other chunk's.
-  @Test func chunkedEvaluationEqualsTheWholeBatch() throws {
-    let architecture = ResNetArchitecture.cifar(depth: 8, classes: 5, inputSize: 8)
-    let net = try ExpandableNetwork(architecture, split: .at("stage2.block1"), seed: 3,
-                                    context: NNTest.context)
-    try net.addTask(classes: 3)
-    try net.addTask(classes: 2)
-    Self.randomizeStatistics(net, seed: 4)
-    net.setTraining(false)
-    var random = SeededGenerator(seed: 5)
-    let n = 37, width = 2 * 64
-    let values = (0..<(n * 3 * 64)).map { _ in Float(random.normal()) }
-    func bits(_ values: [Float], chunk: Int) throws -> [[UInt32]] {
-      net.inferenceChunk = chunk
-      let x = try Tensor(shape: [n, 3, 8, 8], scalars: values, context: NNTest.context)
-      let output = try net(x, recording: false)
-      return try [output.logits, output.auxiliaryLogits!, output.features].map {
-        try $0.scalars(context: NNTest.context).map(\.bitPattern)
-      }
-    }
-    let chunked = try bits(values, chunk: 8)
-    let whole = try bits(values, chunk: .max)
-    #expect(chunked == whole)
-    #expect(chunked[0].count == n * 5 && chunked[1].count == n * 3 && chunked[2].count == n * width)
-
-    var other = values
-    other[0] += 1
-    let changed = try bits(other, chunk: 8)
-    #expect(changed[2][0..<width] != whole[2][0..<width]
-            && changed[2][(8 * width)...] == whole[2][(8 * width)...])
-  }
 }
