@@ -23,6 +23,26 @@ import Testing
     return (result, run.learner)
   }
 
+  /// Every task reports where its time went, just before its evaluation: training took time,
+  /// and a method with exemplars spent some building its memory.
+  @Test func everyTaskReportsItsPhaseTimes() throws {
+    let run = try ClassIncrementalRun(plan: try CILTest.plan(CILTest.spec(.replay)), data: Self.data,
+                                      context: CILTest.context)
+    run.learner.prefetchesBatches = false
+    var order: [String] = []
+    var timings: [TaskTiming] = []
+    _ = try run.run { event in
+      switch event {
+      case .timed(let timing): order.append("timed \(timing.task)"); timings.append(timing)
+      case .evaluated(let evaluation, _): order.append("evaluated \(evaluation.task)")
+      case .epoch: break
+      }
+    }
+    #expect(order == ["timed 0", "evaluated 0", "timed 1", "evaluated 1", "timed 2", "evaluated 2"])
+    #expect(timings.allSatisfy { $0.training > .zero && $0.memory > .zero && $0.evaluation > .zero })
+    #expect(timings[0].summary.hasPrefix("training ") && timings[0].summary.contains(" s, memory "))
+  }
+
   /// Snapshot of every parameter and buffer whose name starts with `prefix`.
   static func state(_ network: ExpandableNetwork, prefix: String) -> [String: [Float]] {
     var values: [String: [Float]] = [:]
