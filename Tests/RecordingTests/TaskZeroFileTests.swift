@@ -42,6 +42,12 @@ import Testing
       a.flatMap { $0 }.map(\.bitPattern) == b.flatMap { $0 }.map(\.bitPattern) && a.count == b.count
     }, "the herding features read back bit for bit")
 
+    #expect(try Self.continuedEqualsIndependent(path, spec))
+  }
+
+  /// Whether a run of `spec` continued from the fork at `path` ends as an independent run does:
+  /// accuracies, ledger, weights and exemplar memory, bit for bit.
+  static func continuedEqualsIndependent(_ path: String, _ spec: RunSpec) throws -> Bool {
     let plan = try Fixture.plan(spec)
     let fromFile = try TaskZeroFile.continueRun(from: path, plan: plan, data: Fixture.data(),
                                                 context: Fixture.context)
@@ -49,8 +55,9 @@ import Testing
     let independent = try ClassIncrementalRun(plan: plan, data: Fixture.data(), context: Fixture.context)
     independent.learner.prefetchesBatches = false
     let (a, b) = (try fromFile.run(), try independent.run())
-    #expect(a.cnn.total.map(\.bitPattern) == b.cnn.total.map(\.bitPattern) && a.ledger == b.ledger)
-    #expect(fromFile.learner.network.state().isBitwiseEqual(to: independent.learner.network.state()))
+    return a.cnn.total.map(\.bitPattern) == b.cnn.total.map(\.bitPattern) && a.ledger == b.ledger
+      && fromFile.learner.network.state().isBitwiseEqual(to: independent.learner.network.state())
+      && fromFile.learner.memory == independent.learner.memory
   }
 
   /// A file of an earlier Strata, without herding features, is still a fork: its runs compute
@@ -66,15 +73,7 @@ import Testing
     let path = directory + "/old.h5"
     try TaskZeroFile.write(state, to: path, strataVersion: "test", commandLine: "")
     #expect(try TaskZeroFile.read(path).features.isEmpty)
-    let plan = try Fixture.plan(spec)
-    let fromFile = try TaskZeroFile.continueRun(from: path, plan: plan, data: Fixture.data(),
-                                                context: Fixture.context)
-    fromFile.learner.prefetchesBatches = false
-    let independent = try ClassIncrementalRun(plan: plan, data: Fixture.data(), context: Fixture.context)
-    independent.learner.prefetchesBatches = false
-    let (a, b) = (try fromFile.run(), try independent.run())
-    #expect(a.cnn.total.map(\.bitPattern) == b.cnn.total.map(\.bitPattern)
-            && fromFile.learner.memory == independent.learner.memory)
+    #expect(try Self.continuedEqualsIndependent(path, spec))
 
     var oneClassShort = withFeatures
     oneClassShort.features.removeLast()
