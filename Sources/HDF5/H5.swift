@@ -149,8 +149,25 @@ enum H5 {
       let flags = exclusive ? strata_H5F_ACC_EXCL() : strata_H5F_ACC_TRUNC()
       let fapl = inMemory ? try memoryAccess(site) : strata_H5P_DEFAULT
       defer { if inMemory { release(fapl, .propertyList) } }
-      return try call("H5Fcreate", site) { H5Fcreate(path, flags, fcpl, fapl) }
+      let file = try call("H5Fcreate", site) { H5Fcreate(path, flags, fcpl, fapl) }
+      if !inMemory { markCloseOnExec(file) }
+      return file
     }
+  }
+
+  /// HDF5's file driver opens without O_CLOEXEC, so a child started while a file is open (a
+  /// sweep's `strata train`, a test's subprocess) would inherit the descriptor and its lock: the
+  /// next open of that file here would fail with "unable to lock the file" while the child
+  /// lives. Marked right after the open, the descriptor closes when a child execs.
+  private static func markCloseOnExec(_ file: HID) {
+    var handle: UnsafeMutableRawPointer?
+    guard H5Fget_vfd_handle(file, strata_H5P_DEFAULT, &handle) >= 0, let handle else {
+      _ = H5Eclear2(strata_H5E_DEFAULT)
+      return
+    }
+    let descriptor = handle.load(as: Int32.self)
+    let flags = fcntl(descriptor, F_GETFD)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
   }
 
   static func openFile(_ path: String, writable: Bool, inMemory: Bool = false) throws -> HID {
@@ -167,7 +184,9 @@ enum H5 {
       let flags = writable ? strata_H5F_ACC_RDWR() : strata_H5F_ACC_RDONLY()
       let fapl = inMemory ? try memoryAccess(site) : strata_H5P_DEFAULT
       defer { if inMemory { release(fapl, .propertyList) } }
-      return try call("H5Fopen", site) { H5Fopen(path, flags, fapl) }
+      let file = try call("H5Fopen", site) { H5Fopen(path, flags, fapl) }
+      if !inMemory { markCloseOnExec(file) }
+      return file
     }
   }
 

@@ -145,3 +145,35 @@ private final class ThreadResults: @unchecked Sendable {
     return values
   }
 }
+
+/// An open HDF5 file's descriptor closes when a child process execs: a child started meanwhile
+/// (a sweep's `strata train`) must not inherit it and its lock, or this process could not open
+/// the file again while the child lives ("unable to lock the file", seen in the suite).
+@Suite struct CloseOnExecTests {
+  /// The flags of every descriptor of this process open on `path`.
+  static func descriptorFlags(of path: String) throws -> [Int32] {
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { name in
+      guard let fd = Int32(name),
+            let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
+            link == target
+      else { return nil }
+      return fcntl(fd, F_GETFD)
+    }
+  }
+
+  @Test func createdAndOpenedFilesCloseOnExec() throws {
+    try withScratchDirectory { directory in
+      let path = directory + "/a.h5"
+      let created = try HDF5File.create(path)
+      var flags = try Self.descriptorFlags(of: path)
+      #expect(!flags.isEmpty && flags.allSatisfy { $0 & FD_CLOEXEC != 0 }, "created: \(flags)")
+      try created.close()
+      #expect(try Self.descriptorFlags(of: path).isEmpty, "closed")
+      let opened = try HDF5File.open(path)
+      flags = try Self.descriptorFlags(of: path)
+      #expect(!flags.isEmpty && flags.allSatisfy { $0 & FD_CLOEXEC != 0 }, "opened: \(flags)")
+      try opened.close()
+    }
+  }
+}
