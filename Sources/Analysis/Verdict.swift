@@ -38,9 +38,25 @@ public enum Verdict {
     }
   }
 
+  /// Why there is no recommendation: the analysis found none, or none was asked for.
+  public enum Absence: Sendable {
+    /// The split analysis ran and recommended no split.
+    case analysisFoundNone
+    /// The candidates were named (`--splits` without `auto`); no analysis was consulted.
+    case candidatesNamed
+
+    var reason: String {
+      switch self {
+      case .analysisFoundNone: "the split analysis recommended no split"
+      case .candidatesNamed: "the candidates were named, no split analysis was consulted"
+      }
+    }
+  }
+
   public static func judge(_ runs: [VerificationRecord.Run], candidates: [String],
                            recommended: String?, budget: Int, metric: Metric = .averageIncrementalAccuracy,
-                           tolerance: Double = defaultTolerance) -> VerificationRecord.Verdict
+                           tolerance: Double = defaultTolerance,
+                           absence: Absence = .analysisFoundNone) -> VerificationRecord.Verdict
   {
     let stats = means(runs, candidates: candidates, budget: budget, metric: metric)
     let finite = candidates.indices.filter { stats[$0].mean.isFinite }
@@ -48,7 +64,7 @@ public enum Verdict {
       let best = finite.max { stats[$0].mean < stats[$1].mean }
       return .init(status: "no recommendation", recommended: "",
                    best: best.map { candidates[$0] } ?? "", metric: metric.rawValue,
-                   tolerance: tolerance, reason: "the split analysis recommended no split"
+                   tolerance: tolerance, reason: absence.reason
                      + (best.map { String(format: "; at equal memory the best candidate is %@ (%.2f%%)",
                                           candidates[$0], 100 * stats[$0].mean) } ?? ""))
     }

@@ -56,5 +56,8 @@ import Testing
                           metric: .lastAccuracy)
     #expect(v.status == "no recommendation" && v.best == "stem")
     #expect(v.reason == "the split analysis recommended no split; at equal memory the best candidate is stem (61.00%)")
+    let named = Verdict.judge(Self.runs, candidates: ["stem", "none"], recommended: nil, budget: 100,
+                              metric: .lastAccuracy, absence: .candidatesNamed)
+    #expect(named.reason == "the candidates were named, no split analysis was consulted; at equal memory the best candidate is stem (61.00%)")
   }
 }

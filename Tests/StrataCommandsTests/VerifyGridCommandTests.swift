@@ -48,6 +48,8 @@ import Testing
       // …and the summary verdict judges no split either (it judged the first name once).
       #expect(planning.judged == nil)
       #expect(record.verdict.status == "no recommendation" && record.verdict.recommended == "")
+      #expect(record.verdict.reason.hasPrefix("the candidates were named, no split analysis was consulted"),
+              "\(record.verdict.reason)")
       #expect(stats.pairedDifference[0][0].isNaN && stats.pairedDifference[1][0].isFinite)
       // At every budget one MEMO split is the reference: its difference to itself is 0.
       for b in 0..<3 { #expect((1...3).contains { stats.pairedDifference[$0][b] == 0 }, "budget \(b)") }
