@@ -138,10 +138,8 @@ public struct TaskTiming: Sendable, Equatable {
   /// "training 30.1 s, memory 7.2 s, evaluation 0.9 s"
   public var summary: String {
     [("training", training), ("memory", memory), ("evaluation", evaluation)]
-      .map { name, d in
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        return String(format: "%@ %.1f s", name, seconds)
-      }.joined(separator: ", ")
+      .map { name, d in String(format: "%@ %.1f s", name, d / .seconds(1)) }
+      .joined(separator: ", ")
   }
 }
 

@@ -98,7 +98,7 @@ public struct VerificationPlanning: Sendable {
     for name in names where name != "auto" && !candidates.contains(where: { $0.split == name }) {
       let split = try architecture.split(named: name, file: request.spec, keyPath: "--splits")
       candidates.append(.init(split: split.description, learner: split == .at("stem") ? .der : .memo,
-                              role: "requested"))
+                              role: VerificationSweep.Candidate.requestedRole))
     }
     let order = architecture.legalSplits.map(\.description)
     candidates.sort { order.firstIndex(of: $0.split)! < order.firstIndex(of: $1.split)! }

@@ -62,8 +62,7 @@ public struct VerificationMerge: Sendable, Equatable, Codable {
     let verdict = Verdict.judge(runs, candidates: candidateNames, recommended: judged,
                                 budget: summaryBudget, metric: verdictMetric,
                                 tolerance: tolerance,
-                                absence: sweep.candidates.allSatisfy { $0.role == "requested" }
-                                  ? .candidatesNamed : .analysisFoundNone)
+                                absence: sweep.candidatesAreNamed ? .candidatesNamed : .analysisFoundNone)
     // The runs' settings, not this process's: the merge trains nothing.
     let provenance = try sweep.mergeProvenance(threads: threads, commandLine: commandLine)
     // The run verified, as the first run recorded it, with the sweep's seeds.

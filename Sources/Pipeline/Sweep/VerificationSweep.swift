@@ -40,6 +40,15 @@ public struct VerificationSweep: Sendable, Equatable, Codable {
       try container.encode(learner.rawValue, forKey: .learner)
       try container.encode(role, forKey: .role)
     }
+
+    /// The role of a candidate named in `--splits` rather than taken from the split analysis.
+    public static let requestedRole = "requested"
+  }
+
+  /// Whether every candidate was named (`--splits` without `auto`): no split analysis was
+  /// consulted.
+  public var candidatesAreNamed: Bool {
+    candidates.allSatisfy { $0.role == Candidate.requestedRole }
   }
 
   public struct Point: Sendable, Equatable {
