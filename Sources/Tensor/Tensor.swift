@@ -13,12 +13,15 @@ public final class Tensor: @unchecked Sendable {
   public let memory: Memory
   private let buffer: UnsafeMutableRawPointer
   private let byteCount: Int
+  /// The tensor whose storage a view shares (kept alive by it); nil for one that owns its own.
+  private let base: Tensor?
 
   /// An uninitialized tensor with the given layout.
   public init(_ descriptor: MemoryDescriptor, context: ComputeContext) throws(DNNLError) {
     shape = descriptor.dims
     byteCount = descriptor.byteCount
     buffer = BufferPool.shared.take(byteCount)
+    base = nil
     do {
       memory = try Memory(descriptor, engine: context.engine, borrowing: buffer)
     } catch {
@@ -45,7 +48,18 @@ public final class Tensor: @unchecked Sendable {
     memory.floats.update(repeating: 0)
   }
 
-  deinit { BufferPool.shared.give(buffer, byteCount: byteCount) }
+  /// `base`'s storage under another name for the same layout (see `reordered(to:)`).
+  private init(viewing base: Tensor, as descriptor: MemoryDescriptor) throws(DNNLError) {
+    shape = base.shape
+    byteCount = base.byteCount
+    buffer = base.buffer
+    self.base = base
+    memory = try Memory(descriptor, engine: base.memory.engine, borrowing: buffer)
+  }
+
+  deinit {
+    if base == nil { BufferPool.shared.give(buffer, byteCount: byteCount) }
+  }
 
   public var descriptor: MemoryDescriptor { memory.descriptor }
   public var count: Int { shape.reduce(1, *) }
@@ -68,11 +82,14 @@ public final class Tensor: @unchecked Sendable {
     return try body(UnsafePointer(memory.floats.baseAddress!), count / first)
   }
 
-  /// This tensor in layout `target`: itself when the layout already matches, else a copy.
+  /// This tensor in layout `target`: itself when the layout already matches, a view of the same
+  /// storage when `target` only names it differently (`nChw16c` with 16 channels is `nhwc`),
+  /// else a copy.
   public func reordered(to target: MemoryDescriptor, context: ComputeContext)
     throws(DNNLError) -> Tensor
   {
     if target == descriptor { return self }
+    if descriptor.sharesBytes(with: target) { return try Tensor(viewing: base ?? self, as: target) }
     let result = try Tensor(target, context: context)
     try context.reorder(memory, into: result.memory)
     return result

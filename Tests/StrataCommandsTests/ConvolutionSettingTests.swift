@@ -40,7 +40,7 @@ import Tensor
     let expected = Provenance.convolutions(setting, winogradAvailable: LibraryVersion.hasAVX512Core,
                                            thresholds: .current)
     #expect(provenance.libraries["oneDNN"]?.hasSuffix(", \(expected))") == true,
-            "\(provenance.libraries)")
+            "\(provenance.libraries) vs \(expected)")
   }
 
   /// Without AVX-512 every setting runs direct, and the record says so.

@@ -50,4 +50,32 @@ import Testing
     // Measured apart: on AMD, 16-channel backward weights run direct, unlike the reference.
     #expect(!WinogradThresholds.amd.choosesAs(.reference))
   }
+
+  /// Channels-last is asked for only by `auto`, only for direct 3×3 stride-1 layers with 16
+  /// channels in and out, only in the passes the row names; the other settings reproduce.
+  @Test func channelsLastOnlyWhereTheRowSays() {
+    func layout(_ policy: ConvolutionPolicy = .auto, _ pass: ConvolutionPass = .forward,
+                _ algorithm: ConvolutionAlgorithm = .direct, channels: (Int, Int) = (16, 16),
+                kernel: Int = 3, stride: Int = 1, row: WinogradThresholds = .amd) -> FormatTag
+    {
+      policy.activationLayout(pass, algorithm: algorithm, kernel: kernel, stride: stride,
+                              inChannels: channels.0, outChannels: channels.1, thresholds: row)
+    }
+    #expect(layout() == .nhwc)
+    #expect(layout(.auto, .backwardWeights) == .nhwc)
+    #expect(layout(.auto, .backwardData) == .any)
+    #expect(layout(.auto, .foldedInference) == .any)
+    #expect(layout(.auto, .forward, .winograd) == .any)
+    #expect(layout(channels: (32, 32)) == .any)
+    #expect(layout(channels: (3, 16)) == .any)
+    #expect(layout(channels: (16, 32), stride: 2) == .any)
+    #expect(layout(kernel: 1) == .any)
+    #expect(layout(.direct) == .any)
+    #expect(layout(.winograd) == .any)
+    #expect(layout(row: .reference) == .any)
+    #expect(layout(row: WinogradThresholds.amd.blocked) == .any)
+    #expect(!WinogradThresholds.amd.choosesAs(WinogradThresholds.amd.blocked))
+    #expect(WinogradThresholds.amd.description.hasSuffix(
+      "; channels-last forward and backward weights of direct 16-channel layers"))
+  }
 }

@@ -176,7 +176,8 @@ struct BenchEngine: ParsableCommand {
     let settings: [(label: String, policy: ConvolutionPolicy, thresholds: WinogradThresholds)] = [
       ("direct", .direct, .current), ("winograd", .winograd, .current),
       ("auto", .auto, .current), ("all-wino", .auto, .everywhere),
-    ]
+    ] + (WinogradThresholds.current.channelsLast.isEmpty ? []
+         : [("blocked", .auto, WinogradThresholds.current.blocked)])
     let contexts = try settings.map { setting throws in
       try ComputeContext(convolutionPolicy: setting.policy, winogradThresholds: setting.thresholds)
     }
@@ -185,7 +186,8 @@ struct BenchEngine: ParsableCommand {
       print(try convolutionSummary(context, label: setting.label))
     }
     let console = Console()
-    let bar = Self.stage(console, "train, four settings in turn", benchmark.warmup + benchmark.steps)
+    let bar = Self.stage(console, "train, \(settings.count) settings in turn",
+                         benchmark.warmup + benchmark.steps)
     let results = try benchmark.runAlternating(contexts, progress: bar.advance)
     console.finishBar()
     print("")

@@ -47,4 +47,17 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
         ? .winograd : .direct
     }
   }
+
+  /// The activation layout `pass` asks for: channels-last where `thresholds` says so for a
+  /// direct 3×3 stride-1 layer with one 16-channel block in and out (`auto` only, so results
+  /// under `winograd` and `direct` reproduce), else whatever oneDNN prefers (`any`). The caller
+  /// checks that the blocked layout around it is 16 wide (AVX-512), so no copy is needed.
+  public func activationLayout(_ pass: ConvolutionPass, algorithm: ConvolutionAlgorithm,
+                               kernel: Int, stride: Int, inChannels: Int, outChannels: Int,
+                               thresholds: WinogradThresholds) -> FormatTag
+  {
+    self == .auto && algorithm == .direct && kernel == 3 && stride == 1
+      && inChannels == 16 && outChannels == 16 && thresholds.channelsLast.contains(pass)
+      ? .nhwc : .any
+  }
 }

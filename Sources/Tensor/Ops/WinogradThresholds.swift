@@ -16,15 +16,21 @@ public struct WinogradThresholds: Sendable, Equatable, CustomStringConvertible {
   public let backwardData: Int
   public let backwardWeights: Int
   public let foldedInference: Int
+  /// Training passes whose direct 3×3 stride-1 layers with one block of 16 channels (in and
+  /// out) run channels-last (`nhwc`) under `auto` on AVX-512. There `nhwc` and the blocked
+  /// `nChw16c` of the neighbouring layers are the same bytes, so the choice costs no copy, and
+  /// oneDNN 2.6 has its brgemm forward kernel only for `nhwc`.
+  public let channelsLast: Set<ConvolutionPass>
 
   public init(name: String, forward: Int, backwardData: Int, backwardWeights: Int,
-              foldedInference: Int)
+              foldedInference: Int, channelsLast: Set<ConvolutionPass> = [])
   {
     self.name = name
     self.forward = forward
     self.backwardData = backwardData
     self.backwardWeights = backwardWeights
     self.foldedInference = foldedInference
+    self.channelsLast = channelsLast
   }
 
   public func minimumChannels(_ pass: ConvolutionPass) -> Int {
@@ -47,8 +53,14 @@ public struct WinogradThresholds: Sendable, Equatable, CustomStringConvertible {
   /// alone on the machine (2026-12-07, ResNet-32 at batch 128, per-pass times from oneDNN's
   /// verbose log): as Intel's, except that backward weights with 16 channels ran faster direct
   /// (3.27 ms) than Winograd (3.49 ms), so Winograd starts at 32 channels in every pass.
+  /// The 16-channel layers run forward and backward weights channels-last (2026-12-08: oneDNN's
+  /// kernels alone at batch 128 on 32×32, forward 3.61 ms `nhwc` brgemm against 4.69 blocked,
+  /// backward weights 3.21 against 3.88; backward data 3.36 against 3.30, so it stays blocked).
+  /// In whole training steps the gain is smaller: 1.01–1.09× (median 1.03×, six
+  /// `--compare-convolutions` runs against this row's `blocked`).
   public static let amd = WinogradThresholds(
-    name: "amd-avx512", forward: 32, backwardData: 32, backwardWeights: 32, foldedInference: 32)
+    name: "amd-avx512", forward: 32, backwardData: 32, backwardWeights: 32, foldedInference: 32,
+    channelsLast: [.forward, .backwardWeights])
 
   /// Rows by CPU vendor (`/proc/cpuinfo`'s `vendor_id`); other vendors take `reference`.
   public static let table: [String: WinogradThresholds] = [
@@ -78,13 +90,23 @@ public struct WinogradThresholds: Sendable, Equatable, CustomStringConvertible {
     return nil
   }
 
-  /// Whether `auto` picks the same algorithms with both rows (the names aside).
+  /// Whether `auto` picks the same algorithms and layouts with both rows (the names aside).
   public func choosesAs(_ other: WinogradThresholds) -> Bool {
     ConvolutionPass.allCases.allSatisfy { minimumChannels($0) == other.minimumChannels($0) }
+      && channelsLast == other.channelsLast
   }
 
   public var description: String {
     "\(name): Winograd from \(forward) channels in forward, \(backwardData) in backward data, "
       + "\(backwardWeights) in backward weights, \(foldedInference) in folded inference"
+      + (channelsLast.isEmpty ? "" : "; channels-last "
+         + ConvolutionPass.training.filter(channelsLast.contains).map(\.rawValue)
+           .joined(separator: " and ") + " of direct 16-channel layers")
+  }
+
+  /// This row without channels-last layers: what `auto` chose before they were measured.
+  public var blocked: WinogradThresholds {
+    WinogradThresholds(name: name + "-blocked", forward: forward, backwardData: backwardData,
+                       backwardWeights: backwardWeights, foldedInference: foldedInference)
   }
 }
