@@ -5,12 +5,14 @@ Usage: analyses/split-study/tables.py resnet20/verify.h5 [REFERENCE]
 
 Prints, per candidate and budget, the mean average incremental accuracy over the paired seeds
 with the exemplars kept after the last task, the AUC-A (over the budgets the candidate fits),
-task-0 accuracy per seed, and the paired differences to REFERENCE (default: the candidate whose
+task-0 accuracy per seed, the share of the stream seen so far that the exemplars keep after
+every task, and the paired differences to REFERENCE (default: the candidate whose
 role is the best step or the recommended split) with 95% Student t intervals over seeds —
 computed here from the per-seed accuracies, independently of Strata's own statistics; and checks
 every paired difference and interval verify.h5 stores (per budget, against Strata's reference)
 against the same computation in numpy. Exits non-zero when one differs.
 """
+import json
 import sys
 
 import h5py
@@ -39,7 +41,9 @@ def main(path, reference=None):
         budgets = f["budget"][()]
         seeds = f["seed"][()]
         aia = f["average_incremental_accuracy"][()]  # candidate, budget, seed
-        exemplars = f["exemplars"][()][..., -1]  # after the last task
+        per_task = f["exemplars"][()]  # candidate, budget, seed, task
+        exemplars = per_task[..., -1]  # after the last task
+        spec = json.loads(text([f.attrs["spec"]])[0])
         fits = f["fits"][()]
         auc = f["auc_mean"][()]
         task0 = f["accuracy_cnn"][()][..., 0, 0]  # candidate, budget, seed: task 0 after task 0
@@ -60,6 +64,7 @@ def main(path, reference=None):
             ex = exemplars[c, b][np.isfinite(aia[c, b])]
             cells.append(f"{100 * np.nanmean(aia[c, b]):.1f} ({int(np.round(ex.mean())):,} ex.)")
         print(f"{name} | {roles[c]} | " + " | ".join(cells) + f" | {auc[c]:.3f}")
+    print("\n" + stream_shares(names, budgets, fits, aia, per_task, spec))
     print("\ntask-0 accuracy per seed (%), first fitting budget:")
     for c, name in enumerate(names):
         b = next((b for b in range(len(budgets)) if fits[c, b]), None)
@@ -79,6 +84,28 @@ def main(path, reference=None):
         print(f"  {name} − {reference}: " + " | ".join(cells))
     checked = check(names, fits, aia, stored, stored_low, stored_high)
     print(f"\nverify.h5's paired differences and 95% intervals recomputed here: {checked} equal")
+
+
+def stream_shares(names, budgets, fits, aia, per_task, spec):
+    """Per candidate and budget, the exemplars kept after each task (mean over the seeds that
+    ran) as a share of the training images seen so far (`train_per_class` per class)."""
+    tasks = per_task.shape[-1]
+    seen = [spec["train_per_class"] * (spec["init_cls"] + t * spec["increment"])
+            for t in range(tasks)]
+    lines = [f"exemplars kept after tasks 0–{tasks - 1} as % of the images seen so far "
+             f"({', '.join(f'{n:,}' for n in seen)}):",
+             "candidate | " + " | ".join(f"{b:,} B" for b in budgets)]
+    for c, name in enumerate(names):
+        cells = []
+        for b in range(len(budgets)):
+            ran = np.isfinite(aia[c, b])
+            if not fits[c, b] or not ran.any():
+                cells.append("does not fit")
+                continue
+            kept = per_task[c, b][ran].mean(axis=0)
+            cells.append("/".join(f"{100 * k / n:.0f}" for k, n in zip(kept, seen)))
+        lines.append(f"{name} | " + " | ".join(cells))
+    return "\n".join(lines)
 
 
 def check(names, fits, aia, stored, stored_low, stored_high):
