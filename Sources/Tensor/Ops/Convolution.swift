@@ -65,9 +65,10 @@ public final class Convolution: @unchecked Sendable {
       outChannels: outChannels, thresholds: context.winogradThresholds)
   }
 
-  /// A channels-last result under the blocked name the next layers use (the same bytes), so
-  /// that batch norm keeps its blocked kernels.
+  /// A channels-last result under the blocked name the next layers use on AVX-512 (the same
+  /// bytes), so that batch norm keeps its blocked kernels.
   private func blockedName(_ y: Tensor, context: ComputeContext) throws(DNNLError) -> Tensor {
+    guard LibraryVersion.hasAVX512Core else { return y }
     let blocked = try y.descriptor.with(.nChw16c)
     guard y.descriptor == (try y.descriptor.with(.nhwc)), y.descriptor.sharesBytes(with: blocked)
     else { return y }
