@@ -28,8 +28,9 @@ public struct LibraryVersion: Sendable, CustomStringConvertible {
 extension LibraryVersion {
   /// Whether oneDNN runs AVX-512 (core) kernels here: the only ISA with Winograd convolutions in
   /// oneDNN 2.6 on CPUs without the Xeon Phi extensions.
-  public static var hasAVX512Core: Bool {
+  /// Read once per process, so that every layer's layout choice and the provenance agree.
+  public static let hasAVX512Core: Bool = {
     let core = dnnl_cpu_isa_avx512_core.rawValue
     return dnnl_get_effective_cpu_isa().rawValue & core == core
-  }
+  }()
 }
