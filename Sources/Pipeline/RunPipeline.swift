@@ -73,8 +73,26 @@ public struct RunPipeline {
   }
 
   /// Writes run.json unless an earlier start did.
+  ///
+  /// A folder holds one protocol: when `run.json` is there and the user's spec now derives
+  /// another, the run refuses and names the keys, unless nothing but `run.json` was written yet
+  /// (a first start that failed early), which is then replaced.
   public func prepare() throws {
-    guard !FileManager.default.fileExists(atPath: runSpec) else { return }
+    let manager = FileManager.default
+    if manager.fileExists(atPath: runSpec) {
+      // A spec that cannot be read any more leaves the kept copy in charge, as before.
+      guard let data = try? RunSpec.derive(from: settings.spec, overrides: [:]) else { return }
+      let kept = (try? Data(contentsOf: URL(fileURLWithPath: runSpec))) ?? Data()
+      let keys = RunSpec.differingKeys(kept, data)
+      if keys.isEmpty { return }
+      let started = (try? manager.contentsOfDirectory(atPath: directory))?
+        .filter { $0 != "run.json" && !$0.hasPrefix(".") } ?? []
+      guard started.isEmpty else {
+        throw StageRefusal("\(settings.spec) differs from the spec this run started with "
+          + "(\(runSpec)) in \(keys.joined(separator: ", ")): a run folder holds one protocol. "
+          + "Use another --out, or delete \(directory) to start over")
+      }
+    }
     let data = try RunSpec.derive(from: settings.spec, overrides: [:])
     do {
       try data.write(to: URL(fileURLWithPath: runSpec), options: .atomic)

@@ -41,7 +41,7 @@ extension RunCheckpointFile {
       throw mismatch("written at split \(header.split), the run splits at \(plan.split)")
     }
     guard header.architecture == plan.architecture else {
-      let keys = differingKeys(ArchitectureSpec.encode(header.architecture),
+      let keys = RunSpec.differingKeys(ArchitectureSpec.encode(header.architecture),
                                ArchitectureSpec.encode(plan.architecture))
       throw mismatch("written for architecture \(header.architecture.name), the run has "
                      + "\(plan.architecture.name); they differ in \(keys.joined(separator: ", "))")
@@ -53,7 +53,7 @@ extension RunCheckpointFile {
       throw mismatch("attribute run_spec: " + (error.key.isEmpty ? "" : error.key + ": ") + error.message)
     }
     guard spec.trainsLike(plan.spec) else {
-      let keys = differingKeys(Data(spec.canonicalJSON.utf8), Data(plan.spec.canonicalJSON.utf8))
+      let keys = RunSpec.differingKeys(Data(spec.canonicalJSON.utf8), Data(plan.spec.canonicalJSON.utf8))
         .filter { $0 != "data_root" }
       throw mismatch("written with other training settings: \(keys.joined(separator: ", ")) "
                      + "differ from the spec")
@@ -86,18 +86,6 @@ extension RunCheckpointFile {
     "taskSizes": "attribute task_sizes", "knownClasses": "attributes known_classes, total_classes",
     "result": "/results", "teacher": "/teacher",
   ]
-
-  /// Top-level keys whose values differ between two JSON objects, sorted.
-  static func differingKeys(_ a: Data, _ b: Data) -> [String] {
-    let objects = [a, b].map { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] ?? [:] }
-    let keys = Set(objects[0].keys).union(objects[1].keys)
-    // Values compared as sorted-key JSON: a nested object's description has no fixed order.
-    let text = { (value: Any?) in
-      value.flatMap { try? JSONSerialization.data(withJSONObject: $0,
-                                                  options: [.sortedKeys, .fragmentsAllowed]) }
-    }
-    return keys.filter { text(objects[0][$0]) != text(objects[1][$0]) }.sorted()
-  }
 }
 
 /// Reads one checkpoint file's parts, naming the dataset or attribute that is missing.

@@ -1,0 +1,47 @@
+import Foundation
+import Pipeline
+import Testing
+
+/// `strata run --resume` continues the protocol its folder was started with: a spec edited since
+/// is refused with the keys that changed (it used to be ignored without a word), except after a
+/// first start that wrote nothing but run.json, whose copy is then replaced.
+@Suite struct RunFolderSpecTests {
+  static func spec(epochs: Int) -> String {
+    #"{"model_name": "replay", "dataset": "fashion-mnist", "architecture": "resnet14", "#
+      + #""init_cls": 2, "increment": 2, "epochs": \#(epochs), "seed": 1993}"#
+  }
+
+  @Test func anEditedSpecIsRefusedOnceTheRunHasStarted() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-runfolder-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory + "/out",
+                                            withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = directory + "/spec.json"
+    let pipeline = RunPipeline(.init(spec: file, directory: directory + "/out"))
+    let kept = { try String(contentsOfFile: pipeline.runSpec, encoding: .utf8) }
+
+    try Self.spec(epochs: 2).write(toFile: file, atomically: true, encoding: .utf8)
+    try pipeline.prepare()
+    #expect(try kept().contains(#""epochs" : 2"#))
+
+    // Only run.json so far (a start that failed early): the edited spec replaces it.
+    try Self.spec(epochs: 3).write(toFile: file, atomically: true, encoding: .utf8)
+    try pipeline.prepare()
+    #expect(try kept().contains(#""epochs" : 3"#))
+
+    // Once a stage has written something, an edit is refused, naming the key; nothing changes.
+    try FileManager.default.createDirectory(atPath: directory + "/out/probes.h5.seeds",
+                                            withIntermediateDirectories: true)
+    try Self.spec(epochs: 5).write(toFile: file, atomically: true, encoding: .utf8)
+    let refusal = try #require(throws: StageRefusal.self) { try pipeline.prepare() }
+    #expect(refusal.description.contains("differs from the spec this run started with"))
+    #expect(refusal.description.contains(" in epochs: "), "\(refusal)")
+    #expect(refusal.description.contains("delete \(directory)/out to start over"))
+    #expect(try kept().contains(#""epochs" : 3"#))
+
+    // The spec it started with continues.
+    try Self.spec(epochs: 3).write(toFile: file, atomically: true, encoding: .utf8)
+    try pipeline.prepare()
+  }
+}
