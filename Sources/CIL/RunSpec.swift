@@ -173,9 +173,17 @@ public struct RunSpec: Sendable, Equatable {
     spec.temperature = try reader.double("T", minimum: 0, inclusive: false) ?? spec.temperature
 
     for key in json.keys.sorted() where !supported.contains(key) {
+      let meant = ignored.contains(key) ? nil : nearestSupported(key)
+      // A misspelt key whose meant key is absent would leave that key at its default (200
+      // epochs for `init_epochs`): an error, not a warning.
+      if let meant, json[meant] == nil {
+        throw RunSpecError(file: file, key: key,
+                           message: "not a key Strata reads; did you mean \(meant)? Without it, "
+                             + "\(meant) would take its default")
+      }
       spec.warnings.append(ignored.contains(key)
         ? "\(key): ignored (no effect in Strata)"
-        : "\(key): not supported, ignored" + (nearestSupported(key).map { "; did you mean \($0)?" } ?? ""))
+        : "\(key): not supported, ignored" + (meant.map { "; did you mean \($0)?" } ?? ""))
     }
     if json["train_adaptive"] as? Bool == true {
       spec.warnings.append("train_adaptive: MEMO's adaptive-extractor training is not supported")

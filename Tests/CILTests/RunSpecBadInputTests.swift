@@ -147,17 +147,28 @@ import Testing
   }
 
   /// PyCIL files carry keys Strata does not use: a warning names each, and a misspelt key gets
-  /// the key it most likely meant, since its setting silently keeps the default otherwise.
+  /// the key it most likely meant when that key is there too.
   @Test func unknownKeysAreWarnedAbout() throws {
     let spec = try RunSpec.decode(
-      Data(#"{"init_epochs": 5, "device": ["0"], "optimizer": "sgd", "lrate_deacy": 0.5}"#.utf8),
+      Data(#"{"init_epochs": 5, "init_epoch": 3, "device": ["0"], "optimizer": "sgd", "lrate_deacy": 0.5, "lrate_decay": 0.1}"#.utf8),
       file: "spec.json")
-    #expect(spec.initialEpochs == 200)
+    #expect(spec.initialEpochs == 3)
     #expect(spec.warnings == [
       "device: ignored (no effect in Strata)",
       "init_epochs: not supported, ignored; did you mean init_epoch?",
       "lrate_deacy: not supported, ignored; did you mean lrate_decay?",
       "optimizer: not supported, ignored",
     ])
+  }
+
+  /// A misspelt key whose meant key is absent is an error: the setting would otherwise keep
+  /// PyCIL's default without a word beyond a warning (`init_epochs` → 200 epochs for task 0).
+  @Test func aMisspeltKeyAloneIsAnError() throws {
+    let error = try #require(throws: RunSpecError.self) {
+      try RunSpec.decode(Data(#"{"init_epochs": 5, "device": ["0"]}"#.utf8), file: "spec.json")
+    }
+    #expect(error.file == "spec.json" && error.key == "init_epochs")
+    #expect(error.message == "not a key Strata reads; did you mean init_epoch? Without it, "
+      + "init_epoch would take its default", "\(error)")
   }
 }
