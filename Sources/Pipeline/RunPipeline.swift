@@ -101,6 +101,42 @@ public struct RunPipeline {
     }
   }
 
+  /// The verification's budgets and seeds: the command line's, else the spec's verify_budgets
+  /// and verify_seeds (empty: the defaults planning takes).
+  func verificationSettings() throws -> (budgets: [MemoryLedger.Budget], seeds: [Int]) {
+    let defaults: VerificationDefaults
+    do { defaults = try VerificationDefaults.read(runSpec) } catch let error as RunSpecError {
+      // run.json is the spec's copy: name the file the user wrote.
+      throw RunSpecError(file: settings.spec, key: error.key, message: error.message)
+    }
+    return (settings.budgets.isEmpty ? defaults.budgets : settings.budgets,
+            settings.seeds.isEmpty ? defaults.seeds : settings.seeds)
+  }
+
+  /// Stops the run before its first stage when the verification at its end could not run:
+  /// a budget that not even one backbone fits, a seed given twice or out of range. (Which
+  /// candidates fit is known only after the split; one backbone is always among them.)
+  public func checkVerification() throws {
+    let (budgets, seeds) = try verificationSettings()
+    for seed in seeds where !(0...Int(UInt32.max)).contains(seed) {
+      throw StageRefusal("\(settings.spec): the verification could not run: seed \(seed) is not "
+                         + "an integer from 0 to 4294967295")
+    }
+    guard !budgets.isEmpty || !seeds.isEmpty else { return }
+    let recorded = FileManager.default.fileExists(atPath: probes) ? probes : nil
+    let (run, file) = try VerificationPlanning.runRecord(spec: runSpec, probes: recorded)
+    let ledger = MemoryLedger(try run.network(file: file), image: run.image)
+    let fallback = try run.runSpec(file: file).defaultBudget(classCount: run.classCount)
+    do {
+      _ = try VerificationGrid(ledger: ledger, tasks: run.tasks,
+                               candidates: [.init(split: .none, roles: ["single backbone"])],
+                               budgets: budgets.isEmpty ? fallback.map { [$0] } ?? [] : budgets,
+                               seeds: seeds.isEmpty ? [0] : seeds)
+    } catch {
+      throw StageRefusal("\(settings.spec): the verification could not run: \(error)")
+    }
+  }
+
   /// What a caller shows while the stages run: observers and events of the probe run (a
   /// progress bar, the epochs' lines), and each stage's result (the split's and the
   /// verification's tables).
@@ -130,6 +166,7 @@ public struct RunPipeline {
   /// was reported to `log`); the later stages are then not run.
   public func run(log: StageLog, progress: Progress = Progress()) throws -> Bool {
     try prepare()
+    if !isComplete(.verify) { try checkVerification() }
     let start = Date()
     for stage in Stage.allCases {
       if isComplete(stage) {
@@ -169,10 +206,7 @@ public struct RunPipeline {
       var request = VerificationPlanning.Request(spec: runSpec, probes: probes,
                                                  splitFile: directory + "/split.json",
                                                  directory: directory)
-      // The command line's, else the spec's verify_budgets / verify_seeds.
-      let defaults = try VerificationDefaults.read(runSpec)
-      request.budgets = settings.budgets.isEmpty ? defaults.budgets : settings.budgets
-      request.seeds = settings.seeds.isEmpty ? defaults.seeds : settings.seeds
+      (request.budgets, request.seeds) = try verificationSettings()
       let planning = try VerificationPlanning(request)
       progress.finished(.planned(planning))
       let merge = VerificationMerge(sweep: planning.sweep, judged: planning.judged,

@@ -72,8 +72,8 @@ public struct RunCommand: ParsableCommand {
     for text in list(budget) where MemoryLedger.Budget(parsing: text) == nil {
       throw ValidationError("--budget: \(text) is neither bytes nor DER:N")
     }
-    for text in list(seeds) where Int(text) == nil {
-      throw ValidationError("--seeds: \(text) is not an integer")
+    for text in list(seeds) where Int(text).map({ !(0...Int(UInt32.max)).contains($0) }) ?? true {
+      throw ValidationError("--seeds: \(text) is not an integer from 0 to 4294967295")
     }
     for text in list(probeSeeds) where Int(text).map({ !(0...Int(UInt32.max)).contains($0) }) ?? true {
       throw ValidationError("--probe-seeds: \(text) is not an integer from 0 to 4294967295")

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Pipeline
 import Testing
@@ -43,5 +44,36 @@ import Testing
     // The spec it started with continues.
     try Self.spec(epochs: 3).write(toFile: file, atomically: true, encoding: .utf8)
     try pipeline.prepare()
+  }
+
+  /// Settings the verification at the end cannot run with stop the run before its probes
+  /// (they used to surface after the probe and split stages), naming the user's spec.
+  @Test(.enabled(if: FileManager.default.fileExists(
+          atPath: IDXReader.defaultFashionMNISTDirectory.path)),
+        arguments: [(#""verify_budgets": [0]"#, "fits no candidate"),
+                    (#""verify_seeds": [1994, 1994]"#, "seed 1994 is given twice"),
+                    (#""verify_seeds": [-3]"#, "seed -3 is not an integer from 0"),
+                    (#""verify_seeds": []"#, "verify_seeds: a non-empty array of integers")])
+  func verificationSettingsAreCheckedFirst(_ setting: String, _ message: String) throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("strata-runcheck-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory + "/out",
+                                            withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = directory + "/spec.json"
+    try (#"{"model_name": "replay", "dataset": "fashion-mnist", "architecture": "resnet14", "#
+      + #""init_cls": 2, "increment": 2, "train_per_class": 10, "test_per_class": 10, "#
+      + #""memory_size": 20, "seed": 1993, "# + setting + "}")
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let pipeline = RunPipeline(.init(spec: file, directory: directory + "/out"))
+    try pipeline.prepare()
+    let error = try #require(throws: (any Error).self) { try pipeline.checkVerification() }
+    #expect("\(error)".contains(message), "\(error)")
+    #expect("\(error)".contains(file), "\(error)")
+    // A spec without such settings passes.
+    try #"{"model_name": "replay", "dataset": "fashion-mnist", "architecture": "resnet14", "init_cls": 2, "increment": 2, "train_per_class": 10, "test_per_class": 10, "memory_size": 20, "seed": 1993}"#
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    try pipeline.prepare()
+    try pipeline.checkVerification()
   }
 }
