@@ -68,11 +68,13 @@ public struct VerifyCommand: ParsableCommand {
   public var splits: String = "auto"
 
   @Option(help: ArgumentHelp("Total budgets, comma-separated: bytes or DER:N (default: the "
-                             + "spec's memory_budget, else DER with its memory_size).",
+                             + "spec's verify_budgets, else its memory_budget, else DER with its "
+                             + "memory_size).",
                              valueName: "BYTES|DER:N,…"))
   public var budget: String?
 
-  @Option(help: ArgumentHelp("Seeds, comma-separated (default: the spec's seed).",
+  @Option(help: ArgumentHelp("Seeds, comma-separated (default: the spec's verify_seeds, else "
+                             + "its seed).",
                              valueName: "S,…"))
   public var seeds: String?
 
@@ -128,8 +130,8 @@ public struct VerifyCommand: ParsableCommand {
     for text in list(budget) where MemoryLedger.Budget(parsing: text) == nil {
       throw ValidationError("--budget: \(text) is neither bytes nor DER:N")
     }
-    for text in list(seeds) where Int(text) == nil {
-      throw ValidationError("--seeds: \(text) is not an integer")
+    for text in list(seeds) where Int(text).map({ !(0...Int(UInt32.max)).contains($0) }) ?? true {
+      throw ValidationError("--seeds: \(text) is not an integer from 0 to 4294967295")
     }
   }
 
@@ -151,8 +153,12 @@ public struct VerifyCommand: ParsableCommand {
       spec: spec, probes: FileManager.default.fileExists(atPath: probes) ? probes : nil,
       splitFile: splitFile ?? outputDirectory + "/split.json", directory: outputDirectory)
     request.splits = list(splits)
-    request.budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
-    request.seeds = list(seeds).compactMap { Int($0) }
+    // The command line's, else the spec's verify_budgets / verify_seeds, as `strata run` does.
+    let defaults = try VerificationDefaults.read(spec)
+    let budgets = list(budget).compactMap(MemoryLedger.Budget.init(parsing:))
+    let seeds = list(seeds).compactMap { Int($0) }
+    request.budgets = budgets.isEmpty ? defaults.budgets : budgets
+    request.seeds = seeds.isEmpty ? defaults.seeds : seeds
     request.sharesTaskZero = !noTaskZeroSharing
     return try VerificationPlanning(request)
   }

@@ -72,6 +72,28 @@ import Testing
     }
   }
 
+  /// `strata verify SPEC` takes the spec's verify_seeds and verify_budgets as `strata run`
+  /// does (it used to ignore them); the command line's --seeds and --budget come first.
+  @Test(.enabled(if: hasFashionMNIST))
+  func theSpecsVerificationSettingsAreTheDefaults() throws {
+    try Self.withSplit { directory, spec in
+      let text = try String(contentsOfFile: spec, encoding: .utf8)
+        .replacingOccurrences(of: #""seed": 1993"#,
+                              with: #""seed": 1993, "verify_seeds": [1993, 1994], "verify_budgets": ["DER:20", "DER:40"]"#)
+      try text.write(toFile: spec, atomically: true, encoding: .utf8)
+      let plan = { (options: [String]) throws in
+        try #require(try Strata.parseAsRoot(["verify", spec, "--output-dir", directory] + options)
+                       as? VerifyCommand).plan()
+      }
+      let fromSpec = try plan([])
+      #expect(fromSpec.sweep.seeds == [1993, 1994])
+      #expect(fromSpec.budgets == [.der(exemplars: 20), .der(exemplars: 40)])
+      let fromOptions = try plan(["--seeds", "7", "--budget", "DER:30"])
+      #expect(fromOptions.sweep.seeds == [7])
+      #expect(fromOptions.budgets == [.der(exemplars: 30)])
+    }
+  }
+
   @Test(.enabled(if: hasFashionMNIST))
   func splitThenVerify() throws {
     try Self.withSplit { directory, spec in
