@@ -200,8 +200,11 @@ public struct RunPipeline {
         spec: runSpec, output: probes, settings: probe, observers: progress.observers, log: log,
         progress: progress.events)))
     case .split:
+      // The plan split.json prints is priced at the budget the verification will judge.
+      var split = SplitStage.Settings()
+      split.budget = try verificationSettings().budgets.first
       progress.finished(.split(try SplitStage.run(probes: probes, directory: directory,
-                                                  settings: SplitStage.Settings())))
+                                                  settings: split)))
     case .verify:
       var request = VerificationPlanning.Request(spec: runSpec, probes: probes,
                                                  splitFile: directory + "/split.json",

@@ -37,6 +37,7 @@ import Testing
       let spec = directory + "/tiny.json"
       try VerifyCommandTests.spec(architecture: "tiny28.json")
         .replacingOccurrences(of: #""model_name": "memo""#, with: #""model_name": "replay""#)
+        .replacingOccurrences(of: #""seed": 1993"#, with: #""seed": 1993, "verify_budgets": ["DER:30"]"#)
         .write(toFile: spec, atomically: true, encoding: .utf8)
       let out = directory + "/run"
       let (status, log) = try Self.strata(["run", spec, "--out", out, "--quiet"])
@@ -47,6 +48,11 @@ import Testing
       }
       let probes = try ProbeFile.open(out + "/probes.h5").read()
       #expect(probes.tasks == [1, 2])
+      // The split's plan is priced at the budget the verification judges (the spec's first).
+      let split = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: out + "/split.json"))) as? [String: Any]
+      let plan = split?["verification_plan"] as? [String: Any]
+      #expect(plan?["budget"] as? String == "DER:30", "\(plan ?? [:])")
       let verdict = try VerifyFile.read(out + "/verify.h5").verdict
       #expect(["verified", "not verified", "no recommendation"].contains(verdict.status))
 
