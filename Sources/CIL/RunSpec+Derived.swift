@@ -41,11 +41,11 @@ extension RunSpec {
   public static func derive(from file: String, overrides: [String: Any]) throws(RunSpecError)
     -> Data
   {
-    let object: Any
-    do {
-      object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file)))
-    } catch {
-      throw RunSpecError(file: file, key: "", message: "cannot read as JSON: \(error.localizedDescription)")
+    let data = try contents(of: file)
+    guard let object = try? JSONSerialization.jsonObject(with: data) else {
+      // The spec reader says where and why the text is not JSON.
+      _ = try decode(data, file: file)
+      throw RunSpecError(file: file, key: "", message: "not valid JSON")
     }
     guard var json = object as? [String: Any] else {
       throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")

@@ -81,13 +81,17 @@ public struct RunSpec: Sendable, Equatable {
 
   /// Reads the spec at `path`.
   public static func load(_ path: String) throws(RunSpecError) -> RunSpec {
-    let data: Data
+    try decode(try contents(of: path), file: path)
+  }
+
+  /// The bytes of the spec at `path`, or an error that says why in plain words ("cannot read:
+  /// no such file"), for every reader of a spec.
+  public static func contents(of path: String) throws(RunSpecError) -> Data {
     do {
-      data = try JSONSyntax.contents(of: path)
+      return try JSONSyntax.contents(of: path)
     } catch {
       throw RunSpecError(file: path, key: "", message: "cannot read: \(error.message)")
     }
-    return try decode(data, file: path)
   }
 
   /// Decodes a spec; `file` names it in errors.

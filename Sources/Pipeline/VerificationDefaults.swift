@@ -16,11 +16,10 @@ public struct VerificationDefaults: Sendable, Equatable {
 
   /// Reads the keys of the spec at `path`; a wrong value is an error naming the file and key.
   public static func read(_ path: String) throws -> VerificationDefaults {
-    let object: Any
-    do {
-      object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-      throw RunSpecError(file: path, key: "", message: "cannot read as JSON: \(error.localizedDescription)")
+    let data = try RunSpec.contents(of: path)
+    guard let object = try? JSONSerialization.jsonObject(with: data) else {
+      _ = try RunSpec.decode(data, file: path)
+      throw RunSpecError(file: path, key: "", message: "not valid JSON")
     }
     guard let json = object as? [String: Any] else {
       throw RunSpecError(file: path, key: "", message: "a run spec is a JSON object")

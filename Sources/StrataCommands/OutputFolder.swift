@@ -1,5 +1,6 @@
 import Foundation
 import Recording
+import Synchronization
 
 /// The folder a command writes to, checked before any work: created when missing, and a file
 /// made and removed in it. A read-only or unwritable folder stops the command at once, naming
@@ -8,6 +9,7 @@ import Recording
 enum OutputFolder {
   static func check(_ folder: String) throws {
     let path = folder.isEmpty ? "." : folder
+    if !FileManager.default.fileExists(atPath: path) { created.withLock { $0.append(path) } }
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
@@ -29,6 +31,21 @@ enum OutputFolder {
   static func claim(_ folder: String) throws {
     try check(folder)
     try DirectoryLock.acquire(folder.isEmpty ? "." : folder)
+  }
+
+  /// Folders `check` created in this process.
+  private static let created = Mutex<[String]>([])
+
+  /// Removes each folder this process created that holds nothing but locks: a command that
+  /// stopped before writing anything (a refused spec, a missing data set) leaves no trace.
+  static func removeUnused() {
+    let manager = FileManager.default
+    for folder in created.withLock({ $0 }).reversed() {
+      guard let contents = try? manager.contentsOfDirectory(atPath: folder),
+            contents.allSatisfy({ $0.hasSuffix(".strata-lock") }) else { continue }
+      for name in contents { try? manager.removeItem(atPath: folder + "/" + name) }
+      try? manager.removeItem(atPath: folder)
+    }
   }
 
   /// The folder holding the file `path`.

@@ -30,6 +30,18 @@ public struct Strata: ParsableCommand {
 
   /// Stops with a usage error when the environment asks for something Strata cannot do, before
   /// any command starts work.
+  /// `main()`, and on an error, first the output folders this process created and left empty
+  /// removed (`OutputFolder.removeUnused`).
+  public static func runRemovingUnusedFolders() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      OutputFolder.removeUnused()
+      exit(withError: error)
+    }
+  }
+
   public static func checkEnvironment() {
     do { _ = try ComputeContext.convolutionFromEnvironment() } catch { exit(withError: error) }
     returnFreedBuffersToTheSystem()

@@ -2,4 +2,4 @@ import StrataCommands
 
 Strata.checkEnvironment()
 Strata.suggestMistypedCommand()
-Strata.main()
+Strata.runRemovingUnusedFolders()

@@ -18,6 +18,29 @@ import Testing
     return spec
   }
 
+  /// A command refused before it wrote anything leaves no folder behind: `strata train` with a
+  /// bad spec and `strata run` with a missing one, into folders that did not exist (both used
+  /// to leave a folder holding only a lock file). A folder that existed stays.
+  @Test func aRefusedCommandLeavesNoFolder() throws {
+    try SplitCommandTests.withDirectory { directory in
+      let bad = directory + "/bad.json"
+      try #"{"model_name": "replay", "dataset": "fashion-mnist", "architecture": "resnet14", "batch_size": 0}"#
+        .write(toFile: bad, atomically: true, encoding: .utf8)
+      let (trained, trainLog) = try RunCommandTests.strata(["train", bad, "--output",
+                                                            directory + "/new/out.h5"])
+      #expect(trained != 0 && trainLog.contains("batch_size"), "\(trainLog)")
+      #expect(!FileManager.default.fileExists(atPath: directory + "/new"))
+      let (ran, runLog) = try RunCommandTests.strata(["run", directory + "/missing.json", "--out",
+                                                      directory + "/run"])
+      #expect(ran != 0 && runLog.contains("missing.json: cannot read: no such file"), "\(runLog)")
+      #expect(!FileManager.default.fileExists(atPath: directory + "/run"))
+      try FileManager.default.createDirectory(atPath: directory + "/kept",
+                                              withIntermediateDirectories: true)
+      _ = try RunCommandTests.strata(["run", directory + "/missing.json", "--out", directory + "/kept"])
+      #expect(FileManager.default.fileExists(atPath: directory + "/kept"))
+    }
+  }
+
   /// Starts `strata arguments`, waits until it holds the lock of `output`, and stops it
   /// (SIGSTOP) so that it holds the lock for as long as the test needs; nil if it never took one.
   static func holder(_ arguments: [String], output: String) throws -> Process? {
