@@ -83,7 +83,8 @@ extension ProbeFile {
     do {
       file = try HDF5File.open(path)
     } catch {
-      throw RecordingError(path: path, message: "not a readable HDF5 file (\(error))")
+      throw RecordingError(path: path, message: RecordingError.notHDF5(path)
+                             ?? "not a readable HDF5 file (\(error))")
     }
     defer { try? file.close() }
     let root = file.root

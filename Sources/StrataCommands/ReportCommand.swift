@@ -21,7 +21,7 @@ public struct ReportCommand: ParsableCommand {
       to --output-dir (default RUN_DIR).
 
       Example:
-        strata report runs/quickstart && open runs/quickstart/report.html
+        strata report runs/quickstart && xdg-open runs/quickstart/report.html
       """)
 
   @Argument(help: "The run folder.")
@@ -34,6 +34,13 @@ public struct ReportCommand: ParsableCommand {
   public init() {}
 
   public func run() throws {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isFolder),
+       !isFolder.boolValue
+    {
+      throw FileRefusal("\(runDirectory): a file, not a run folder; strata report takes the "
+                        + "folder strata run (or probe, split and verify) wrote into")
+    }
     let directory = outputDirectory ?? runDirectory
     try OutputFolder.check(directory)
     let files = try ReportStage.run(directory: runDirectory, output: directory)

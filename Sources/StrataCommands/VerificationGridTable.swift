@@ -14,9 +14,9 @@ struct VerificationGridTable {
     let sweep = planning.sweep, grid = planning.grid
     let trainings = sweep.plannedTaskZeroTrainings
     var lines = ["verifying \(planning.recommended ?? "no recommended split") with "
-      + "\(sweep.candidates.count) candidates × \(sweep.budgets.count) budgets × "
-      + "\(sweep.seeds.count) seeds (\(sweep.seeds.map(String.init).joined(separator: ", "))): "
-      + "\(sweep.points.count) runs, \(trainings) task-0 trainings"
+      + "\(counted(sweep.candidates.count, "candidate")) × \(counted(sweep.budgets.count, "budget")) × "
+      + "\(counted(sweep.seeds.count, "seed")) (\(sweep.seeds.map(String.init).joined(separator: ", "))): "
+      + "\(counted(sweep.points.count, "run")), \(counted(trainings, "task-0 training"))"
       + ((sweep.sharesTaskZero ?? false) ? " (one per seed)" : " (every run its own)")]
     var table = TextTable(["candidate", "learner", "role", "model bytes"]
       + grid.budgets.indices.map { b in
@@ -31,3 +31,6 @@ struct VerificationGridTable {
     return lines
   }
 }
+
+/// "1 seed", "2 seeds".
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

@@ -41,6 +41,19 @@ import Testing
     }
   }
 
+  /// A spec given where a probe file or a run folder belongs is named as such, not as a
+  /// damaged HDF5 file or an uncreatable folder.
+  @Test func aSpecWhereAFileOfResultsBelongsIsNamed() throws {
+    try SplitCommandTests.withDirectory { directory in
+      let spec = try Self.spec(directory)
+      let (split, splitLog) = try RunCommandTests.strata(["split", spec])
+      #expect(split != 0 && splitLog.contains(
+        "\(spec): not a readable HDF5 file: no HDF5 signature (it starts with \"{"), "\(splitLog)")
+      let (report, reportLog) = try RunCommandTests.strata(["report", spec])
+      #expect(report != 0 && reportLog.contains("\(spec): a file, not a run folder"), "\(reportLog)")
+    }
+  }
+
   /// Starts `strata arguments`, waits until it holds the lock of `output`, and stops it
   /// (SIGSTOP) so that it holds the lock for as long as the test needs; nil if it never took one.
   static func holder(_ arguments: [String], output: String) throws -> Process? {
