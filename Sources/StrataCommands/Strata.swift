@@ -34,12 +34,29 @@ public struct Strata: ParsableCommand {
   /// removed (`OutputFolder.removeUnused`).
   public static func runRemovingUnusedFolders() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch {
       OutputFolder.removeUnused()
       exit(withError: error)
     }
+  }
+
+  /// `--tasks -3` as `--tasks=-3`: the argument parser reads a lone `-3` as a flag and reports
+  /// "Missing value for '--tasks'", hiding the range check that would name the real problem.
+  /// No Strata flag looks like a number, so the rewrite changes nothing else.
+  static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+    var joined: [String] = []
+    for argument in arguments {
+      if let option = joined.last, option.hasPrefix("--"), !option.contains("="),
+         argument.hasPrefix("-"), Double(argument) != nil
+      {
+        joined[joined.count - 1] = option + "=" + argument
+      } else {
+        joined.append(argument)
+      }
+    }
+    return joined
   }
 
   public static func checkEnvironment() {

@@ -7,6 +7,23 @@ import Testing
 
 /// A mistyped subcommand gets the command it most likely meant; help examples paste.
 @Suite struct CommandSuggestionTests {
+  /// A negative number after an option reaches the option's own check (`--tasks -3` read as a
+  /// flag used to give "Missing value for '--tasks'"); nothing else is rewritten.
+  @Test func negativeNumbersStayWithTheirOption() throws {
+    #expect(Strata.joiningNegativeNumbers(["ledger", "resnet32", "--tasks", "-3", "--budget", "-5"])
+      == ["ledger", "resnet32", "--tasks=-3", "--budget=-5"])
+    #expect(Strata.joiningNegativeNumbers(["verify", "s.json", "--tolerance", "-0.5", "--quiet"])
+      == ["verify", "s.json", "--tolerance=-0.5", "--quiet"])
+    for unchanged in [["train", "s.json", "--resume", "--quiet"], ["ledger", "--tasks=-3"],
+                      ["run", "s.json", "--out", "-dir"], ["split", "-h"]] {
+      #expect(Strata.joiningNegativeNumbers(unchanged) == unchanged)
+    }
+    let result = try StrataTestSupport.ChildProcess.run(
+      try StrataExecutable.path(), ["ledger", "resnet32", "--tasks", "-3", "--budget", "DER:2000"])
+    #expect(result.status != 0)
+    #expect(result.errors.contains("--tasks must be at least 1, not -3"), "\(result.errors)")
+  }
+
   @Test(arguments: [
     (["trian"], "train"), (["trian", "spec.json"], "train"), (["verfy"], "verify"),
     (["reprot"], "report"), (["ledgr"], "ledger"), (["bench", "engnie"], "engine"),
