@@ -106,6 +106,9 @@ public struct RunSpec: Sendable, Equatable {
     guard let json = object as? [String: Any] else {
       throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")
     }
+    if let comma = JSONSyntax.trailingComma(in: data) {
+      throw RunSpecError(file: file, key: "", message: "not valid JSON: \(comma)")
+    }
     // Refused, not guessed (issue 24): which of two equal keys applies, and whether null means
     // "the default"; a null on a key Strata ignores is only warned about, as the key itself.
     if let duplicate = JSONSyntax.duplicateKey(in: data) {

@@ -79,6 +79,11 @@ public enum JSONSyntax {
                                           keyName: (String) -> String = { $0 }) throws(Failure)
     -> T
   {
+    if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil,
+       let comma = trailingComma(in: data)
+    {
+      throw Failure(keyPath: "", message: "not valid JSON: " + comma)
+    }
     do {
       return try decoder.decode(type, from: data)
     } catch let error as DecodingError {

@@ -1,4 +1,5 @@
 import CIL
+import Common
 import Foundation
 import NN
 import StrataTestSupport
@@ -54,6 +55,28 @@ import Testing
       Issue.record("a null name was accepted: \(text)")
     } catch {
       #expect("\(error)".contains("name") && "\(error)".contains("null (line"), "\(error)")
+    }
+  }
+
+  /// A comma before `}` or `]` is not JSON; Foundation's parser on Linux took it, and the spec
+  /// text Strata stores in its files then failed in Python's `json`. Commas and brackets inside
+  /// strings are text.
+  @Test func aTrailingCommaIsRefusedWithItsPlace() throws {
+    let message = Self.runSpecError("{\"model_name\": \"replay\",\n \"seed\": 1,\n}")
+    #expect(message.contains("spec.json: not valid JSON: line 2, column 11: a comma before `}`"),
+            "\(message)")
+    #expect(JSONSyntax.trailingComma(in: Data(#"{"a": [1, 2,]}"#.utf8))
+      == "line 1, column 12: a comma before `]`")
+    #expect(JSONSyntax.trailingComma(in: Data(#"{"a": "x,}", "b": ["],", 1], "c": "\",]"}"#.utf8))
+      == nil)
+    let text = CustomArchitectureSpec.json(name: "comma")
+      .replacingOccurrences(of: "\"classes\": 4", with: "\"classes\": 4,")
+    do {
+      _ = try ArchitectureSpec.decode(Data(text.utf8), file: "arch.json")
+      Issue.record("an architecture with a trailing comma was accepted")
+    } catch {
+      #expect("\(error)".contains("arch.json") && "\(error)".contains("a comma before `}`"),
+              "\(error)")
     }
   }
 }
