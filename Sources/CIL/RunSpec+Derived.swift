@@ -41,15 +41,7 @@ extension RunSpec {
   public static func derive(from file: String, overrides: [String: Any]) throws(RunSpecError)
     -> Data
   {
-    let data = try contents(of: file)
-    guard let object = try? JSONSerialization.jsonObject(with: data) else {
-      // The spec reader says where and why the text is not JSON.
-      _ = try decode(data, file: file)
-      throw RunSpecError(file: file, key: "", message: "not valid JSON")
-    }
-    guard var json = object as? [String: Any] else {
-      throw RunSpecError(file: file, key: "", message: "a run spec is a JSON object")
-    }
+    var json = try object(try contents(of: file), file: file)
     for key in ["architecture", "data_root"] {
       guard let path = json[key] as? String else { continue }
       if key == "architecture", ResNetArchitecture.builtIn(path) != nil { continue }

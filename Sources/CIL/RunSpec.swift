@@ -84,18 +84,10 @@ public struct RunSpec: Sendable, Equatable {
     try decode(try contents(of: path), file: path)
   }
 
-  /// The bytes of the spec at `path`, or an error that says why in plain words ("cannot read:
-  /// no such file"), for every reader of a spec.
-  public static func contents(of path: String) throws(RunSpecError) -> Data {
-    do {
-      return try JSONSyntax.contents(of: path)
-    } catch {
-      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.message)")
-    }
-  }
-
-  /// Decodes a spec; `file` names it in errors.
-  public static func decode(_ data: Data, file: String) throws(RunSpecError) -> RunSpec {
+  /// The spec text as a JSON object, or an error saying where the text is not JSON (a comma
+  /// before `}` included, which Foundation's parser on Linux accepts) or that it is no object.
+  /// Every reader of a spec's keys goes through here.
+  public static func object(_ data: Data, file: String) throws(RunSpecError) -> [String: Any] {
     let object: Any
     do {
       object = try JSONSerialization.jsonObject(with: data)
@@ -109,6 +101,22 @@ public struct RunSpec: Sendable, Equatable {
     if let comma = JSONSyntax.trailingComma(in: data) {
       throw RunSpecError(file: file, key: "", message: "not valid JSON: \(comma)")
     }
+    return json
+  }
+
+  /// The bytes of the spec at `path`, or an error that says why in plain words ("cannot read:
+  /// no such file"), for every reader of a spec.
+  public static func contents(of path: String) throws(RunSpecError) -> Data {
+    do {
+      return try JSONSyntax.contents(of: path)
+    } catch {
+      throw RunSpecError(file: path, key: "", message: "cannot read: \(error.message)")
+    }
+  }
+
+  /// Decodes a spec; `file` names it in errors.
+  public static func decode(_ data: Data, file: String) throws(RunSpecError) -> RunSpec {
+    let json = try object(data, file: file)
     // Refused, not guessed (issue 24): which of two equal keys applies, and whether null means
     // "the default"; a null on a key Strata ignores is only warned about, as the key itself.
     if let duplicate = JSONSyntax.duplicateKey(in: data) {

@@ -79,8 +79,9 @@ public enum JSONSyntax {
                                           keyName: (String) -> String = { $0 }) throws(Failure)
     -> T
   {
-    if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil,
-       let comma = trailingComma(in: data)
+    // Only a text that parses otherwise: ",,}" is reported by the parser, at its place.
+    if let comma = trailingComma(in: data),
+       (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil
     {
       throw Failure(keyPath: "", message: "not valid JSON: " + comma)
     }

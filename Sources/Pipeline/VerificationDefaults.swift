@@ -16,14 +16,7 @@ public struct VerificationDefaults: Sendable, Equatable {
 
   /// Reads the keys of the spec at `path`; a wrong value is an error naming the file and key.
   public static func read(_ path: String) throws -> VerificationDefaults {
-    let data = try RunSpec.contents(of: path)
-    guard let object = try? JSONSerialization.jsonObject(with: data) else {
-      _ = try RunSpec.decode(data, file: path)
-      throw RunSpecError(file: path, key: "", message: "not valid JSON")
-    }
-    guard let json = object as? [String: Any] else {
-      throw RunSpecError(file: path, key: "", message: "a run spec is a JSON object")
-    }
+    let json = try RunSpec.object(try RunSpec.contents(of: path), file: path)
     var defaults = VerificationDefaults()
     if let value = json["verify_seeds"] {
       let seeds = (value as? [Any])?.compactMap { ($0 as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }

@@ -38,6 +38,8 @@ public final class Convolution: @unchecked Sendable {
     let forwardAlgorithm: ConvolutionAlgorithm
     var backwardData: Primitive?
     var backwardWeights: Primitive?
+    /// The passes that run channels-last (`activationLayout`), whose results are renamed.
+    var channelsLast: Set<ConvolutionPass> = []
     init(forward: Primitive, forwardAlgorithm: ConvolutionAlgorithm) {
       self.forward = forward
       self.forwardAlgorithm = forwardAlgorithm
@@ -65,14 +67,13 @@ public final class Convolution: @unchecked Sendable {
       outChannels: outChannels, thresholds: context.winogradThresholds)
   }
 
-  /// A channels-last result under the blocked name the next layers use on AVX-512 (the same
-  /// bytes), so that batch norm keeps its blocked kernels.
-  private func blockedName(_ y: Tensor, context: ComputeContext) throws(DNNLError) -> Tensor {
-    guard LibraryVersion.hasAVX512Core else { return y }
-    let blocked = try y.descriptor.with(.nChw16c)
-    guard y.descriptor == (try y.descriptor.with(.nhwc)), y.descriptor.sharesBytes(with: blocked)
-    else { return y }
-    return try y.reordered(to: blocked, context: context)
+  /// The result of a channels-last pass under the blocked name the next layers use on AVX-512
+  /// (the same bytes: a view), so that batch norm keeps its blocked kernels.
+  private func blockedName(_ y: Tensor, _ pass: ConvolutionPass, _ plan: Plan,
+                           context: ComputeContext) throws(DNNLError) -> Tensor
+  {
+    guard plan.channelsLast.contains(pass) else { return y }
+    return try y.reordered(to: y.descriptor.with(.nChw16c), context: context)
   }
 
   /// The first of `algorithms` oneDNN implements here; other errors are thrown as they are.
@@ -123,6 +124,7 @@ public final class Convolution: @unchecked Sendable {
         geometry: geometry, algorithm: algorithm, engine: context.engine)
     }
     let plan = Plan(forward: try Primitive(pd), forwardAlgorithm: algorithm)
+    if activationLayout(.forward, algorithm, context) == .nhwc { plan.channelsLast.insert(.forward) }
     plans[key] = plan
     return plan
   }
@@ -227,14 +229,15 @@ public final class Convolution: @unchecked Sendable {
   public func forward(_ x: Tensor, weight: Tensor, training: Bool, context: ComputeContext)
     throws(DNNLError) -> Tensor
   {
-    let primitive = try plan(x.shape, training: training, context: context).forward
+    let plan = try plan(x.shape, training: training, context: context)
+    let primitive = plan.forward
     let pd = primitive.descriptor
     let src = try x.reordered(to: pd.descriptor(for: .src), context: context)
     let w = try weight.reordered(to: pd.descriptor(for: .weights), context: context)
     let y = try Tensor(pd.descriptor(for: .dst), context: context)
     try primitive.execute(context.stream, [(.src, src.memory), (.weights, w.memory),
                                            (.dst, y.memory)])
-    return try blockedName(y, context: context)
+    return try blockedName(y, .forward, plan, context: context)
   }
 
   /// dL/dx for the forward of an input of shape `inputShape`.
@@ -248,7 +251,8 @@ public final class Convolution: @unchecked Sendable {
     let dx = try Tensor(pd.descriptor(for: .diffSrc), context: context)
     try primitive.execute(context.stream, [(.diffDst, diffDst.memory), (.weights, w.memory),
                                            (.diffSrc, dx.memory)])
-    return try blockedName(dx, context: context)
+    return try blockedName(dx, .backwardData,
+                           try plan(inputShape, training: true, context: context), context: context)
   }
 
   /// The plan's backward primitive for `pass`, built on first use, with the forward's
@@ -268,7 +272,7 @@ public final class Convolution: @unchecked Sendable {
       : algorithms(pass, context)
     let weights = try MemoryDescriptor(weightShape, .f32, .any)
     let hint = plan.forward.descriptor
-    let (pd, _) = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
+    let (pd, algorithm) = try firstImplemented(algorithms) { algorithm throws(DNNLError) in
       let layout = activationLayout(pass, algorithm, context)
       let input = try MemoryDescriptor(inputShape, .f32, layout)
       let output = try MemoryDescriptor(outputShape(inputShape), .f32, layout)
@@ -282,6 +286,7 @@ public final class Convolution: @unchecked Sendable {
     }
     let primitive = try Primitive(pd)
     plan[keyPath: slot] = primitive
+    if activationLayout(pass, algorithm, context) == .nhwc { plan.channelsLast.insert(pass) }
     return primitive
   }
 
